@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Launcher: Ink 8 needs Node >= 22. Where the system Node is older (Debian 12 ships 20), run the
+// Node 24 that the package pins as a dependency, so the command works however it is started.
+import {spawn} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {fileURLToPath} from 'node:url';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+if (!existsSync(cli)) {
+	process.stderr.write('glance-inspector: not built yet — run `npm run build` in the package directory\n');
+	process.exit(3);
+}
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major >= 22) {
+	await import(cli);
+} else {
+	let pinned;
+	try {
+		pinned = createRequire(import.meta.url).resolve('node/bin/node');
+	} catch {
+		process.stderr.write(`glance-inspector: needs Node >= 22 (this is ${process.version}); run \`npm install\` to get the pinned Node 24\n`);
+		process.exit(3);
+	}
+	const child = spawn(pinned, [cli, ...process.argv.slice(2)], {stdio: 'inherit'});
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+	child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+}

@@ -1,0 +1,222 @@
+import {capacityLevel, growth, percentUsed, timeToFull} from './capacity.js';
+import {formatBytes, formatDuration, formatRate} from './format.js';
+import {describeMount} from './mount.js';
+import type {ContainerProbe, DatadirProbe, Finding, PathHealth, Severity, Snapshot, Thresholds} from './types.js';
+
+export type FindingContext = Thresholds & {
+	container: string;
+	/** Where the share should be mounted, for the commands in the advice. */
+	now: number;
+};
+
+const severityRank: Record<Severity, number> = {critical: 0, warning: 1, unknown: 2, info: 3};
+
+export function remountCommands(container: string, mountpoint: string): string {
+	return `docker stop ${container} → umount ${mountpoint} → mount ${mountpoint} → docker start ${container}`;
+}
+
+function healthText(health: PathHealth): string {
+	switch (health.state) {
+		case 'responsive': {
+			return `responsive in ${health.latencyMs} ms`;
+		}
+		case 'unresponsive': {
+			return `no answer after ${formatDuration(health.afterMs)}`;
+		}
+		default: {
+			return health.message.startsWith(health.errno) ? health.message : `${health.errno}: ${health.message}`;
+		}
+	}
+}
+
+function mountFindings(probe: DatadirProbe, context: FindingContext): Finding[] {
+	const mountpoint = probe.expectedMountpoint ?? probe.mount?.mountPoint ?? probe.datadir;
+	const where = probe.mount ? describeMount(probe.mount) : 'no mount found';
+	switch (probe.verdict) {
+		case 'dead': {
+			return [
+				{
+					id: 'mount-dead',
+					severity: 'critical',
+					title: `The share holding ${probe.datadir} is dead`,
+					evidence: [where, `datadir: ${healthText(probe.health)}`],
+					action: `Bring the share's server back, then remount in order: ${remountCommands(context.container, mountpoint)}`,
+				},
+			];
+		}
+		case 'unresponsive': {
+			return [
+				{
+					id: 'mount-unresponsive',
+					severity: 'critical',
+					title: `The share holding ${probe.datadir} is hung`,
+					evidence: [where, `statfs/readdir: ${healthText(probe.health)}`],
+					action: `Check the share's server and network (${probe.mount?.source ?? 'its source'}); uploads and downloads are stuck until it answers. If it never does: ${remountCommands(context.container, mountpoint)}`,
+				},
+			];
+		}
+		case 'not-mounted': {
+			return [
+				{
+					id: 'not-mounted',
+					severity: 'critical',
+					title: `${probe.expectedMountpoint} is not mounted: the datadir is on the parent filesystem`,
+					evidence: [
+						`expected a mount at ${probe.expectedMountpoint} (from ${probe.expectedFrom === 'flag' ? '--mountpoint' : `fstab line ${probe.fstab?.line}`})`,
+						`the datadir sits on: ${where}`,
+					],
+					action: `Glance would write images onto the local disk. Remount in order: ${remountCommands(context.container, mountpoint)}`,
+				},
+			];
+		}
+		case 'missing': {
+			return [
+				{
+					id: 'datadir-missing',
+					severity: 'critical',
+					title: `The datadir ${probe.datadir} does not exist`,
+					evidence: [healthText(probe.health), where],
+					action: 'Check --datadir (or glance_file_datadir_volume in globals.yml) and that the share is mounted',
+				},
+			];
+		}
+		case 'error': {
+			return [
+				{
+					id: 'datadir-error',
+					severity: 'unknown',
+					title: `The datadir ${probe.datadir} could not be read`,
+					evidence: [healthText(probe.health)],
+					action: probe.health.state === 'error' && probe.health.errno === 'EACCES' ? 'Run as root (sudo) to read the datadir' : 'Read the error above; check the path and permissions',
+				},
+			];
+		}
+		case 'responsive': {
+			return [];
+		}
+	}
+}
+
+function capacityFindings(probe: DatadirProbe, snapshot: Snapshot, context: FindingContext): Finding[] {
+	if (!probe.stats) return [];
+	const percent = percentUsed(probe.stats);
+	const findings: Finding[] = [];
+	const worst = Math.max(percent.bytes, percent.inodes ?? 0);
+	const level = capacityLevel(worst, context);
+	const rate = growth(snapshot.history, context.now);
+	const eta = rate ? timeToFull(probe.stats, rate.bytesPerHour) : null;
+	if (level !== 'ok') {
+		const evidence = [
+			`bytes: ${percent.bytes.toFixed(1)}% used, ${formatBytes(probe.stats.bytesAvailable)} free of ${formatBytes(probe.stats.bytesTotal)}`,
+		];
+		if (percent.inodes !== null) evidence.push(`inodes: ${percent.inodes.toFixed(1)}% used`);
+		if (rate) evidence.push(`growth: ${formatRate(rate.bytesPerHour)}${eta === null ? '' : `, full in ${formatDuration(eta)}`}`);
+		findings.push({
+			id: level === 'critical' ? 'capacity-critical' : 'capacity-warning',
+			severity: level,
+			title: `The datadir's filesystem is ${worst.toFixed(0)}% full`,
+			evidence,
+			action: `Free space or grow the share before uploads and snapshots fail (threshold ${level === 'critical' ? context.critPercent : context.warnPercent}%)`,
+		});
+	} else if (eta !== null && eta < 24 * 3_600_000) {
+		findings.push({
+			id: 'capacity-filling',
+			severity: 'warning',
+			title: `At the current rate the datadir fills in ${formatDuration(eta)}`,
+			evidence: [`growth: ${formatRate(rate!.bytesPerHour)} over the last ${formatDuration(rate!.spanMs)}`, `${formatBytes(probe.stats.bytesAvailable)} free`],
+			action: 'Find what is uploading (image list sorted by created) or grow the share',
+		});
+	}
+	return findings;
+}
+
+function containerFindings(probe: ContainerProbe, datadir: DatadirProbe | null, context: FindingContext): Finding[] {
+	if (probe.state === 'docker-unreachable') {
+		return [{id: 'docker-unreachable', severity: 'unknown', title: `Docker cannot be asked about ${probe.name}`, evidence: [probe.reason], action: probe.hint}];
+	}
+	if (probe.state === 'missing') {
+		return [
+			{
+				id: 'container-missing',
+				severity: 'critical',
+				title: `There is no container named ${probe.name}`,
+				evidence: ['docker inspect: no such container'],
+				action: `Check --container; kolla names it glance_api. Redeploy with: kolla-ansible deploy -t glance`,
+			},
+		];
+	}
+	const findings: Finding[] = [];
+	const mountpoint = datadir?.expectedMountpoint ?? datadir?.mount?.mountPoint ?? '<mount point>';
+	if (!probe.running) {
+		findings.push({
+			id: 'container-not-running',
+			severity: 'critical',
+			title: `${probe.name} is ${probe.status}: Glance is down`,
+			evidence: [`status ${probe.status}${probe.exitCode === null ? '' : `, exit code ${probe.exitCode}`}${probe.finishedAt ? `, since ${probe.finishedAt}` : ''}`, `restart policy ${probe.restartPolicy}, restarts ${probe.restartCount}`],
+			action: `Check the share first (Mount panel), then: docker start ${probe.name}; if it exits again: docker logs --tail 50 ${probe.name}`,
+		});
+		return findings;
+	}
+	const view = probe.view;
+	if (view.state === 'stale' || view.state === 'dead') {
+		const evidence =
+			view.state === 'stale'
+				? [`host datadir mount: dev ${view.hostMajorMinor}`, `container's /var/lib/glance: dev ${view.mount.majorMinor} (${view.mount.source})`, `inside the container: ${healthText(view.health)}`]
+				: [`inside the container: ${healthText(view.health)}`, `on the host: ${datadir ? healthText(datadir.health) : 'not probed yet'}`];
+		if (probe.health === 'healthy') evidence.push(`docker says "healthy": kolla's healthcheck only asks the API, never the datadir`);
+		findings.push({
+			id: 'container-stale-mount',
+			severity: 'critical',
+			title: `${probe.name} still holds the old share: image uploads and downloads fail`,
+			evidence,
+			action: `The container keeps its own copy of the mount. Remount in order: ${remountCommands(probe.name, mountpoint)}`,
+		});
+	} else if (view.state === 'unknown') {
+		findings.push({
+			id: 'container-view-unknown',
+			severity: 'unknown',
+			title: `Cannot compare ${probe.name}'s view of the datadir with the host's`,
+			evidence: [view.reason],
+			action: 'Run as root so /proc/<pid>/mountinfo of the container can be read',
+		});
+	}
+	if (probe.health === 'unhealthy') {
+		findings.push({
+			id: 'container-unhealthy',
+			severity: 'warning',
+			title: `${probe.name} reports unhealthy`,
+			evidence: probe.healthOutput ? [`last check: ${probe.healthOutput}`] : ['no healthcheck output'],
+			action: `docker logs --tail 50 ${probe.name}; docker inspect --format '{{json .State.Health}}' ${probe.name}`,
+		});
+	}
+	return findings;
+}
+
+/** What is wrong and what to do next, most severe first. */
+export function deriveFindings(snapshot: Snapshot, context: FindingContext): Finding[] {
+	const findings: Finding[] = [];
+	if (snapshot.datadir) {
+		findings.push(...mountFindings(snapshot.datadir, context), ...capacityFindings(snapshot.datadir, snapshot, context));
+		if (snapshot.datadir.fstabProblem) {
+			findings.push({
+				id: 'fstab-unreadable',
+				severity: 'info',
+				title: 'fstab could not be read',
+				evidence: [snapshot.datadir.fstabProblem],
+				action: 'Pass --mountpoint so a missing mount can be told from a plain directory',
+			});
+		}
+	}
+	if (snapshot.container) findings.push(...containerFindings(snapshot.container, snapshot.datadir, context));
+	return findings.sort((a, b) => severityRank[a.severity] - severityRank[b.severity]);
+}
+
+export type Status = 'ok' | 'warning' | 'critical' | 'unknown';
+
+/** The Nagios convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. */
+export function overallStatus(findings: readonly Finding[]): {status: Status; exitCode: 0 | 1 | 2 | 3} {
+	if (findings.some(f => f.severity === 'critical')) return {status: 'critical', exitCode: 2};
+	if (findings.some(f => f.severity === 'warning')) return {status: 'warning', exitCode: 1};
+	if (findings.some(f => f.severity === 'unknown')) return {status: 'unknown', exitCode: 3};
+	return {status: 'ok', exitCode: 0};
+}

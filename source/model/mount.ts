@@ -1,0 +1,91 @@
+import path from 'node:path';
+import type {ContainerView, FstabEntry, MountEntry, MountVerdict, PathHealth} from './types.js';
+
+/** A path as mountinfo writes mount points: `..` and doubled slashes resolved, no trailing slash. */
+export function normalizeMountPath(target: string): string {
+	const normalized = path.posix.normalize(target);
+	return normalized.length > 1 && normalized.endsWith('/') ? normalized.slice(0, -1) : normalized;
+}
+
+function isWithin(child: string, parent: string): boolean {
+	if (parent === '/') return child.startsWith('/');
+	return child === parent || child.startsWith(parent + '/');
+}
+
+/** The mount holding `target`: the longest mount point that contains it; the last one wins when stacked. */
+export function findMountFor(target: string, mounts: readonly MountEntry[]): MountEntry | null {
+	const wanted = normalizeMountPath(target);
+	let best: MountEntry | null = null;
+	for (const mount of mounts) {
+		if (!isWithin(wanted, mount.mountPoint)) continue;
+		if (!best || mount.mountPoint.length >= best.mountPoint.length) best = mount;
+	}
+	return best;
+}
+
+/** The fstab entry for a share that should hold the datadir: its mount point contains the datadir, `/` aside. */
+export function fstabEntryFor(target: string, entries: readonly FstabEntry[]): FstabEntry | null {
+	const wanted = normalizeMountPath(target);
+	let best: FstabEntry | null = null;
+	for (const entry of entries) {
+		if (!entry.file.startsWith('/') || entry.file === '/' || entry.vfsType === 'swap') continue;
+		const file = normalizeMountPath(entry.file);
+		if (!isWithin(wanted, file)) continue;
+		if (!best || file.length > best.file.length) best = entry;
+	}
+	return best;
+}
+
+export type ExpectedMount = {mountpoint: string | null; from: 'flag' | 'fstab' | null; fstab: FstabEntry | null};
+
+export function expectedMount(
+	datadir: string,
+	flagMountpoint: string | null,
+	fstab: readonly FstabEntry[],
+): ExpectedMount {
+	if (flagMountpoint) {
+		const normalized = normalizeMountPath(flagMountpoint);
+		const entry = fstab.find(candidate => normalizeMountPath(candidate.file) === normalized) ?? null;
+		return {mountpoint: normalized, from: 'flag', fstab: entry};
+	}
+	const entry = fstabEntryFor(datadir, fstab);
+	return entry ? {mountpoint: normalizeMountPath(entry.file), from: 'fstab', fstab: entry} : {mountpoint: null, from: null, fstab: null};
+}
+
+export function mountVerdict(mount: MountEntry | null, expectedMountpoint: string | null, health: PathHealth): MountVerdict {
+	// A dead or hung filesystem is the more urgent fact, whatever is mounted where.
+	if (health.state === 'unresponsive') return 'unresponsive';
+	if (health.state === 'dead') return 'dead';
+	if (expectedMountpoint && mount?.mountPoint !== expectedMountpoint) return 'not-mounted';
+	if (health.state === 'missing') return 'missing';
+	if (health.state === 'error') return 'error';
+	return 'responsive';
+}
+
+/**
+ * Compare the container's mount at /var/lib/glance with the host's datadir mount. After a flap the
+ * host remounts (new major:minor) while the container keeps the old, dead filesystem.
+ */
+export function assessContainerView(
+	hostMount: MountEntry | null,
+	hostHealth: PathHealth | null,
+	containerMount: MountEntry | null,
+	containerHealth: PathHealth,
+): ContainerView {
+	if (!containerMount) {
+		if (containerHealth.state === 'dead') return {state: 'dead', mount: null, health: containerHealth};
+		return {state: 'unknown', reason: 'the container has no mount for its Glance directory'};
+	}
+	if (hostMount && hostMount.majorMinor !== containerMount.majorMinor) {
+		return {state: 'stale', mount: containerMount, health: containerHealth, hostMajorMinor: hostMount.majorMinor};
+	}
+	const hostFine = hostHealth?.state === 'responsive';
+	if (hostFine && (containerHealth.state === 'dead' || containerHealth.state === 'unresponsive')) {
+		return {state: 'dead', mount: containerMount, health: containerHealth};
+	}
+	return {state: 'same', mount: containerMount, health: containerHealth};
+}
+
+export function describeMount(mount: MountEntry): string {
+	return `${mount.source} on ${mount.mountPoint} type ${mount.fsType} (dev ${mount.majorMinor}, id ${mount.mountId})`;
+}

@@ -1,0 +1,63 @@
+import {percentUsed} from './model/capacity.js';
+import {overallStatus} from './model/findings.js';
+import {formatBytes} from './model/format.js';
+import type {Finding, Snapshot} from './model/types.js';
+import {settingRows, type Settings} from './settings.js';
+
+/** The --once report: a first line monitoring systems can show (Nagios style), then the details. */
+export function textReport(snapshot: Snapshot, findings: readonly Finding[], label: string): string {
+	const {status} = overallStatus(findings);
+	const lines: string[] = [];
+	const worst = findings[0];
+	lines.push(`GLANCE ${status.toUpperCase()} - ${worst ? `${findings.length} finding${findings.length === 1 ? '' : 's'}: ${worst.title}` : 'datadir mounted and answering, container sees the same mount'}`);
+	lines.push(`host: ${label}`);
+	const datadir = snapshot.datadir;
+	if (datadir) {
+		lines.push(`datadir: ${datadir.datadir}`);
+		lines.push(`mount: ${datadir.verdict}${datadir.mount ? ` — ${datadir.mount.source} on ${datadir.mount.mountPoint} type ${datadir.mount.fsType} dev ${datadir.mount.majorMinor}` : ''}`);
+		if (datadir.stats) {
+			const percent = percentUsed(datadir.stats);
+			lines.push(
+				`capacity: ${formatBytes(datadir.stats.bytesUsed)} of ${formatBytes(datadir.stats.bytesTotal)} used (${percent.bytes.toFixed(1)}%), ${formatBytes(datadir.stats.bytesAvailable)} free; inodes ${percent.inodes === null ? 'not reported' : `${percent.inodes.toFixed(1)}%`}`,
+			);
+		}
+	}
+	const container = snapshot.container;
+	if (container) {
+		if (container.state === 'present') {
+			lines.push(`container: ${container.name} ${container.status}, health ${container.health}, restarts ${container.restartCount}, view ${container.view.state}`);
+		} else if (container.state === 'missing') {
+			lines.push(`container: ${container.name} missing`);
+		} else {
+			lines.push(`container: ${container.name} unknown — ${container.reason}`);
+		}
+	}
+	for (const finding of findings) {
+		lines.push('', `[${finding.severity.toUpperCase()}] ${finding.id}: ${finding.title}`);
+		for (const evidence of finding.evidence) lines.push(`  - ${evidence}`);
+		lines.push(`  next: ${finding.action}`);
+	}
+	return lines.join('\n') + '\n';
+}
+
+export function jsonReport(snapshot: Snapshot, findings: readonly Finding[], settings: Settings, meta: {label: string; version: string; world: 'real' | 'simulated'}): string {
+	const {status, exitCode} = overallStatus(findings);
+	return (
+		JSON.stringify(
+			{
+				tool: 'glance-inspector',
+				version: meta.version,
+				host: meta.label,
+				world: meta.world,
+				status,
+				exitCode,
+				settings: settingRows(settings),
+				settingsProblems: settings.problems,
+				findings,
+				snapshot,
+			},
+			null,
+			2,
+		) + '\n'
+	);
+}

@@ -1,0 +1,183 @@
+import path from 'node:path';
+import {hostPathOfDatadirVolume, parseKollaGlobals} from './model/kolla.js';
+
+export type SettingSource = 'flag' | 'env' | 'globals.yml' | 'container' | 'default';
+
+export type Setting<T> = {value: T; source: SettingSource; detail?: string};
+
+export type Settings = {
+	datadir: Setting<string>;
+	mountpoint: Setting<string | null>;
+	container: Setting<string>;
+	/** Where Glance's images live inside the container: the path its view is checked at. */
+	containerDatadir: Setting<string>;
+	refreshSeconds: Setting<number>;
+	probeTimeoutSeconds: Setting<number>;
+	warnPercent: Setting<number>;
+	critPercent: Setting<number>;
+	readOnly: Setting<boolean>;
+	dockerSocket: Setting<string>;
+	globalsPath: Setting<string>;
+	fstabPath: Setting<string>;
+	/** Things wrong with the inputs (a malformed globals.yml...), reported but not fatal. */
+	problems: string[];
+};
+
+export type Flags = {
+	datadir?: string;
+	mountpoint?: string;
+	container?: string;
+	refresh?: number;
+	probeTimeout?: number;
+	warnPercent?: number;
+	critPercent?: number;
+	readOnly?: boolean;
+	globals?: string;
+	fstab?: string;
+};
+
+export type GlobalsInput = {path: string; text: string | null; readError: string | null};
+
+export const defaults = {
+	datadir: '/var/lib/glance/images',
+	container: 'glance_api',
+	containerDatadir: '/var/lib/glance/images',
+	refreshSeconds: 2,
+	probeTimeoutSeconds: 3,
+	warnPercent: 80,
+	critPercent: 90,
+	dockerSocket: '/var/run/docker.sock',
+	globalsPath: '/etc/kolla/globals.yml',
+	fstabPath: '/etc/fstab',
+} as const;
+
+export class SettingsError extends Error {}
+
+function pick<T>(flag: T | undefined, env: T | undefined, envName: string, fallback: T): Setting<T> {
+	if (flag !== undefined) return {value: flag, source: 'flag'};
+	if (env !== undefined) return {value: env, source: 'env', detail: envName};
+	return {value: fallback, source: 'default'};
+}
+
+function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
+	const raw = env[name];
+	if (raw === undefined || raw === '') return undefined;
+	const value = Number(raw);
+	if (!Number.isFinite(value)) throw new SettingsError(`${name}=${raw} is not a number`);
+	return value;
+}
+
+function envString(env: NodeJS.ProcessEnv, name: string): string | undefined {
+	const raw = env[name];
+	return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function requirePositive(name: string, setting: Setting<number>): Setting<number> {
+	if (!(setting.value > 0)) throw new SettingsError(`${name} must be a positive number of seconds, got ${setting.value}`);
+	return setting;
+}
+
+function dockerSocketFrom(env: NodeJS.ProcessEnv): Setting<string> {
+	const dockerHost = envString(env, 'DOCKER_HOST');
+	if (dockerHost?.startsWith('unix://')) return {value: dockerHost.slice('unix://'.length), source: 'env', detail: 'DOCKER_HOST'};
+	return {value: defaults.dockerSocket, source: 'default'};
+}
+
+/** What globals.yml says about the datadir, or the problem with it; `null` when it says nothing. */
+export function datadirFromGlobals(globals: GlobalsInput): {datadir: Setting<string> | null; problem: string | null} {
+	if (globals.text === null) return {datadir: null, problem: globals.readError};
+	const parsed = parseKollaGlobals(globals.text);
+	if (!parsed.ok) return {datadir: null, problem: `${globals.path}: ${parsed.problem} — ignored; pass --datadir to be sure`};
+	const unresolved = parsed.globals.unresolved.find(each => each.key === 'glance_file_datadir_volume');
+	if (unresolved) {
+		return {datadir: null, problem: `${globals.path}: glance_file_datadir_volume is ${unresolved.reason} (${unresolved.value}) — pass --datadir`};
+	}
+	const volume = parsed.globals.glanceDatadirVolume;
+	if (!volume) return {datadir: null, problem: null};
+	const host = hostPathOfDatadirVolume(volume, parsed.globals.dockerRuntimeDirectory ?? undefined);
+	return {
+		datadir: {
+			value: path.posix.join(host.hostPath, 'images'),
+			source: 'globals.yml',
+			detail: `glance_file_datadir_volume: ${volume}${host.kind === 'named-volume' ? ' (docker volume)' : ''}`,
+		},
+		problem: null,
+	};
+}
+
+/**
+ * flags > env > globals.yml > the container's own mounts > defaults, resolved once.
+ * `containerGlanceSource` is the host path bound at the container's /var/lib/glance, if docker could say.
+ */
+export function resolveSettings(input: {
+	flags: Flags;
+	env: NodeJS.ProcessEnv;
+	globals: GlobalsInput;
+	containerGlanceSource: string | null;
+}): Settings {
+	const {flags, env} = input;
+	const problems: string[] = [];
+	const fromGlobals = datadirFromGlobals(input.globals);
+	if (fromGlobals.problem) problems.push(fromGlobals.problem);
+
+	let datadir: Setting<string> = pick(flags.datadir, envString(env, 'GLANCE_INSPECTOR_DATADIR'), 'GLANCE_INSPECTOR_DATADIR', defaults.datadir);
+	if (datadir.source === 'default') {
+		if (fromGlobals.datadir) datadir = fromGlobals.datadir;
+		else if (input.containerGlanceSource) {
+			datadir = {
+				value: path.posix.join(input.containerGlanceSource, 'images'),
+				source: 'container',
+				detail: `host source of the container's /var/lib/glance`,
+			};
+		}
+	}
+	datadir = {...datadir, value: path.posix.resolve(datadir.value)};
+
+	const mountpointRaw = pick<string | null>(flags.mountpoint, envString(env, 'GLANCE_INSPECTOR_MOUNTPOINT'), 'GLANCE_INSPECTOR_MOUNTPOINT', null);
+	const mountpoint = mountpointRaw.value === null ? {...mountpointRaw, detail: 'from fstab, if a line holds the datadir'} : {...mountpointRaw, value: path.posix.resolve(mountpointRaw.value)};
+
+	const warnPercent = pick(flags.warnPercent, envNumber(env, 'GLANCE_INSPECTOR_WARN_PERCENT'), 'GLANCE_INSPECTOR_WARN_PERCENT', defaults.warnPercent);
+	const critPercent = pick(flags.critPercent, envNumber(env, 'GLANCE_INSPECTOR_CRIT_PERCENT'), 'GLANCE_INSPECTOR_CRIT_PERCENT', defaults.critPercent);
+	if (!(warnPercent.value > 0 && critPercent.value <= 100 && warnPercent.value < critPercent.value)) {
+		throw new SettingsError(`thresholds must satisfy 0 < warn < crit <= 100, got warn ${warnPercent.value} and crit ${critPercent.value}`);
+	}
+
+	return {
+		datadir,
+		mountpoint,
+		container: pick(flags.container, envString(env, 'GLANCE_INSPECTOR_CONTAINER'), 'GLANCE_INSPECTOR_CONTAINER', defaults.container),
+		containerDatadir: {value: defaults.containerDatadir, source: 'default', detail: 'kolla: filesystem_store_datadir'},
+		refreshSeconds: requirePositive('--refresh', pick(flags.refresh, envNumber(env, 'GLANCE_INSPECTOR_REFRESH'), 'GLANCE_INSPECTOR_REFRESH', defaults.refreshSeconds)),
+		probeTimeoutSeconds: requirePositive('--probe-timeout', pick(flags.probeTimeout, envNumber(env, 'GLANCE_INSPECTOR_PROBE_TIMEOUT'), 'GLANCE_INSPECTOR_PROBE_TIMEOUT', defaults.probeTimeoutSeconds)),
+		warnPercent,
+		critPercent,
+		readOnly: pick(flags.readOnly ? true : undefined, env['GLANCE_INSPECTOR_READ_ONLY'] === '1' ? true : undefined, 'GLANCE_INSPECTOR_READ_ONLY', false),
+		dockerSocket: dockerSocketFrom(env),
+		globalsPath: pick(flags.globals, envString(env, 'KOLLA_GLOBALS'), 'KOLLA_GLOBALS', defaults.globalsPath),
+		fstabPath: pick(flags.fstab, undefined, '', defaults.fstabPath),
+		problems,
+	};
+}
+
+/** Rows for --print-settings and the help overlay: name, value, where it came from. */
+export function settingRows(settings: Settings): Array<{name: string; value: string; source: string}> {
+	const rows: Array<[string, Setting<unknown>]> = [
+		['datadir', settings.datadir],
+		['mountpoint', settings.mountpoint],
+		['container', settings.container],
+		['container datadir', settings.containerDatadir],
+		['refresh', settings.refreshSeconds],
+		['probe timeout', settings.probeTimeoutSeconds],
+		['warn at %', settings.warnPercent],
+		['critical at %', settings.critPercent],
+		['read-only', settings.readOnly],
+		['docker socket', settings.dockerSocket],
+		['globals.yml', settings.globalsPath],
+		['fstab', settings.fstabPath],
+	];
+	return rows.map(([name, setting]) => ({
+		name,
+		value: setting.value === null ? '(auto)' : String(setting.value),
+		source: setting.detail ? `${setting.source}: ${setting.detail}` : setting.source,
+	}));
+}

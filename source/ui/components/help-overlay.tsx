@@ -1,0 +1,47 @@
+import {Box, Text} from 'ink';
+import {activeBindings} from '../keymap.js';
+import {useTheme} from '../theme.js';
+import {Line} from './panel.js';
+
+// Two key bindings a line, so keys and settings fit an 80×24 screen together.
+function pairs<T>(items: readonly T[]): Array<[T, ...T[]]> {
+	const rows: Array<[T, ...T[]]> = [];
+	for (let index = 0; index < items.length; index += 2) rows.push(items.slice(index, index + 2) as [T, ...T[]]);
+	return rows;
+}
+
+export function HelpOverlay(props: {readOnly: boolean; settings: ReadonlyArray<{name: string; value: string; source: string}>; width: number; height: number}) {
+	const theme = useTheme();
+	const bindings = activeBindings(props.readOnly);
+	const columnWidth = Math.floor((props.width - 4) / 2);
+	return (
+		<Box flexDirection="column" borderStyle="double" borderColor={theme.color('accent')} paddingX={1} width={props.width} height={props.height} overflow="hidden">
+			<Line bold tone="accent">
+				Help — keys{props.readOnly ? ' (read-only: actions that change anything are removed)' : ''}
+			</Line>
+			{pairs(bindings).map(pair => (
+				<Text key={pair[0].command} wrap="truncate-end">
+					{pair.map(binding => (
+						<Text key={binding.command}>
+							<Text bold>{binding.label.padEnd(11)}</Text>
+							<Text>{binding.description.padEnd(columnWidth - 11)}</Text>
+						</Text>
+					))}
+				</Text>
+			))}
+			<Text> </Text>
+			<Line bold tone="accent">
+				Settings — value and where it came from
+			</Line>
+			{props.settings.map(row => (
+				<Text key={row.name} wrap="truncate-end">
+					<Text bold>{row.name.padEnd(18)}</Text>
+					<Text>{row.value}</Text>
+					<Text color={theme.color('dim')}> ({row.source})</Text>
+				</Text>
+			))}
+			<Text> </Text>
+			<Line tone="dim">Esc or ? closes this help</Line>
+		</Box>
+	);
+}

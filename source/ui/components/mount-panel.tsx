@@ -1,0 +1,63 @@
+import {formatDuration, truncateMiddle} from '../../model/format.js';
+import type {DatadirProbe, MountVerdict} from '../../model/types.js';
+import type {Tone} from '../theme.js';
+import {Line, Panel} from './panel.js';
+
+const verdictBadge: Record<MountVerdict, {text: string; tone: Tone}> = {
+	responsive: {text: 'RESPONSIVE', tone: 'ok'},
+	unresponsive: {text: 'HUNG', tone: 'crit'},
+	dead: {text: 'DEAD', tone: 'crit'},
+	'not-mounted': {text: 'NOT MOUNTED', tone: 'crit'},
+	missing: {text: 'NO DATADIR', tone: 'crit'},
+	error: {text: 'ERROR', tone: 'unknown'},
+};
+
+function healthLine(probe: DatadirProbe): {text: string; tone: Tone} {
+	const health = probe.health;
+	switch (health.state) {
+		case 'responsive': {
+			return {text: `answers in ${health.latencyMs} ms · ${health.entries} entries`, tone: 'ok'};
+		}
+		case 'unresponsive': {
+			return {text: `statfs/readdir: no answer for ${formatDuration(health.afterMs)}`, tone: 'crit'};
+		}
+		case 'dead': {
+			return {text: `${health.errno}: the share's server is gone`, tone: 'crit'};
+		}
+		default: {
+			return {text: `${health.errno}: ${health.message}`, tone: health.state === 'missing' ? 'crit' : 'unknown'};
+		}
+	}
+}
+
+export function MountPanel(props: {probe: DatadirProbe | null; focused: boolean; width: number}) {
+	const inner = Math.max(10, props.width - 4);
+	const probe = props.probe;
+	if (!probe) {
+		return (
+			<Panel title="Mount" focused={props.focused} width={props.width}>
+				<Line tone="dim">probing…</Line>
+			</Panel>
+		);
+	}
+	const mount = probe.mount;
+	const health = healthLine(probe);
+	const fstabText = probe.fstab
+		? `fstab line ${probe.fstab.line}: ${probe.fstab.vfsType} ${probe.fstab.options.join(',')}`
+		: probe.expectedFrom === 'flag'
+			? 'no fstab line for --mountpoint'
+			: probe.fstabProblem ?? 'no fstab line holds the datadir';
+	return (
+		<Panel title="Mount" badge={verdictBadge[probe.verdict]} focused={props.focused} width={props.width}>
+			<Line tone={health.tone}>{health.text}</Line>
+			<Line>
+				{mount ? `${truncateMiddle(mount.mountPoint, Math.max(8, inner - mount.fsType.length - 1))} ${mount.fsType}` : 'no mount found'}
+			</Line>
+			<Line tone="dim">from {mount ? truncateMiddle(mount.source, inner - 5) : '?'}</Line>
+			<Line tone="dim">{mount ? `dev ${mount.majorMinor} · id ${mount.mountId} · ${mount.mountOptions[0] ?? ''}` : ''}</Line>
+			<Line tone={probe.verdict === 'not-mounted' ? 'crit' : 'dim'}>
+				{probe.verdict === 'not-mounted' ? `${probe.expectedMountpoint} expected, not mounted` : truncateMiddle(fstabText, inner)}
+			</Line>
+		</Panel>
+	);
+}

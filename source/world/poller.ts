@@ -1,0 +1,107 @@
+import {appendSample} from '../model/capacity.js';
+import type {Snapshot} from '../model/types.js';
+import type {World} from './world.js';
+
+const historyMaxAgeMs = 60 * 60_000;
+const historyMaxCount = 1800;
+
+export const emptySnapshot: Snapshot = {datadir: null, container: null, host: null, history: [], lastEvent: null};
+
+/**
+ * Keeps a Snapshot of the World fresh: every `refreshMs`, on demand, and at once on a Docker event.
+ * One round at a time: a hung share makes rounds slow, never piles them up.
+ */
+export class SnapshotPoller {
+	private current: Snapshot = emptySnapshot;
+	private readonly listeners = new Set<(snapshot: Snapshot) => void>();
+	private timer: NodeJS.Timeout | null = null;
+	private running: Promise<void> | null = null;
+	private again = false;
+	private unwatch: (() => void) | null = null;
+	private stopped = false;
+
+	constructor(
+		private readonly world: World,
+		private readonly refreshMs: number,
+		private readonly now: () => number = Date.now,
+	) {}
+
+	get snapshot(): Snapshot {
+		return this.current;
+	}
+
+	subscribe(listener: (snapshot: Snapshot) => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	start(): void {
+		this.stopped = false;
+		this.unwatch = this.world.watch(event => {
+			this.update({lastEvent: {at: event.at, text: event.text}});
+			this.refreshNow();
+		});
+		this.schedule(0);
+	}
+
+	stop(): void {
+		this.stopped = true;
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+		this.unwatch?.();
+		this.unwatch = null;
+	}
+
+	/** Start a round now, or right after the one under way. */
+	refreshNow(): void {
+		if (this.running) {
+			this.again = true;
+			return;
+		}
+		this.schedule(0);
+	}
+
+	/** One full round, for --once and --json; resolves when every probe has answered or timed out. */
+	async collect(): Promise<Snapshot> {
+		await this.round();
+		return this.current;
+	}
+
+	private schedule(delayMs: number): void {
+		if (this.stopped) return;
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = setTimeout(() => {
+			this.timer = null;
+			void this.round().finally(() => {
+				if (this.again) {
+					this.again = false;
+					this.schedule(0);
+				} else {
+					this.schedule(this.refreshMs);
+				}
+			});
+		}, delayMs);
+	}
+
+	private round(): Promise<void> {
+		this.running ??= (async () => {
+			const hostProbe = this.world.probeHost().then(host => this.update({host}));
+			const datadir = await this.world.probeDatadir();
+			const history = datadir.stats
+				? appendSample(this.current.history, {at: this.now(), bytesUsed: datadir.stats.bytesUsed, inodesUsed: datadir.stats.inodesUsed}, historyMaxAgeMs, historyMaxCount)
+				: this.current.history;
+			this.update({datadir, history});
+			const container = await this.world.probeContainer(datadir.mount, datadir.health);
+			this.update({container});
+			await hostProbe;
+		})().finally(() => {
+			this.running = null;
+		});
+		return this.running;
+	}
+
+	private update(patch: Partial<Snapshot>): void {
+		this.current = {...this.current, ...patch};
+		for (const listener of this.listeners) listener(this.current);
+	}
+}

@@ -1,0 +1,174 @@
+import {readFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import si from 'systeminformation';
+import {parseFstab} from '../../model/fstab.js';
+import {parseMountinfo} from '../../model/mountinfo.js';
+import {assessContainerView, expectedMount, findMountFor, mountVerdict} from '../../model/mount.js';
+import type {ContainerProbe, ContainerView, DatadirProbe, FstabEntry, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
+import type {Settings} from '../../settings.js';
+import type {World, WorldEvent} from '../world.js';
+import {DockerClient} from './docker.js';
+import {probePath} from './path-probe.js';
+
+async function readText(file: string): Promise<{text: string | null; problem: string | null}> {
+	try {
+		return {text: await readFile(file, 'utf8'), problem: null};
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code ?? 'error';
+		return {text: null, problem: `${file}: ${code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`};
+	}
+}
+
+/** Host name part of a network source: `nfs01:/export`, `root@10.0.0.5:/srv`, `//server/share`. */
+export function sourceHost(source: string): string | null {
+	const smb = /^\/\/([^/]+)\//.exec(source);
+	if (smb) return smb[1] ?? null;
+	const colon = /^(?:[^@/]+@)?(\[[^\]]+\]|[^:/]+):/.exec(source);
+	return colon?.[1]?.replace(/^\[|\]$/g, '') ?? null;
+}
+
+function isLoopback(host: string): boolean {
+	return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** The real controller: /proc, /etc/fstab, a killable child for the datadir, dockerode, systeminformation. */
+export class RealWorld implements World {
+	readonly kind = 'real' as const;
+	readonly label: string;
+	private readonly docker: DockerClient;
+	private lastMountSource: string | null = null;
+	private readonly listeners = new Set<(event: WorldEvent) => void>();
+	private stopWatching: (() => void) | null = null;
+
+	constructor(private readonly settings: Settings) {
+		this.label = os.hostname();
+		this.docker = new DockerClient(settings.dockerSocket.value, settings.probeTimeoutSeconds.value * 1000);
+	}
+
+	private get timeoutMs(): number {
+		return this.settings.probeTimeoutSeconds.value * 1000;
+	}
+
+	/** The host path bound at the container's /var/lib/glance, used to find the datadir when nothing else says. */
+	async containerGlanceSource(): Promise<string | null> {
+		const answer = await this.docker.inspect(this.settings.container.value);
+		if (!answer.ok) return null;
+		const glanceDir = path.posix.dirname(this.settings.containerDatadir.value);
+		return answer.value.mounts.find(mount => path.posix.normalize(mount.destination) === glanceDir)?.source ?? null;
+	}
+
+	async probeDatadir(): Promise<DatadirProbe> {
+		const datadir = this.settings.datadir.value;
+		const [mountinfo, fstabText, result] = await Promise.all([
+			readFile('/proc/self/mountinfo', 'utf8'),
+			readText(this.settings.fstabPath.value),
+			probePath(datadir, {timeoutMs: this.timeoutMs}),
+		]);
+		const mounts = parseMountinfo(mountinfo);
+		let mount = findMountFor(datadir, mounts);
+		// A symlink on the way can put the datadir on another filesystem than its path suggests: trust the device.
+		const health = result.health;
+		if (health.state === 'responsive' && mount && mount.majorMinor !== health.device) {
+			mount = mounts.filter(candidate => candidate.majorMinor === health.device).at(-1) ?? mount;
+		}
+		const fstab: FstabEntry[] = fstabText.text === null ? [] : parseFstab(fstabText.text).entries;
+		const expected = expectedMount(datadir, this.settings.mountpoint.value, fstab);
+		this.lastMountSource = mount?.source ?? null;
+		return {
+			at: Date.now(),
+			datadir,
+			mount,
+			expectedMountpoint: expected.mountpoint,
+			expectedFrom: expected.from,
+			fstab: expected.fstab,
+			fstabProblem: fstabText.problem,
+			health: result.health,
+			verdict: mountVerdict(mount, expected.mountpoint, result.health),
+			stats: result.stats,
+		};
+	}
+
+	async probeContainer(hostMount: MountEntry | null, hostHealth: PathHealth | null = null): Promise<ContainerProbe> {
+		const name = this.settings.container.value;
+		const answer = await this.docker.inspect(name);
+		const at = Date.now();
+		if (!answer.ok) {
+			return answer.kind === 'missing' ? {at, state: 'missing', name} : {at, state: 'docker-unreachable', name, reason: answer.reason, hint: answer.hint};
+		}
+		const facts = answer.value;
+		const glanceDir = path.posix.dirname(this.settings.containerDatadir.value);
+		const glanceSource = facts.mounts.find(mount => path.posix.normalize(mount.destination) === glanceDir)?.source ?? null;
+		let view: ContainerView;
+		if (!facts.running || facts.pid <= 0) {
+			view = {state: 'unknown', reason: 'the container is not running'};
+		} else {
+			view = await this.containerView(facts.pid, hostMount, hostHealth);
+		}
+		return {at, state: 'present', ...facts, glanceSource, view};
+	}
+
+	private async containerView(pid: number, hostMount: MountEntry | null, hostHealth: PathHealth | null): Promise<ContainerView> {
+		let text: string;
+		try {
+			text = await readFile(`/proc/${pid}/mountinfo`, 'utf8');
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			return {state: 'unknown', reason: `/proc/${pid}/mountinfo: ${code === 'EACCES' ? 'permission denied (run as root)' : (error as Error).message}`};
+		}
+		const inside = this.settings.containerDatadir.value;
+		const found = findMountFor(inside, parseMountinfo(text));
+		// The container's root filesystem is never the share: only a mount at or under /var/lib/glance counts.
+		const containerMount = found && found.mountPoint !== '/' ? found : null;
+		// /proc/<pid>/root leads into the container's mount namespace: this touches the share as Glance sees it.
+		const {health} = await probePath(`/proc/${pid}/root${inside}`, {timeoutMs: this.timeoutMs});
+		return assessContainerView(hostMount, hostHealth, containerMount, health);
+	}
+
+	async probeHost(): Promise<HostProbe> {
+		const at = Date.now();
+		const host = this.lastMountSource ? sourceHost(this.lastMountSource) : null;
+		try {
+			const iface = host && isLoopback(host) ? 'lo' : await si.networkInterfaceDefault();
+			const [load, memory, network] = await Promise.all([si.currentLoad(), si.mem(), iface ? si.networkStats(iface) : Promise.resolve([])]);
+			const stats = network[0];
+			return {
+				at,
+				hostname: os.hostname(),
+				load1: os.loadavg()[0] ?? null,
+				cpuPercent: Number.isFinite(load.currentLoad) ? load.currentLoad : null,
+				memUsedPercent: memory.total > 0 ? ((memory.total - memory.available) / memory.total) * 100 : null,
+				network: stats ? {iface: stats.iface, rxBytesPerSec: stats.rx_sec ?? null, txBytesPerSec: stats.tx_sec ?? null} : null,
+				problem: null,
+			};
+		} catch (error) {
+			return {at, hostname: os.hostname(), load1: os.loadavg()[0] ?? null, cpuPercent: null, memUsedPercent: null, network: null, problem: (error as Error).message};
+		}
+	}
+
+	watch(listener: (event: WorldEvent) => void): () => void {
+		this.listeners.add(listener);
+		this.stopWatching ??= this.docker.watch(
+			this.settings.container.value,
+			text => {
+				// Healthcheck runs arrive as exec_* events every few seconds; they change nothing.
+				if (text.startsWith('exec_')) return;
+				for (const each of this.listeners) each({at: Date.now(), kind: 'container', text});
+			},
+			() => {},
+		);
+		return () => {
+			this.listeners.delete(listener);
+			if (this.listeners.size === 0) {
+				this.stopWatching?.();
+				this.stopWatching = null;
+			}
+		};
+	}
+
+	async close(): Promise<void> {
+		this.listeners.clear();
+		this.stopWatching?.();
+		this.stopWatching = null;
+	}
+}

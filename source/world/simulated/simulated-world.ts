@@ -1,0 +1,256 @@
+import {assessContainerView, expectedMount, findMountFor, mountVerdict} from '../../model/mount.js';
+import type {ContainerMount, ContainerProbe, ContainerView, DatadirProbe, FstabEntry, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
+import type {World, WorldEvent} from '../world.js';
+import {SimulatedController, type CapturedView, type ShareFilesystem} from './controller.js';
+import {createScenarioState, type ScenarioName} from './scenarios.js';
+
+export type SimulatedWorldOptions = {
+	now?: () => number;
+	sleep?: (ms: number) => Promise<void>;
+	speed?: number;
+	probeTimeoutMs?: number;
+	/** The datadir on the host. */
+	datadir?: string;
+	container?: string;
+};
+
+export type SimulatedWorld = World & {readonly controller: SimulatedController};
+
+/** The settings' default probe timeout. */
+const defaultProbeTimeoutMs = 3000;
+const defaultDatadir = '/srv/glance/images';
+/** kolla mounts the share's directory here and Glance keeps its files in `images` below it. */
+const containerGlanceDir = '/var/lib/glance';
+const containerDatadir = `${containerGlanceDir}/images`;
+
+const rootMount: MountEntry = {
+	mountId: 28,
+	parentId: 1,
+	majorMinor: '8:1',
+	root: '/',
+	mountPoint: '/',
+	mountOptions: ['rw', 'relatime'],
+	optionalFields: ['shared:1'],
+	fsType: 'ext4',
+	source: '/dev/sda1',
+	superOptions: ['rw', 'errors=remount-ro'],
+};
+
+const nfsSuperOptions = [
+	'rw',
+	'vers=4.2',
+	'rsize=1048576',
+	'wsize=1048576',
+	'namlen=255',
+	'hard',
+	'proto=tcp',
+	'timeo=600',
+	'retrans=2',
+	'sec=sys',
+	'clientaddr=10.0.0.11',
+	'local_lock=none',
+	'addr=10.0.0.20',
+];
+
+function fstabFor(share: SimulatedController['share']): FstabEntry[] {
+	return [
+		{spec: 'UUID=6f0d9c2a-3b1e-4f7a-9c8d-2e5b7a1f0c34', file: '/', vfsType: 'ext4', options: ['errors=remount-ro'], freq: 0, passno: 1, line: 9},
+		{spec: '/swapfile', file: 'none', vfsType: 'swap', options: ['sw'], freq: 0, passno: 0, line: 11},
+		{spec: share.source, file: share.mountPoint, vfsType: share.fsType, options: ['rw', 'hard', 'vers=4.2', '_netdev'], freq: 0, passno: 0, line: 13},
+	];
+}
+
+/** NFS round trips wander between 1 and 5 ms; a smooth function of time keeps tests repeatable. */
+function nfsLatencyMs(at: number): number {
+	return Math.round(3 + 2 * Math.sin(at / 7000));
+}
+
+function wave(at: number, periodMs: number): number {
+	return Math.sin((2 * Math.PI * at) / periodMs);
+}
+
+function roundTo(value: number, decimals: number): number {
+	const factor = 10 ** decimals;
+	return Math.round(value * factor) / factor;
+}
+
+export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedWorldOptions = {}): SimulatedWorld {
+	const now = options.now ?? Date.now;
+	const probeTimeoutMs = options.probeTimeoutMs ?? defaultProbeTimeoutMs;
+	const datadir = options.datadir ?? defaultDatadir;
+	const controller = new SimulatedController(createScenarioState(scenario, {at: now(), containerName: options.container}), {
+		now,
+		sleep: options.sleep,
+		speed: options.speed,
+	});
+
+	function hostMounts(): MountEntry[] {
+		const mount = controller.hostMount;
+		if (!mount) return [rootMount];
+		const {share} = controller;
+		return [
+			rootMount,
+			{
+				mountId: mount.mountId,
+				parentId: rootMount.mountId,
+				majorMinor: mount.filesystem.majorMinor,
+				root: '/',
+				mountPoint: share.mountPoint,
+				mountOptions: ['rw', 'relatime'],
+				// Mounted below a shared root: the host mount joins its own peer group.
+				optionalFields: [`shared:${mount.mountId}`],
+				fsType: share.fsType,
+				source: share.source,
+				superOptions: nfsSuperOptions,
+			},
+		];
+	}
+
+	function containerMountEntry(view: CapturedView): MountEntry {
+		const {share} = controller;
+		const common = {
+			mountId: view.mountId,
+			parentId: view.parentId,
+			mountPoint: containerGlanceDir,
+			mountOptions: ['rw', 'relatime'],
+			// kolla sets no propagation flag: the bind is private, so it has no peer group and never hears of remounts.
+			optionalFields: [],
+		};
+		if (!view.filesystem) {
+			return {...common, majorMinor: rootMount.majorMinor, root: share.mountPoint, fsType: rootMount.fsType, source: rootMount.source, superOptions: rootMount.superOptions};
+		}
+		return {...common, majorMinor: view.filesystem.majorMinor, root: '/', fsType: share.fsType, source: share.source, superOptions: nfsSuperOptions};
+	}
+
+	/** The answer of a share filesystem that answers at once; null while it is frozen. */
+	function settledHealth(filesystem: ShareFilesystem, target: string, latencyMs: number): PathHealth | null {
+		const condition = controller.condition(filesystem);
+		if (condition === 'frozen') return null;
+		if (condition === 'dead') return {state: 'dead', errno: 'ENOTCONN', message: `ENOTCONN: socket is not connected, statfs '${target}'`};
+		return {state: 'responsive', latencyMs, entries: controller.files.length, device: filesystem.majorMinor};
+	}
+
+	/** statfs + readdir as the real probe does it: a frozen share gets no answer before the probe timeout. */
+	async function touch(filesystem: ShareFilesystem, target: string): Promise<PathHealth> {
+		const started = now();
+		for (;;) {
+			const health = settledHealth(filesystem, target, nfsLatencyMs(now()) + (now() - started));
+			if (health) return health;
+			const remaining = Math.max(0, probeTimeoutMs - (now() - started));
+			const outcome = await Promise.race([
+				controller.wait(remaining).then(() => 'timed-out' as const),
+				controller.untilShareChanges().then(() => 'share-changed' as const),
+			]);
+			if (outcome === 'timed-out') return {state: 'unresponsive', afterMs: probeTimeoutMs};
+		}
+	}
+
+	function missing(target: string): PathHealth {
+		return {state: 'missing', errno: 'ENOENT', message: `ENOENT: no such file or directory, statfs '${target}'`};
+	}
+
+	/** What the host side answered for `hostMount`, known to the simulator without touching it again. */
+	function hostHealthOf(hostMount: MountEntry | null): PathHealth | null {
+		const mount = controller.hostMount;
+		if (!hostMount || !mount || mount.filesystem.majorMinor !== hostMount.majorMinor) return null;
+		return settledHealth(mount.filesystem, datadir, nfsLatencyMs(now())) ?? {state: 'unresponsive', afterMs: probeTimeoutMs};
+	}
+
+	function containerMounts(): ContainerMount[] {
+		return [
+			{type: 'bind', source: '/etc/kolla/glance-api', destination: '/var/lib/kolla/config_files', rw: false, propagation: 'rprivate'},
+			{type: 'bind', source: '/etc/localtime', destination: '/etc/localtime', rw: false, propagation: 'rprivate'},
+			{type: 'bind', source: '/etc/timezone', destination: '/etc/timezone', rw: false, propagation: 'rprivate'},
+			{type: 'bind', source: controller.share.mountPoint, destination: containerGlanceDir, rw: true, propagation: 'rprivate'},
+			{type: 'volume', name: 'kolla_logs', source: '/var/lib/docker/volumes/kolla_logs/_data', destination: '/var/log/kolla', rw: true, propagation: ''},
+		];
+	}
+
+	return {
+		kind: 'simulated',
+		label: `simulator: ${scenario}`,
+		controller,
+
+		async probeDatadir(): Promise<DatadirProbe> {
+			const mounts = hostMounts();
+			const mount = findMountFor(datadir, mounts);
+			const shareMount = controller.hostMount;
+			const onShare = shareMount !== null && mount?.mountId === shareMount.mountId;
+			const health = onShare ? await touch(shareMount.filesystem, datadir) : missing(datadir);
+			const expected = expectedMount(datadir, null, fstabFor(controller.share));
+			return {
+				at: now(),
+				datadir,
+				mount,
+				expectedMountpoint: expected.mountpoint,
+				expectedFrom: expected.from,
+				fstab: expected.fstab,
+				fstabProblem: null,
+				health,
+				verdict: mountVerdict(mount, expected.mountpoint, health),
+				stats: health.state === 'responsive' ? controller.usage() : null,
+			};
+		},
+
+		async probeContainer(hostMount: MountEntry | null, hostHealth: PathHealth | null = hostHealthOf(hostMount)): Promise<ContainerProbe> {
+			const container = controller.container;
+			const iso = (time: number | null): string | null => (time === null ? null : new Date(time).toISOString());
+			const view = container.view;
+			let assessed: ContainerView;
+			if (!container.running || !view) {
+				assessed = {state: 'unknown', reason: 'the container is not running'};
+			} else {
+				// The real probe goes through /proc/<pid>/root, into the container's mount namespace.
+				const target = `/proc/${container.pid}/root${containerDatadir}`;
+				const health = view.filesystem ? await touch(view.filesystem, target) : missing(target);
+				assessed = assessContainerView(hostMount, hostHealth, containerMountEntry(view), health);
+			}
+			return {
+				at: now(),
+				state: 'present',
+				name: container.name,
+				id: container.id,
+				image: container.image,
+				status: container.running ? 'running' : 'exited',
+				running: container.running,
+				health: container.health,
+				healthOutput: container.healthOutput,
+				startedAt: iso(container.startedAt),
+				finishedAt: container.running ? null : iso(container.finishedAt),
+				exitCode: container.running ? null : container.exitCode,
+				restartCount: container.restartCount,
+				restartPolicy: 'unless-stopped',
+				pid: container.pid,
+				mounts: containerMounts(),
+				glanceSource: controller.share.mountPoint,
+				view: assessed,
+			};
+		},
+
+		async probeHost(): Promise<HostProbe> {
+			const at = now();
+			return {
+				at,
+				hostname: 'sim-controller01',
+				load1: roundTo(0.6 + 0.3 * wave(at, 95_000) + 0.1 * wave(at, 17_000), 2),
+				cpuPercent: roundTo(9 + 4 * wave(at, 41_000) + 1.5 * wave(at, 7000), 1),
+				memUsedPercent: roundTo(63 + 1.5 * wave(at, 600_000), 1),
+				// Uploads to the share arrive over the network, on top of the API's own traffic.
+				network: {
+					iface: 'ens3',
+					rxBytesPerSec: Math.round(controller.growthBytesPerSecond + 180_000 + 60_000 * wave(at, 13_000)),
+					txBytesPerSec: Math.round(90_000 + 30_000 * wave(at, 23_000)),
+				},
+				problem: null,
+			};
+		},
+
+		watch(listener: (event: WorldEvent) => void): () => void {
+			return controller.subscribe(event => listener({at: event.at, kind: 'container', text: event.action}));
+		},
+
+		async close(): Promise<void> {
+			controller.close();
+		},
+	};
+}
