@@ -5,7 +5,8 @@ export default defineConfig({
 	test: {
 		projects: [
 			{test: {name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}']}},
-			{test: {name: 'ui', include: ['test/ui/**/*.test.{ts,tsx}']}},
+			// Colors forced on, so the NO_COLOR tests can tell colors being dropped from colors never being drawn.
+			{test: {name: 'ui', include: ['test/ui/**/*.test.{ts,tsx}'], env: {FORCE_COLOR: '1'}}},
 			{
 				test: {
 					name: 'lab',

@@ -43,6 +43,7 @@ step() {
 done_step() { say "$LAB_STEP: $* ($(elapsed "$LAB_STEP_STARTED"))"; }
 
 # require_root also takes the lab lock: two lab scripts at once (parallel tests) would race on mounts and docker.
+# Every daemon the lab starts gets `9>&-`, or it would inherit fd 9 and hold the lock forever.
 require_root() {
   [[ $EUID -eq 0 ]] || die "must run as root (mounts, dockerd, sshd on port $LAB_SSHFS_PORT)"
   mkdir -p "$LAB_RUN_DIR"
@@ -165,7 +166,7 @@ ensure_dockerd() {
   else
     rm -f "$LAB_DOCKERD_PIDFILE"
     setsid dockerd --host "unix://$LAB_DOCKER_SOCK" --pidfile "$LAB_DOCKERD_PIDFILE" \
-      --bridge=none --iptables=false --ip-masq=false >>"$LAB_STEP_LOG" 2>&1 </dev/null &
+      --bridge=none --iptables=false --ip-masq=false >>"$LAB_STEP_LOG" 2>&1 </dev/null 9>&- &
     pid=$!
     printf '%s\n' "$pid" >"$LAB_RUN_DIR/dockerd.started"
   fi
@@ -228,7 +229,7 @@ ensure_sshd() {
   ! port_open "$LAB_SSHFS_PORT" || die "127.0.0.1:$LAB_SSHFS_PORT is taken by a process that is not the lab's sshd"
   mkdir -p /run/sshd
   /usr/sbin/sshd -t -f "$LAB_SSHD_CONFIG" >>"$LAB_STEP_LOG" 2>&1 || die "sshd -t rejected $LAB_SSHD_CONFIG"
-  /usr/sbin/sshd -f "$LAB_SSHD_CONFIG" -E "$LAB_STEP_LOG" </dev/null || die "sshd did not start"
+  /usr/sbin/sshd -f "$LAB_SSHD_CONFIG" -E "$LAB_STEP_LOG" </dev/null 9>&- || die "sshd did not start"
   wait_until 10 port_open "$LAB_SSHFS_PORT" || die "sshd does not listen on 127.0.0.1:$LAB_SSHFS_PORT"
   timeout 10 ssh -p "$LAB_SSHFS_PORT" -i "$LAB_SSH_KEY" -o BatchMode=yes -o StrictHostKeyChecking=yes \
     -o UserKnownHostsFile="$LAB_KNOWN_HOSTS" root@127.0.0.1 true >>"$LAB_STEP_LOG" 2>&1 ||
@@ -308,7 +309,7 @@ thaw_sshfs() {
 }
 
 mount_share() {
-  mount --fstab "$LAB_FSTAB" "$LAB_MOUNTPOINT" >>"$LAB_LOG_DIR/sshfs.log" 2>&1 ||
+  mount --fstab "$LAB_FSTAB" "$LAB_MOUNTPOINT" >>"$LAB_LOG_DIR/sshfs.log" 2>&1 </dev/null 9>&- ||
     die "mount of $LAB_MOUNTPOINT failed"
   wait_until 10 share_is_live || die "$LAB_MOUNTPOINT mounted but not live"
 }
@@ -599,7 +600,7 @@ ensure_keystone() {
   else
     ! port_open "$LAB_KEYSTONE_PORT" || die "127.0.0.1:$LAB_KEYSTONE_PORT is taken by a process that is not the lab's keystone"
     OS_KEYSTONE_CONFIG_FILES=$LAB_KEYSTONE_CONF setsid keystone-wsgi-public --host 127.0.0.1 \
-      --port "$LAB_KEYSTONE_PORT" >>"$LAB_STEP_LOG" 2>&1 </dev/null &
+      --port "$LAB_KEYSTONE_PORT" >>"$LAB_STEP_LOG" 2>&1 </dev/null 9>&- &
     pid=$!
     printf '%s\n' "$pid" >"$LAB_RUN_DIR/keystone.pid"
     what="${what}started (pid $pid)"

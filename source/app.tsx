@@ -35,12 +35,17 @@ function lastUpdate(snapshot: Snapshot): number | null {
 	return times.length > 0 ? Math.max(...times) : null;
 }
 
+function ageText(updated: number | null, now: number): string {
+	if (updated === null) return 'probing…';
+	const seconds = Math.max(0, Math.floor((now - updated) / 1000));
+	return seconds < 60 ? `${seconds}s ago` : `${formatDuration(now - updated)} ago`;
+}
+
 function Header(props: {label: string; datadir: string; status: Status | null; updated: number | null; now: number; width: number}) {
 	const theme = useTheme();
 	const status = props.status ? props.status.toUpperCase() : 'PROBING';
-	const age = props.updated === null ? 'probing…' : `updated ${formatDuration(Math.max(0, props.now - props.updated))} ago`;
-	const left = `glance-inspector · ${props.label} · `;
-	const room = Math.max(10, props.width - left.length - status.length - age.length - 4);
+	const age = ageText(props.updated, props.now);
+	const fixed = 'glance-inspector · '.length + props.label.length + ' · '.length + status.length + 2 + age.length + 2;
 	return (
 		<Box width={props.width}>
 			<Box flexGrow={1}>
@@ -50,7 +55,7 @@ function Header(props: {label: string; datadir: string; status: Status | null; u
 					</Text>
 					<Text>
 						{' '}
-						· {props.label} · {truncateMiddle(props.datadir, room)}
+						· {props.label} · {truncateMiddle(props.datadir, Math.max(10, props.width - fixed))}
 					</Text>
 				</Text>
 			</Box>
@@ -127,8 +132,8 @@ export function App({poller, label, settings}: AppProps) {
 			}),
 		[snapshot, settings],
 	);
-	const ready = snapshot.datadir !== null && snapshot.container !== null;
-	const status = ready ? overallStatus(findings).status : null;
+	const ready = snapshot.datadir !== null || snapshot.container !== null;
+	const status = snapshot.datadir !== null && snapshot.container !== null ? overallStatus(findings).status : null;
 
 	useInput((input, key) => {
 		const command = commandFor(input, key, readOnly);
@@ -174,7 +179,7 @@ export function App({poller, label, settings}: AppProps) {
 		return <CompactView snapshot={snapshot} findings={findings} columns={columns} rows={rows} />;
 	}
 
-	const topHeight = 7;
+	const topHeight = 8;
 	const containerHeight = 5;
 	const bottomHeight = Math.max(4, rows - 2 - topHeight - containerHeight);
 	const half = Math.floor(columns / 2);
@@ -188,7 +193,7 @@ export function App({poller, label, settings}: AppProps) {
 
 	return (
 		<Box flexDirection="column" width={columns} height={rows}>
-			<Header label={label} datadir={settings.datadir.value} status={status} updated={lastUpdate(snapshot)} now={now} width={columns} />
+			<Header label={label} datadir={snapshot.datadir?.datadir ?? settings.datadir.value} status={status} updated={lastUpdate(snapshot)} now={now} width={columns} />
 			{showHelp ? (
 				<HelpOverlay readOnly={readOnly} settings={settingRows(settings)} width={columns} height={rows - 2} />
 			) : (

@@ -12,7 +12,7 @@ import {SnapshotPoller} from './world/poller.js';
 import {probePath} from './world/real/path-probe.js';
 import {RealWorld} from './world/real/real-world.js';
 import {scenarios, type ScenarioName} from './world/simulated/scenarios.js';
-import {createSimulatedWorld} from './world/simulated/simulated-world.js';
+import {createSimulatedWorld, simulatedDatadir} from './world/simulated/simulated-world.js';
 import type {World} from './world/world.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string}).version;
@@ -102,7 +102,8 @@ async function buildSettings(demo: boolean): Promise<Settings> {
 		containerGlanceSource: null,
 	};
 	let settings = resolveSettings(base);
-	if (!demo && settings.datadir.source === 'default') {
+	if (demo) return {...settings, datadir: {value: simulatedDatadir, source: 'default', detail: 'the training simulator'}};
+	if (settings.datadir.source === 'default') {
 		// Nothing named the datadir: the container's own bind mount is the best witness.
 		const source = await new RealWorld(settings).containerGlanceSource();
 		if (source) settings = resolveSettings({...base, containerGlanceSource: source});
@@ -111,7 +112,7 @@ async function buildSettings(demo: boolean): Promise<Settings> {
 }
 
 function createWorld(settings: Settings, scenario: ScenarioName | null): World {
-	if (scenario) return createSimulatedWorld(scenario, {probeTimeoutMs: settings.probeTimeoutSeconds.value * 1000});
+	if (scenario) return createSimulatedWorld(scenario, {probeTimeoutMs: settings.probeTimeoutSeconds.value * 1000, container: settings.container.value});
 	return new RealWorld(settings);
 }
 

@@ -167,7 +167,7 @@ function containerFindings(probe: ContainerProbe, datadir: DatadirProbe | null, 
 		findings.push({
 			id: 'container-stale-mount',
 			severity: 'critical',
-			title: `${probe.name} still holds the old share: image uploads and downloads fail`,
+			title: `${probe.name} holds the old share: image uploads and downloads fail`,
 			evidence,
 			action: `The container keeps its own copy of the mount. Remount in order: ${remountCommands(probe.name, mountpoint)}`,
 		});

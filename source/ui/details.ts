@@ -75,7 +75,14 @@ export function containerDetails(probe: ContainerProbe | null): DetailRow[] {
 	if (probe.state === 'docker-unreachable') return [{label: 'docker', value: probe.reason}, {label: 'what to do', value: probe.hint}];
 	if (probe.state === 'missing') return [{label: 'container', value: `${probe.name}: no such container`}];
 	const view = probe.view;
-	const rows: DetailRow[] = [
+	const rows: DetailRow[] = [{label: 'view', value: view.state}];
+	if (view.state === 'unknown') rows.push({label: 'why unknown', value: view.reason});
+	else {
+		if (view.mount) rows.push({label: 'view mount', value: `${view.mount.source} on ${view.mount.mountPoint} dev ${view.mount.majorMinor}`});
+		rows.push({label: 'view health', value: health(view.health)});
+		if (view.state === 'stale') rows.push({label: 'host dev', value: view.hostMajorMinor});
+	}
+	rows.push(
 		{label: 'name', value: probe.name},
 		{label: 'id', value: probe.id.slice(0, 12)},
 		{label: 'image', value: probe.image},
@@ -86,14 +93,7 @@ export function containerDetails(probe: ContainerProbe | null): DetailRow[] {
 		{label: 'finished at', value: probe.finishedAt ?? '-'},
 		{label: 'restarts', value: `${probe.restartCount} (policy ${probe.restartPolicy})`},
 		{label: 'pid', value: String(probe.pid || '-')},
-		{label: 'view', value: view.state},
-	];
-	if (view.state === 'unknown') rows.push({label: 'why unknown', value: view.reason});
-	else {
-		if (view.mount) rows.push({label: 'view mount', value: `${view.mount.source} on ${view.mount.mountPoint} dev ${view.mount.majorMinor}`});
-		rows.push({label: 'view health', value: health(view.health)});
-		if (view.state === 'stale') rows.push({label: 'host dev', value: view.hostMajorMinor});
-	}
+	);
 	for (const mount of probe.mounts) rows.push({label: `mount ${mount.type}`, value: `${mount.source} → ${mount.destination} ${mount.rw ? 'rw' : 'ro'}${mount.propagation ? ` ${mount.propagation}` : ''}`});
 	return rows;
 }

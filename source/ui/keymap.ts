@@ -15,8 +15,8 @@ export type Binding = {
 };
 
 export const keymap: readonly Binding[] = [
-	{command: 'help', label: '?', description: 'show or hide this help', dangerous: false, inStatusBar: true, matches: input => input === '?'},
-	{command: 'quit', label: 'q / Ctrl+C', description: 'quit (the terminal is restored)', dangerous: false, inStatusBar: true, matches: (input, key) => input === 'q' || (key.ctrl && input === 'c')},
+	{command: 'help', label: '?', description: 'this help', dangerous: false, inStatusBar: true, matches: input => input === '?'},
+	{command: 'quit', label: 'q / Ctrl+C', description: 'quit', dangerous: false, inStatusBar: true, matches: (input, key) => input === 'q' || (key.ctrl && input === 'c')},
 	{command: 'refresh', label: 'r', description: 'probe everything now', dangerous: false, inStatusBar: true, matches: (input, key) => input === 'r' && !key.ctrl},
 	{command: 'nextPanel', label: 'Tab', description: 'focus the next panel', dangerous: false, inStatusBar: true, matches: (_input, key) => key.tab && !key.shift},
 	{command: 'previousPanel', label: 'Shift+Tab', description: 'focus the previous panel', dangerous: false, inStatusBar: false, matches: (_input, key) => key.tab && key.shift},

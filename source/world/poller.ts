@@ -86,14 +86,19 @@ export class SnapshotPoller {
 	private round(): Promise<void> {
 		this.running ??= (async () => {
 			const hostProbe = this.world.probeHost().then(host => this.update({host}));
-			const datadir = await this.world.probeDatadir();
-			const history = datadir.stats
-				? appendSample(this.current.history, {at: this.now(), bytesUsed: datadir.stats.bytesUsed, inodesUsed: datadir.stats.inodesUsed}, historyMaxAgeMs, historyMaxCount)
-				: this.current.history;
-			this.update({datadir, history});
-			const container = await this.world.probeContainer(datadir.mount, datadir.health);
+			const datadirProbe = this.world.probeDatadir().then(datadir => {
+				const history = datadir.stats
+					? appendSample(this.current.history, {at: this.now(), bytesUsed: datadir.stats.bytesUsed, inodesUsed: datadir.stats.inodesUsed}, historyMaxAgeMs, historyMaxCount)
+					: this.current.history;
+				this.update({datadir, history});
+				return datadir;
+			});
+			// The container is compared with the host's last known mount, so a hung share does not delay it;
+			// only the very first round has nothing to compare with and waits.
+			const previous = this.current.datadir ?? (await datadirProbe);
+			const container = await this.world.probeContainer(previous.mount, previous.health);
 			this.update({container});
-			await hostProbe;
+			await Promise.all([datadirProbe, hostProbe]);
 		})().finally(() => {
 			this.running = null;
 		});

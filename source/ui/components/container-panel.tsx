@@ -51,12 +51,19 @@ export function ContainerPanel(props: {probe: ContainerProbe | null; now: number
 	}
 	const uptime = probe.running && probe.startedAt ? `up ${formatDuration(Math.max(0, props.now - Date.parse(probe.startedAt)))}` : probe.finishedAt ? `exited ${probe.exitCode ?? ''}` : '';
 	const healthTone: Tone = probe.health === 'healthy' ? 'ok' : probe.health === 'unhealthy' ? 'crit' : probe.health === 'starting' ? 'warn' : 'dim';
-	const badge = probe.running ? {text: probe.health === 'none' ? 'RUNNING' : probe.health.toUpperCase(), tone: healthTone} : {text: probe.status.toUpperCase(), tone: 'crit' as Tone};
+	// Docker's "healthy" only means the API answered: a stale or dead view outranks it.
+	const viewBroken = probe.running && (probe.view.state === 'stale' || probe.view.state === 'dead');
+	const badge: {text: string; tone: Tone} = !probe.running
+		? {text: probe.status.toUpperCase(), tone: 'crit'}
+		: viewBroken
+			? {text: probe.view.state === 'stale' ? 'STALE MOUNT' : 'DEAD VIEW', tone: 'crit'}
+			: {text: probe.health === 'none' ? 'RUNNING' : probe.health.toUpperCase(), tone: healthTone};
 	const view = viewLine(probe.view);
+	const facts = `${probe.status} · docker health: ${probe.health} · ${uptime} · restarts ${probe.restartCount} · pid ${probe.pid || '-'}`;
 	return (
 		<Panel title={`Container ${probe.name}`} badge={badge} focused={props.focused} width={props.width}>
 			<Line>
-				{probe.status} · {uptime} · restarts {probe.restartCount} · pid {probe.pid || '-'} · {truncateMiddle(probe.image, Math.max(10, inner - 50))}
+				{facts} · {truncateMiddle(probe.image, Math.max(10, inner - facts.length - 3))}
 			</Line>
 			<Line tone={probe.running ? view.tone : 'dim'}>{probe.running ? view.text : `not running: Glance is down (restart policy ${probe.restartPolicy})`}</Line>
 		</Panel>

@@ -23,42 +23,36 @@ export function FindingsPanel(props: {findings: readonly Finding[]; selected: nu
 	}
 	const selected = Math.min(props.selected, findings.length - 1);
 	const current = findings[selected]!;
-	// Scroll so the selected finding and its details stay in view: each other finding takes one line.
+	// Every finding gets one line (scrolled when there are many); the selected one's advice follows.
 	const available = Math.max(1, props.height - 3);
-	const expanded = 1 + current.evidence.length + 2;
-	let first = 0;
-	while (first < selected && selected - first + expanded > available) first++;
-	const shown = findings.slice(first);
+	const listRows = Math.min(findings.length, Math.max(1, Math.floor(available / 2)));
+	const first = Math.max(0, Math.min(selected - listRows + 1, findings.length - listRows));
 	return (
 		<Panel title={title} focused={props.focused} height={props.height} flexGrow={1}>
-			{first > 0 ? <Line tone="dim">↑ {first} more</Line> : null}
-			{shown.map((finding, offset) => {
+			{findings.slice(first, first + listRows).map((finding, offset) => {
 				const index = first + offset;
 				return (
-				<Box key={finding.id} flexDirection="column" flexShrink={0}>
-					<Text wrap="truncate-end" inverse={index === selected && props.focused}>
+					<Text key={finding.id} wrap="truncate-end" inverse={index === selected && props.focused}>
 						<Text color={theme.color(severityTone(finding.severity))} bold>
 							{index === selected ? '›' : ' '}
 							{severityMark[finding.severity]} {severityLabel[finding.severity]}
 						</Text>
+						<Text color={theme.color('dim')}> {finding.id}</Text>
 						<Text> {finding.title}</Text>
-						<Text color={theme.color('dim')}> [{finding.id}]</Text>
 					</Text>
-					{finding === current ? (
-						<Box flexDirection="column" paddingLeft={4}>
-							{finding.evidence.map(line => (
-								<Line key={line} tone="dim">
-									{line}
-								</Line>
-							))}
-							<Text wrap="wrap" color={theme.color('accent')}>
-								→ {finding.action}
-							</Text>
-						</Box>
-					) : null}
-				</Box>
 				);
 			})}
+			{findings.length > listRows ? <Line tone="dim">  {findings.length - listRows} more: j/k to scroll</Line> : null}
+			<Box flexDirection="column" paddingLeft={2}>
+				<Text wrap="wrap" color={theme.color('accent')}>
+					→ {current.action}
+				</Text>
+				{current.evidence.map(line => (
+					<Line key={line} tone="dim">
+						{line}
+					</Line>
+				))}
+			</Box>
 		</Panel>
 	);
 }

@@ -17,7 +17,7 @@ export function HelpOverlay(props: {readOnly: boolean; settings: ReadonlyArray<{
 	return (
 		<Box flexDirection="column" borderStyle="double" borderColor={theme.color('accent')} paddingX={1} width={props.width} height={props.height} overflow="hidden">
 			<Line bold tone="accent">
-				Help — keys{props.readOnly ? ' (read-only: actions that change anything are removed)' : ''}
+				Help — keys{props.readOnly ? ' (read-only: actions that change anything are removed)' : ' (Esc or ? closes)'}
 			</Line>
 			{pairs(bindings).map(pair => (
 				<Text key={pair[0].command} wrap="truncate-end">
@@ -40,8 +40,6 @@ export function HelpOverlay(props: {readOnly: boolean; settings: ReadonlyArray<{
 					<Text color={theme.color('dim')}> ({row.source})</Text>
 				</Text>
 			))}
-			<Text> </Text>
-			<Line tone="dim">Esc or ? closes this help</Line>
 		</Box>
 	);
 }

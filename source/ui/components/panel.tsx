@@ -15,7 +15,7 @@ export function Panel(props: {title: string; badge?: {text: string; tone: Tone};
 			flexGrow={props.flexGrow}
 			overflow="hidden"
 		>
-			<Box>
+			<Box flexShrink={0}>
 				<Text bold color={theme.color(props.focused ? 'accent' : 'plain')} wrap="truncate-end">
 					{props.title}
 				</Text>
@@ -26,7 +26,10 @@ export function Panel(props: {title: string; badge?: {text: string; tone: Tone};
 					</Text>
 				) : null}
 			</Box>
-			{props.children}
+			{/* Content keeps its natural height and is clipped at the border, never squeezed into overlapping lines. */}
+			<Box flexDirection="column" flexShrink={0}>
+				{props.children}
+			</Box>
 		</Box>
 	);
 }

@@ -18,7 +18,8 @@ export type SimulatedWorld = World & {readonly controller: SimulatedController};
 
 /** The settings' default probe timeout. */
 const defaultProbeTimeoutMs = 3000;
-const defaultDatadir = '/srv/glance/images';
+/** Where the simulated share keeps Glance's images on the host. */
+export const simulatedDatadir = '/srv/glance/images';
 /** kolla mounts the share's directory here and Glance keeps its files in `images` below it. */
 const containerGlanceDir = '/var/lib/glance';
 const containerDatadir = `${containerGlanceDir}/images`;
@@ -77,7 +78,7 @@ function roundTo(value: number, decimals: number): number {
 export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedWorldOptions = {}): SimulatedWorld {
 	const now = options.now ?? Date.now;
 	const probeTimeoutMs = options.probeTimeoutMs ?? defaultProbeTimeoutMs;
-	const datadir = options.datadir ?? defaultDatadir;
+	const datadir = options.datadir ?? simulatedDatadir;
 	const controller = new SimulatedController(createScenarioState(scenario, {at: now(), containerName: options.container}), {
 		now,
 		sleep: options.sleep,

@@ -1,0 +1,53 @@
+// Renders the real App on the training simulator, as the UI tests need it.
+import {render} from 'ink-testing-library';
+import {App} from '../../source/app.js';
+import {resolveSettings, type Flags} from '../../source/settings.js';
+import {TerminalSizeContext} from '../../source/ui/hooks/use-terminal-size.js';
+import {createTheme, ThemeContext} from '../../source/ui/theme.js';
+import {SnapshotPoller} from '../../source/world/poller.js';
+import type {ScenarioName} from '../../source/world/simulated/scenarios.js';
+import {createSimulatedWorld} from '../../source/world/simulated/simulated-world.js';
+
+export function renderApp(scenario: ScenarioName, options: {columns?: number; rows?: number; env?: NodeJS.ProcessEnv; flags?: Flags; probeTimeoutMs?: number} = {}) {
+	const world = createSimulatedWorld(scenario, {probeTimeoutMs: options.probeTimeoutMs ?? 150, speed: 50});
+	const settings = resolveSettings({
+		flags: {refresh: 0.2, ...options.flags},
+		env: {},
+		globals: {path: '/nonexistent', text: null, readError: null},
+		containerGlanceSource: null,
+	});
+	const poller = new SnapshotPoller(world, settings.refreshSeconds.value * 1000);
+	const instance = render(
+		<ThemeContext.Provider value={createTheme(options.env ?? {})}>
+			<TerminalSizeContext.Provider value={{columns: options.columns ?? 80, rows: options.rows ?? 24}}>
+				<App poller={poller} label={world.label} settings={settings} />
+			</TerminalSizeContext.Provider>
+		</ThemeContext.Provider>,
+	);
+	const frame = (): string => instance.lastFrame() ?? '';
+	/** Waits for content, never for a fixed time; fails with the last frame. */
+	const waitFor = async (wanted: string | RegExp, timeoutMs = 5000): Promise<string> => {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			const current = frame();
+			if (typeof wanted === 'string' ? current.includes(wanted) : wanted.test(current)) return current;
+			await new Promise(resolve => setTimeout(resolve, 20));
+		}
+		throw new Error(`the frame never showed ${String(wanted)}; last frame:\n${frame()}`);
+	};
+	const press = async (keys: string): Promise<void> => {
+		instance.stdin.write(keys);
+		await new Promise(resolve => setTimeout(resolve, 30));
+	};
+	const close = async (): Promise<void> => {
+		instance.unmount();
+		await world.close();
+	};
+	return {...instance, world, poller, frame, waitFor, press, close};
+}
+
+/** The frame without ANSI escapes, for layout checks. */
+export function plain(text: string): string {
+	// eslint-disable-next-line no-control-regex
+	return text.replace(/\u001B\[[0-9;]*m/g, '');
+}
