@@ -42,8 +42,8 @@ step() {
 }
 done_step() { say "$LAB_STEP: $* ($(elapsed "$LAB_STEP_STARTED"))"; }
 
-# require_root also takes the lab lock: two lab scripts at once (parallel tests) would race on mounts and docker.
-# Every daemon the lab starts gets `9>&-`, or it would inherit fd 9 and hold the lock forever.
+# require_root also takes the lab lock (fd 9): two lab scripts at once (parallel tests) would race on mounts and
+# docker. Daemons are started through detached(), which closes fd 9 and every other inherited descriptor.
 require_root() {
   [[ $EUID -eq 0 ]] || die "must run as root (mounts, dockerd, sshd on port $LAB_SSHFS_PORT)"
   mkdir -p "$LAB_RUN_DIR"
@@ -81,6 +81,17 @@ stop_pid() {
     kill -KILL "$pid" 2>/dev/null || true
     wait_until 5 pid_gone "$pid" || true
   fi
+}
+
+# detached COMMAND...: runs COMMAND with only fds 0-2, so a daemon it leaves behind holds neither the lab lock nor
+# a caller's pipe (a test runner waiting for EOF would hang). Redirect 0-2 at the call site.
+detached() {
+  local fd
+  for fd in /proc/self/fd/*; do
+    fd=${fd##*/}
+    if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+  exec "$@"
 }
 
 port_open() { timeout 1 bash -c ": </dev/tcp/127.0.0.1/$1" 2>/dev/null; }
@@ -165,8 +176,8 @@ ensure_dockerd() {
     say "dockerd: pid $pid exists but does not answer yet, waiting"
   else
     rm -f "$LAB_DOCKERD_PIDFILE"
-    setsid dockerd --host "unix://$LAB_DOCKER_SOCK" --pidfile "$LAB_DOCKERD_PIDFILE" \
-      --bridge=none --iptables=false --ip-masq=false >>"$LAB_STEP_LOG" 2>&1 </dev/null 9>&- &
+    (detached setsid dockerd --host "unix://$LAB_DOCKER_SOCK" --pidfile "$LAB_DOCKERD_PIDFILE" \
+      --bridge=none --iptables=false --ip-masq=false) >>"$LAB_STEP_LOG" 2>&1 </dev/null &
     pid=$!
     printf '%s\n' "$pid" >"$LAB_RUN_DIR/dockerd.started"
   fi
@@ -229,7 +240,9 @@ ensure_sshd() {
   ! port_open "$LAB_SSHFS_PORT" || die "127.0.0.1:$LAB_SSHFS_PORT is taken by a process that is not the lab's sshd"
   mkdir -p /run/sshd
   /usr/sbin/sshd -t -f "$LAB_SSHD_CONFIG" >>"$LAB_STEP_LOG" 2>&1 || die "sshd -t rejected $LAB_SSHD_CONFIG"
-  /usr/sbin/sshd -f "$LAB_SSHD_CONFIG" -E "$LAB_STEP_LOG" </dev/null 9>&- || die "sshd did not start"
+  # shellcheck disable=SC2094 # sshd -E appends its log there; its startup errors go to stderr, appended too
+  (detached /usr/sbin/sshd -f "$LAB_SSHD_CONFIG" -E "$LAB_STEP_LOG") </dev/null >/dev/null 2>>"$LAB_STEP_LOG" ||
+    die "sshd did not start"
   wait_until 10 port_open "$LAB_SSHFS_PORT" || die "sshd does not listen on 127.0.0.1:$LAB_SSHFS_PORT"
   timeout 10 ssh -p "$LAB_SSHFS_PORT" -i "$LAB_SSH_KEY" -o BatchMode=yes -o StrictHostKeyChecking=yes \
     -o UserKnownHostsFile="$LAB_KNOWN_HOSTS" root@127.0.0.1 true >>"$LAB_STEP_LOG" 2>&1 ||
@@ -309,7 +322,7 @@ thaw_sshfs() {
 }
 
 mount_share() {
-  mount --fstab "$LAB_FSTAB" "$LAB_MOUNTPOINT" >>"$LAB_LOG_DIR/sshfs.log" 2>&1 </dev/null 9>&- ||
+  (detached mount --fstab "$LAB_FSTAB" "$LAB_MOUNTPOINT") >>"$LAB_LOG_DIR/sshfs.log" 2>&1 </dev/null ||
     die "mount of $LAB_MOUNTPOINT failed"
   wait_until 10 share_is_live || die "$LAB_MOUNTPOINT mounted but not live"
 }
@@ -599,8 +612,10 @@ ensure_keystone() {
     what="${what}running (pid $pid)"
   else
     ! port_open "$LAB_KEYSTONE_PORT" || die "127.0.0.1:$LAB_KEYSTONE_PORT is taken by a process that is not the lab's keystone"
-    OS_KEYSTONE_CONFIG_FILES=$LAB_KEYSTONE_CONF setsid keystone-wsgi-public --host 127.0.0.1 \
-      --port "$LAB_KEYSTONE_PORT" >>"$LAB_STEP_LOG" 2>&1 </dev/null 9>&- &
+    (
+      export OS_KEYSTONE_CONFIG_FILES=$LAB_KEYSTONE_CONF
+      detached setsid keystone-wsgi-public --host 127.0.0.1 --port "$LAB_KEYSTONE_PORT"
+    ) >>"$LAB_STEP_LOG" 2>&1 </dev/null &
     pid=$!
     printf '%s\n' "$pid" >"$LAB_RUN_DIR/keystone.pid"
     what="${what}started (pid $pid)"

@@ -34,7 +34,7 @@ describe('the dashboard on the real lab', () => {
 		expect(screen).toContain('fuse.sshfs');
 		expect(screen).toContain(lab.LAB_SSHFS_SOURCE!.slice(0, 20));
 		expect(screen).toMatch(/Container glance_api/);
-		expect(screen).toMatch(/used of/);
+		expect(screen).toMatch(/GiB \/ [0-9.]+ GiB · [0-9.]+ GiB free/);
 		assertFits(screen, 80, 24);
 	});
 

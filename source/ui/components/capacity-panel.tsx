@@ -42,7 +42,7 @@ export function CapacityPanel(props: {snapshot: Snapshot; thresholds: Thresholds
 	return (
 		<Panel title="Capacity" badge={{text: percentText, tone: levelTone[level]}} focused={props.focused} width={props.width}>
 			<Line>
-				{formatBytes(stats.bytesUsed)} used of {formatBytes(stats.bytesTotal)}, {formatBytes(stats.bytesAvailable)} free
+				{formatBytes(stats.bytesUsed)} / {formatBytes(stats.bytesTotal)} · {formatBytes(stats.bytesAvailable)} free
 			</Line>
 			<Text wrap="truncate-end">
 				<Text color={theme.color(levelTone[level])}>{bar(percent.bytes, Math.max(4, inner - 6))}</Text>

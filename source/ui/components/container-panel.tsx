@@ -63,7 +63,8 @@ export function ContainerPanel(props: {probe: ContainerProbe | null; now: number
 	return (
 		<Panel title={`Container ${probe.name}`} badge={badge} focused={props.focused} width={props.width}>
 			<Line>
-				{facts} · {truncateMiddle(probe.image, Math.max(10, inner - facts.length - 3))}
+				{facts}
+				{inner - facts.length >= 18 ? ` · ${truncateMiddle(probe.image, inner - facts.length - 3)}` : ''}
 			</Line>
 			<Line tone={probe.running ? view.tone : 'dim'}>{probe.running ? view.text : `not running: Glance is down (restart policy ${probe.restartPolicy})`}</Line>
 		</Panel>
