@@ -89,3 +89,9 @@ export function assessContainerView(
 export function describeMount(mount: MountEntry): string {
 	return `${mount.source} on ${mount.mountPoint} type ${mount.fsType} (dev ${mount.majorMinor}, id ${mount.mountId})`;
 }
+
+/** The container's view judged again against a newer host probe: the two are probed at different moments. */
+export function reassessContainerView(view: ContainerView, hostMount: MountEntry | null, hostHealth: PathHealth | null): ContainerView {
+	if (view.state === 'unknown') return view;
+	return assessContainerView(hostMount, hostHealth, view.mount, view.health);
+}

@@ -1,4 +1,5 @@
 import {appendSample} from '../model/capacity.js';
+import {reassessContainerView} from '../model/mount.js';
 import type {Snapshot} from '../model/types.js';
 import type {World} from './world.js';
 
@@ -106,7 +107,12 @@ export class SnapshotPoller {
 	}
 
 	private update(patch: Partial<Snapshot>): void {
-		this.current = {...this.current, ...patch};
+		const next = {...this.current, ...patch};
+		const {datadir, container} = next;
+		if (datadir && container?.state === 'present' && (patch.datadir || patch.container)) {
+			next.container = {...container, view: reassessContainerView(container.view, datadir.mount, datadir.health)};
+		}
+		this.current = next;
 		for (const listener of this.listeners) listener(this.current);
 	}
 }

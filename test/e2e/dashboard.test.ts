@@ -32,7 +32,7 @@ describe('the dashboard on the real lab', () => {
 	it('shows the share, its capacity and glance_api seeing the same mount, within 80×24', async () => {
 		const screen = await terminal.waitFor('same mount as the host');
 		expect(screen).toContain('fuse.sshfs');
-		expect(screen).toContain(lab.LAB_SSHFS_SOURCE!.slice(0, 20));
+		expect(screen).toContain(`from ${lab.LAB_SSHFS_SOURCE!.slice(0, 15)}`);
 		expect(screen).toMatch(/Container glance_api/);
 		expect(screen).toMatch(/GiB \/ [0-9.]+ GiB · [0-9.]+ GiB free/);
 		assertFits(screen, 80, 24);

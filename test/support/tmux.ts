@@ -20,8 +20,9 @@ let counter = 0;
 export async function openTerminal(command: string, options: {columns?: number; rows?: number; env?: Record<string, string>} = {}): Promise<Terminal> {
 	const name = `gi-test-${process.pid}-${counter++}`;
 	const env = Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(' ');
-	await run('tmux', ['new-session', '-d', '-s', name, '-x', String(options.columns ?? 80), '-y', String(options.rows ?? 24), `env TERM=xterm-256color ${env} ${command}`]);
-	await run('tmux', ['set-option', '-t', name, 'remain-on-exit', 'on']);
+	// The shell prints the exit status on the restored main screen, where the test reads it.
+	const shell = `env TERM=xterm-256color ${env} ${command}; echo "[exit $?]"; sleep 600`;
+	await run('tmux', ['new-session', '-d', '-s', name, '-x', String(options.columns ?? 80), '-y', String(options.rows ?? 24), shell]);
 	const terminal: Terminal = {
 		name,
 		async screen() {
@@ -42,9 +43,8 @@ export async function openTerminal(command: string, options: {columns?: number; 
 			throw new Error(`screen never showed ${String(wanted)} within ${timeoutMs} ms; last screen:\n${last}`);
 		},
 		async exitStatus() {
-			const {stdout} = await run('tmux', ['display-message', '-p', '-t', name, '#{pane_dead} #{pane_dead_status}']);
-			const [dead, status] = stdout.trim().split(' ');
-			return dead === '1' ? Number(status) : null;
+			const match = /\[exit (\d+)\]/.exec(await terminal.screen());
+			return match ? Number(match[1]) : null;
 		},
 		async close() {
 			await run('tmux', ['kill-session', '-t', name]).catch(() => undefined);

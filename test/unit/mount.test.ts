@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {assessContainerView, describeMount, expectedMount, findMountFor, fstabEntryFor, mountVerdict} from '../../source/model/mount.js';
+import {assessContainerView, describeMount, expectedMount, findMountFor, fstabEntryFor, mountVerdict, reassessContainerView} from '../../source/model/mount.js';
 import {parseFstab} from '../../source/model/fstab.js';
 import {parseMountinfo} from '../../source/model/mountinfo.js';
 import type {MountEntry, PathHealth} from '../../source/model/types.js';
@@ -219,5 +219,24 @@ describe('assessContainerView', () => {
 describe('describeMount', () => {
 	it('names source, mount point, type, device and id for the operator', () => {
 		expect(describeMount(newSshfs)).toBe('root@127.0.0.1:/srv/glance-lab/export on /var/lib/glance type fuse.sshfs (dev 0:57, id 130)');
+	});
+});
+
+describe('reassessContainerView', () => {
+	const container = mountAt(containerAfterFlap, 1211);
+	const oldHost = mountAt(hostAfterFlap, 112);
+	const newHost = mountAt(hostAfterFlap, 130);
+	const dead = {state: 'dead', errno: 'ENOTCONN', message: 'socket is not connected'} as const;
+
+	it('turns a view judged against the old host mount into stale once the host shows its new mount', () => {
+		const judgedEarlier = assessContainerView(oldHost, {state: 'responsive', latencyMs: 1, entries: 1, device: '0:52'}, container, dead);
+		expect(judgedEarlier.state).toBe('dead');
+		const now = reassessContainerView(judgedEarlier, newHost, {state: 'responsive', latencyMs: 1, entries: 1, device: '0:57'});
+		expect(now).toMatchObject({state: 'stale', hostMajorMinor: '0:57'});
+	});
+
+	it('keeps an unknown view unknown', () => {
+		const unknown = {state: 'unknown', reason: 'the container is not running'} as const;
+		expect(reassessContainerView(unknown, newHost, null)).toBe(unknown);
 	});
 });
