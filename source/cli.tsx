@@ -181,7 +181,8 @@ async function main(): Promise<number> {
 		<ThemeContext.Provider value={theme}>
 			<App poller={poller} label={world.label} settings={settings} />
 		</ThemeContext.Provider>,
-		{alternateScreen: true, exitOnCtrlC: false},
+		// Ink turns itself non-interactive when CI is set; an operator's terminal is interactive whatever the env says.
+		{alternateScreen: true, exitOnCtrlC: false, interactive: process.stdout.isTTY === true},
 	);
 	await instance.waitUntilExit();
 	poller.stop();
