@@ -162,3 +162,89 @@ export type Finding = {
 };
 
 export type Thresholds = {warnPercent: number; critPercent: number};
+
+// ---- Image inventory: Glance's catalogue joined with the files in the datadir ----
+
+/** Glance image statuses (v2); others may appear in newer releases and are kept as strings. */
+export type GlanceStatus = 'queued' | 'saving' | 'uploading' | 'importing' | 'active' | 'killed' | 'deleted' | 'pending_delete' | 'deactivated';
+
+/** One image as Glance lists it, trimmed to what the inventory needs. Never carries credentials. */
+export type GlanceImage = {
+	id: string;
+	name: string | null;
+	status: GlanceStatus | (string & {});
+	owner: string | null;
+	visibility: string;
+	hidden: boolean;
+	protected: boolean;
+	/** Bytes Glance recorded; null while queued or when the backend never said. */
+	size: number | null;
+	/** md5, legacy; may be null. */
+	checksum: string | null;
+	osHashAlgo: string | null;
+	osHashValue: string | null;
+	diskFormat: string | null;
+	containerFormat: string | null;
+	createdAt: string | null;
+	updatedAt: string | null;
+	/** Multi-store backends holding the data (`stores`, e.g. ['file']), null when Glance does not say. */
+	stores: string[] | null;
+	/** Location URLs when Glance shows them (`locations[].url` or `direct_url`), e.g. file:///var/lib/glance/images/<id>. */
+	locations: string[];
+};
+
+export type GlanceProblem = 'glance-auth-failed' | 'glance-unreachable' | 'glance-error' | 'glance-not-configured';
+
+export type GlanceListing =
+	| {at: number; state: 'ok'; images: GlanceImage[]; endpoint: string; authSource: string; pages: number; tookMs: number}
+	| {at: number; state: 'unavailable'; problem: GlanceProblem; reason: string; hint: string; endpoint: string | null; authSource: string | null};
+
+export type DatadirFile = {name: string; size: number; mtimeMs: number; kind: 'file' | 'directory' | 'symlink' | 'other'};
+
+export type DatadirListing =
+	| {at: number; state: 'ok'; directory: string; files: DatadirFile[]; tookMs: number}
+	| {at: number; state: 'failed'; directory: string; health: PathHealth};
+
+export type ImageVerdict =
+	| 'ok'
+	| 'missing-file'
+	| 'orphan-file'
+	| 'size-mismatch'
+	| 'partial'
+	| 'not-file-backed'
+	| 'empty-file'
+	| 'checksum-mismatch'
+	/** A killed or deleted image whose file is still on disk. */
+	| 'leftover-file'
+	/** An image that holds no data yet (queued) and has no file: nothing to check. */
+	| 'no-data'
+	/** A file whose image cannot be known because Glance is unavailable. */
+	| 'unknown';
+
+export type ChecksumOutcome =
+	| {state: 'running'; bytesDone: number; bytesTotal: number; startedAt: number; bytesPerSecond: number}
+	| {state: 'ok' | 'checksum-mismatch'; algorithm: string; expected: string; actual: string; md5Matches: boolean | null; bytes: number; tookMs: number; at: number}
+	| {state: 'failed'; reason: string; at: number}
+	| {state: 'cancelled'; at: number};
+
+export type InventoryRow = {
+	id: string;
+	image: GlanceImage | null;
+	file: DatadirFile | null;
+	verdict: ImageVerdict;
+	/** One line of why, for the table and the detail view. */
+	note: string;
+};
+
+export type VerdictTotals = Record<ImageVerdict, {count: number; bytes: number}>;
+
+export type Inventory = {
+	rows: InventoryRow[];
+	/** Entries that are not image files (staging, tasks_work_dir, image-cache, lost+found, temp files). */
+	others: DatadirFile[];
+	totals: VerdictTotals;
+	/** Why Glance's side is missing, when it is. */
+	glanceUnavailable: string | null;
+	/** Why the datadir's side is missing, when it is. */
+	filesUnavailable: string | null;
+};

@@ -1,4 +1,4 @@
-import type {ContainerProbe, DatadirProbe, HostProbe, MountEntry, PathHealth} from '../model/types.js';
+import type {ChecksumOutcome, ContainerProbe, DatadirListing, DatadirProbe, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../model/types.js';
 
 export type WorldEvent = {at: number; kind: 'container'; text: string};
 
@@ -15,6 +15,15 @@ export type World = {
 	/** The host's datadir mount and its health, so the container's view can be compared with them. */
 	probeContainer(hostMount: MountEntry | null, hostHealth?: PathHealth | null): Promise<ContainerProbe>;
 	probeHost(): Promise<HostProbe>;
+	/** Every image Glance lists (all pages, hidden ones too), or why it could not. */
+	listGlanceImages?(): Promise<GlanceListing>;
+	/** The datadir's entries with size and mtime, listed in a child process that is abandoned on timeout. */
+	listDatadir?(): Promise<DatadirListing>;
+	/**
+	 * Read one image file and compare it with Glance's os_hash_value (and md5 checksum when set). The only
+	 * place image contents are read, and only when the operator asks. Progress arrives as `running` outcomes.
+	 */
+	verifyChecksum?(image: GlanceImage, onProgress: (outcome: ChecksumOutcome) => void, signal: AbortSignal): Promise<ChecksumOutcome>;
 	/** Live changes (Docker events); returns an unsubscribe function. */
 	watch(listener: (event: WorldEvent) => void): () => void;
 	close(): Promise<void>;
