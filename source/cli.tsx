@@ -4,11 +4,13 @@ import {render} from 'ink';
 import meow from 'meow';
 import {App} from './app.js';
 import {deriveFindings, overallStatus} from './model/findings.js';
-import type {Snapshot} from './model/types.js';
+import {buildInventory} from './model/inventory.js';
+import type {Inventory, Snapshot} from './model/types.js';
 import {jsonReport, textReport} from './report.js';
 import {defaults, resolveSettings, settingRows, SettingsError, type GlobalsInput, type Settings} from './settings.js';
 import {createTheme, ThemeContext} from './ui/theme.js';
 import {SnapshotPoller} from './world/poller.js';
+import {ChecksumVerifier} from './world/verifier.js';
 import {probePath} from './world/real/path-probe.js';
 import {RealWorld} from './world/real/real-world.js';
 import {scenarios, type ScenarioName} from './world/simulated/scenarios.js';
@@ -35,6 +37,11 @@ const cli = meow(
 	  --crit-percent N        capacity critical threshold (default ${defaults.critPercent})
 	  --globals PATH          kolla globals.yml (default ${defaults.globalsPath})
 	  --fstab PATH            fstab to read (default ${defaults.fstabPath})
+	  --inventory-refresh S   how often Glance and the datadir are listed (default ${defaults.inventoryRefreshSeconds})
+	  --openrc PATH           OpenStack credentials in openrc form (default: OS_* in the environment,
+	                          then ${defaults.openrc})
+	  --os-cloud NAME         a clouds.yaml entry (or OS_CLOUD)
+	  --glance-url URL        talk to Glance at URL without Keystone (OS_TOKEN is sent if set)
 	  --read-only             remove every action that changes anything
 	  --demo [SCENARIO]       the training simulator; without a name, list the scenarios
 	  --once                  print a report and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
@@ -44,7 +51,8 @@ const cli = meow(
 
 	Environment
 	  GLANCE_INSPECTOR_DATADIR, _MOUNTPOINT, _CONTAINER, _REFRESH, _PROBE_TIMEOUT,
-	  _WARN_PERCENT, _CRIT_PERCENT, KOLLA_GLOBALS, DOCKER_HOST=unix:///path, NO_COLOR
+	  _WARN_PERCENT, _CRIT_PERCENT, _INVENTORY_REFRESH, KOLLA_GLOBALS, DOCKER_HOST=unix:///path,
+	  NO_COLOR, and the usual OS_* variables (OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_CLOUD...)
 
 	Examples
 	  $ glance-inspector --demo flapped
@@ -64,6 +72,10 @@ const cli = meow(
 			critPercent: {type: 'number'},
 			globals: {type: 'string'},
 			fstab: {type: 'string'},
+			inventoryRefresh: {type: 'number'},
+			openrc: {type: 'string'},
+			osCloud: {type: 'string'},
+			glanceUrl: {type: 'string'},
 			readOnly: {type: 'boolean'},
 			demo: {type: 'string'},
 			once: {type: 'boolean'},
@@ -116,8 +128,8 @@ function createWorld(settings: Settings, scenario: ScenarioName | null): World {
 	return new RealWorld(settings);
 }
 
-function findingsOf(snapshot: Snapshot, settings: Settings) {
-	return deriveFindings(snapshot, {warnPercent: settings.warnPercent.value, critPercent: settings.critPercent.value, container: settings.container.value, now: Date.now()});
+function findingsOf(snapshot: Snapshot, settings: Settings, inventory: Inventory) {
+	return deriveFindings(snapshot, {warnPercent: settings.warnPercent.value, critPercent: settings.critPercent.value, container: settings.container.value, now: Date.now(), inventory});
 }
 
 async function main(): Promise<number> {
@@ -144,6 +156,7 @@ async function main(): Promise<number> {
 
 	if (cli.flags.printSettings) {
 		const rows = settingRows(settings);
+		if (!scenario) rows.push({name: 'glance access', value: new RealWorld(settings).glanceSource, source: 'flags, OS_CLOUD, OS_*, openrc, in that order'});
 		const width = Math.max(...rows.map(row => row.name.length)) + 2;
 		process.stdout.write(rows.map(row => `${row.name.padEnd(width)}${row.value}  (${row.source})`).join('\n') + '\n');
 		return 0;
@@ -161,12 +174,15 @@ async function main(): Promise<number> {
 	}
 
 	const world = createWorld(settings, scenario);
-	const poller = new SnapshotPoller(world, settings.refreshSeconds.value * 1000);
+	const poller = new SnapshotPoller(world, settings.refreshSeconds.value * 1000, Date.now, settings.inventoryRefreshSeconds.value * 1000);
 
 	if (cli.flags.once || cli.flags.json) {
 		const snapshot = await poller.collect();
-		const findings = findingsOf(snapshot, settings);
-		process.stdout.write(cli.flags.json ? jsonReport(snapshot, findings, settings, {label: world.label, version, world: world.kind}) : textReport(snapshot, findings, world.label));
+		const inventory = buildInventory(snapshot.glance, snapshot.files, new Map());
+		const findings = findingsOf(snapshot, settings, inventory);
+		process.stdout.write(
+			cli.flags.json ? jsonReport(snapshot, findings, settings, inventory, {label: world.label, version, world: world.kind}) : textReport(snapshot, findings, world.label, inventory),
+		);
 		await world.close();
 		return overallStatus(findings).exitCode;
 	}
@@ -179,7 +195,7 @@ async function main(): Promise<number> {
 	const theme = createTheme(process.env);
 	const instance = render(
 		<ThemeContext.Provider value={theme}>
-			<App poller={poller} label={world.label} settings={settings} />
+			<App poller={poller} verifier={new ChecksumVerifier(world)} label={world.label} settings={settings} />
 		</ThemeContext.Provider>,
 		// Ink turns itself non-interactive when CI is set; an operator's terminal is interactive whatever the env says.
 		{alternateScreen: true, exitOnCtrlC: false, interactive: process.stdout.isTTY === true},

@@ -1,11 +1,25 @@
 import {percentUsed} from './model/capacity.js';
 import {overallStatus} from './model/findings.js';
 import {formatBytes} from './model/format.js';
-import type {Finding, Snapshot} from './model/types.js';
+import {verdictOrder} from './model/inventory.js';
+import type {Finding, Inventory, Snapshot} from './model/types.js';
 import {settingRows, type Settings} from './settings.js';
 
 /** The --once report: a first line monitoring systems can show (Nagios style), then the details. */
-export function textReport(snapshot: Snapshot, findings: readonly Finding[], label: string): string {
+function inventoryLines(snapshot: Snapshot, inventory: Inventory): string[] {
+	const glance = snapshot.glance;
+	const lines = [
+		glance?.state === 'ok'
+			? `glance: ${glance.images.length} images from ${glance.endpoint} (${glance.authSource})`
+			: `glance: unavailable — ${inventory.glanceUnavailable ?? 'not asked'}`,
+	];
+	if (inventory.filesUnavailable) lines.push(`files: datadir unreadable — ${inventory.filesUnavailable}`);
+	const counts = verdictOrder.filter(verdict => inventory.totals[verdict].count > 0).map(verdict => `${verdict} ${inventory.totals[verdict].count} (${formatBytes(inventory.totals[verdict].bytes)})`);
+	lines.push(`inventory: ${counts.length > 0 ? counts.join(', ') : 'no images, no files'}${inventory.others.length > 0 ? `; ${inventory.others.length} other entries` : ''}`);
+	return lines;
+}
+
+export function textReport(snapshot: Snapshot, findings: readonly Finding[], label: string, inventory: Inventory): string {
 	const {status} = overallStatus(findings);
 	const lines: string[] = [];
 	const worst = findings[0];
@@ -32,6 +46,7 @@ export function textReport(snapshot: Snapshot, findings: readonly Finding[], lab
 			lines.push(`container: ${container.name} unknown — ${container.reason}`);
 		}
 	}
+	lines.push(...inventoryLines(snapshot, inventory));
 	for (const finding of findings) {
 		lines.push('', `[${finding.severity.toUpperCase()}] ${finding.id}: ${finding.title}`);
 		for (const evidence of finding.evidence) lines.push(`  - ${evidence}`);
@@ -40,7 +55,7 @@ export function textReport(snapshot: Snapshot, findings: readonly Finding[], lab
 	return lines.join('\n') + '\n';
 }
 
-export function jsonReport(snapshot: Snapshot, findings: readonly Finding[], settings: Settings, meta: {label: string; version: string; world: 'real' | 'simulated'}): string {
+export function jsonReport(snapshot: Snapshot, findings: readonly Finding[], settings: Settings, inventory: Inventory, meta: {label: string; version: string; world: 'real' | 'simulated'}): string {
 	const {status, exitCode} = overallStatus(findings);
 	return (
 		JSON.stringify(
@@ -54,6 +69,7 @@ export function jsonReport(snapshot: Snapshot, findings: readonly Finding[], set
 				settings: settingRows(settings),
 				settingsProblems: settings.problems,
 				findings,
+				inventory,
 				snapshot,
 			},
 			null,

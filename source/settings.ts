@@ -19,6 +19,11 @@ export type Settings = {
 	dockerSocket: Setting<string>;
 	globalsPath: Setting<string>;
 	fstabPath: Setting<string>;
+	inventoryRefreshSeconds: Setting<number>;
+	/** Where Glance's credentials come from: an endpoint without auth, a clouds.yaml entry, an openrc file. */
+	glanceUrl: Setting<string | null>;
+	osCloud: Setting<string | null>;
+	openrc: Setting<string | null>;
 	/** Things wrong with the inputs (a malformed globals.yml...), reported but not fatal. */
 	problems: string[];
 };
@@ -34,6 +39,10 @@ export type Flags = {
 	readOnly?: boolean;
 	globals?: string;
 	fstab?: string;
+	inventoryRefresh?: number;
+	glanceUrl?: string;
+	osCloud?: string;
+	openrc?: string;
 };
 
 export type GlobalsInput = {path: string; text: string | null; readError: string | null};
@@ -49,6 +58,8 @@ export const defaults = {
 	dockerSocket: '/var/run/docker.sock',
 	globalsPath: '/etc/kolla/globals.yml',
 	fstabPath: '/etc/fstab',
+	inventoryRefreshSeconds: 30,
+	openrc: '/etc/kolla/admin-openrc.sh',
 } as const;
 
 export class SettingsError extends Error {}
@@ -155,6 +166,13 @@ export function resolveSettings(input: {
 		dockerSocket: dockerSocketFrom(env),
 		globalsPath: pick(flags.globals, envString(env, 'KOLLA_GLOBALS'), 'KOLLA_GLOBALS', defaults.globalsPath),
 		fstabPath: pick(flags.fstab, undefined, '', defaults.fstabPath),
+		inventoryRefreshSeconds: requirePositive(
+			'--inventory-refresh',
+			pick(flags.inventoryRefresh, envNumber(env, 'GLANCE_INSPECTOR_INVENTORY_REFRESH'), 'GLANCE_INSPECTOR_INVENTORY_REFRESH', defaults.inventoryRefreshSeconds),
+		),
+		glanceUrl: pick<string | null>(flags.glanceUrl, envString(env, 'GLANCE_INSPECTOR_GLANCE_URL'), 'GLANCE_INSPECTOR_GLANCE_URL', null),
+		osCloud: pick<string | null>(flags.osCloud, envString(env, 'OS_CLOUD'), 'OS_CLOUD', null),
+		openrc: pick<string | null>(flags.openrc, envString(env, 'GLANCE_INSPECTOR_OPENRC'), 'GLANCE_INSPECTOR_OPENRC', null),
 		problems,
 	};
 }
@@ -174,6 +192,10 @@ export function settingRows(settings: Settings): Array<{name: string; value: str
 		['docker socket', settings.dockerSocket],
 		['globals.yml', settings.globalsPath],
 		['fstab', settings.fstabPath],
+		['inventory refresh', settings.inventoryRefreshSeconds],
+		['glance url', settings.glanceUrl],
+		['os cloud', settings.osCloud],
+		['openrc', settings.openrc],
 	];
 	return rows.map(([name, setting]) => ({
 		name,

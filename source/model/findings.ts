@@ -1,12 +1,14 @@
 import {capacityLevel, growth, percentUsed, timeToFull} from './capacity.js';
 import {formatBytes, formatDuration, formatRate} from './format.js';
+import {buildInventory, inventoryFindings} from './inventory.js';
 import {describeMount} from './mount.js';
-import type {ContainerProbe, DatadirProbe, Finding, PathHealth, Severity, Snapshot, Thresholds} from './types.js';
+import type {ContainerProbe, DatadirProbe, Finding, Inventory, PathHealth, Severity, Snapshot, Thresholds} from './types.js';
 
 export type FindingContext = Thresholds & {
 	container: string;
-	/** Where the share should be mounted, for the commands in the advice. */
 	now: number;
+	/** The inventory with the operator's checksum results; built from the snapshot when not given. */
+	inventory?: Inventory;
 };
 
 const severityRank: Record<Severity, number> = {critical: 0, warning: 1, unknown: 2, info: 3};
@@ -208,6 +210,7 @@ export function deriveFindings(snapshot: Snapshot, context: FindingContext): Fin
 		}
 	}
 	if (snapshot.container) findings.push(...containerFindings(snapshot.container, snapshot.datadir, context));
+	if (snapshot.glance || snapshot.files) findings.push(...inventoryFindings(context.inventory ?? buildInventory(snapshot.glance, snapshot.files, new Map()), {now: context.now}));
 	return findings.sort((a, b) => severityRank[a.severity] - severityRank[b.severity]);
 }
 

@@ -132,6 +132,9 @@ export type Snapshot = {
 	history: CapacitySample[];
 	/** The World's last docker event, shown so the operator sees the live stream working. */
 	lastEvent: {at: number; text: string} | null;
+	/** Glance's image list and the datadir's listing: refreshed less often than the probes above. */
+	glance: GlanceListing | null;
+	files: DatadirListing | null;
 };
 
 export type Severity = 'critical' | 'warning' | 'unknown' | 'info';
@@ -151,7 +154,14 @@ export type FindingId =
 	| 'capacity-critical'
 	| 'capacity-warning'
 	| 'capacity-filling'
-	| 'fstab-unreadable';
+	| 'fstab-unreadable'
+	| 'image-missing-file'
+	| 'image-empty-file'
+	| 'checksum-mismatch'
+	| 'size-mismatch'
+	| 'orphan-files'
+	| 'partial-uploads'
+	| 'glance-unavailable';
 
 export type Finding = {
 	id: FindingId;
@@ -245,6 +255,8 @@ export type Inventory = {
 	totals: VerdictTotals;
 	/** Why Glance's side is missing, when it is. */
 	glanceUnavailable: string | null;
+	/** What the operator can do about Glance being unavailable (the GlanceListing's hint). */
+	glanceHint?: string | null;
 	/** Why the datadir's side is missing, when it is. */
 	filesUnavailable: string | null;
 };

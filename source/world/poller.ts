@@ -6,7 +6,7 @@ import type {World} from './world.js';
 const historyMaxAgeMs = 60 * 60_000;
 const historyMaxCount = 1800;
 
-export const emptySnapshot: Snapshot = {datadir: null, container: null, host: null, history: [], lastEvent: null};
+export const emptySnapshot: Snapshot = {datadir: null, container: null, host: null, history: [], lastEvent: null, glance: null, files: null};
 
 /**
  * Keeps a Snapshot of the World fresh: every `refreshMs`, on demand, and at once on a Docker event.
@@ -21,10 +21,15 @@ export class SnapshotPoller {
 	private unwatch: (() => void) | null = null;
 	private stopped = false;
 
+	private inventoryTimer: NodeJS.Timeout | null = null;
+	private inventoryRunning: Promise<void> | null = null;
+
 	constructor(
 		private readonly world: World,
 		private readonly refreshMs: number,
 		private readonly now: () => number = Date.now,
+		/** Listing Glance and the datadir costs more than a statfs: done less often. */
+		private readonly inventoryRefreshMs = 30_000,
 	) {}
 
 	get snapshot(): Snapshot {
@@ -43,18 +48,22 @@ export class SnapshotPoller {
 			this.refreshNow();
 		});
 		this.schedule(0);
+		this.scheduleInventory(0);
 	}
 
 	stop(): void {
 		this.stopped = true;
 		if (this.timer) clearTimeout(this.timer);
+		if (this.inventoryTimer) clearTimeout(this.inventoryTimer);
 		this.timer = null;
+		this.inventoryTimer = null;
 		this.unwatch?.();
 		this.unwatch = null;
 	}
 
 	/** Start a round now, or right after the one under way. */
 	refreshNow(): void {
+		if (!this.inventoryRunning) this.scheduleInventory(0);
 		if (this.running) {
 			this.again = true;
 			return;
@@ -64,8 +73,29 @@ export class SnapshotPoller {
 
 	/** One full round, for --once and --json; resolves when every probe has answered or timed out. */
 	async collect(): Promise<Snapshot> {
-		await this.round();
+		await Promise.all([this.round(), this.inventoryRound()]);
 		return this.current;
+	}
+
+	private scheduleInventory(delayMs: number): void {
+		if (this.stopped) return;
+		if (this.inventoryTimer) clearTimeout(this.inventoryTimer);
+		this.inventoryTimer = setTimeout(() => {
+			this.inventoryTimer = null;
+			void this.inventoryRound().finally(() => this.scheduleInventory(this.inventoryRefreshMs));
+		}, delayMs);
+	}
+
+	private inventoryRound(): Promise<void> {
+		this.inventoryRunning ??= (async () => {
+			await Promise.all([
+				this.world.listGlanceImages().then(glance => this.update({glance})),
+				this.world.listDatadir().then(files => this.update({files})),
+			]);
+		})().finally(() => {
+			this.inventoryRunning = null;
+		});
+		return this.inventoryRunning;
 	}
 
 	private schedule(delayMs: number): void {

@@ -16,14 +16,14 @@ export type World = {
 	probeContainer(hostMount: MountEntry | null, hostHealth?: PathHealth | null): Promise<ContainerProbe>;
 	probeHost(): Promise<HostProbe>;
 	/** Every image Glance lists (all pages, hidden ones too), or why it could not. */
-	listGlanceImages?(): Promise<GlanceListing>;
+	listGlanceImages(): Promise<GlanceListing>;
 	/** The datadir's entries with size and mtime, listed in a child process that is abandoned on timeout. */
-	listDatadir?(): Promise<DatadirListing>;
+	listDatadir(): Promise<DatadirListing>;
 	/**
 	 * Read one image file and compare it with Glance's os_hash_value (and md5 checksum when set). The only
 	 * place image contents are read, and only when the operator asks. Progress arrives as `running` outcomes.
 	 */
-	verifyChecksum?(image: GlanceImage, onProgress: (outcome: ChecksumOutcome) => void, signal: AbortSignal): Promise<ChecksumOutcome>;
+	verifyChecksum(image: GlanceImage, onProgress: (outcome: ChecksumOutcome) => void, signal: AbortSignal): Promise<ChecksumOutcome>;
 	/** Live changes (Docker events); returns an unsubscribe function. */
 	watch(listener: (event: WorldEvent) => void): () => void;
 	close(): Promise<void>;

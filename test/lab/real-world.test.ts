@@ -21,7 +21,7 @@ function worldWith(flags: Flags = {}, env: NodeJS.ProcessEnv = {}): RealWorld {
 async function fullSnapshot(world: RealWorld): Promise<Snapshot> {
 	const datadir = await world.probeDatadir();
 	const container = await world.probeContainer(datadir.mount, datadir.health);
-	return {datadir, container, host: null, history: [], lastEvent: null};
+	return {datadir, container, host: null, history: [], lastEvent: null, glance: null, files: null};
 }
 
 function findingIds(snapshot: Snapshot): string[] {
@@ -116,7 +116,7 @@ describe('the real world when the share hangs', () => {
 		const took = Date.now() - started;
 		expect(hung.verdict).toBe('unresponsive');
 		expect(took).toBeLessThan(probeTimeoutSeconds * 1000 + 1500);
-		expect(findingIds({datadir: hung, container: null, host: null, history: [], lastEvent: null})).toContain('mount-unresponsive');
+		expect(findingIds({datadir: hung, container: null, host: null, history: [], lastEvent: null, glance: null, files: null})).toContain('mount-unresponsive');
 		// A second round while still hung must not pile up another stuck process.
 		const again = await world.probeDatadir();
 		expect(again.verdict).toBe('unresponsive');

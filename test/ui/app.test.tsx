@@ -54,6 +54,10 @@ describe('the dashboard on the simulator', () => {
 		expect(help).toMatch(/refresh\s+0\.2 \(flag\)/);
 		expect(help).toMatch(/container\s+glance_api \(default\)/);
 		expect(help).toContain('q / Ctrl+C');
+		// The list is longer than 24 rows: j scrolls to the last settings.
+		expect(help).toContain('j/k scroll');
+		for (let step = 0; step < 12; step++) await app.press('j');
+		expect(plain(app.frame())).toMatch(/openrc\s+\(auto\)/);
 		await app.press('\u001B');
 		const back = plain(await app.waitFor('ALL CLEAR'));
 		expect(back).not.toContain('Help — keys');

@@ -5,6 +5,7 @@ import {resolveSettings, type Flags} from '../../source/settings.js';
 import {TerminalSizeContext} from '../../source/ui/hooks/use-terminal-size.js';
 import {createTheme, ThemeContext} from '../../source/ui/theme.js';
 import {SnapshotPoller} from '../../source/world/poller.js';
+import {ChecksumVerifier} from '../../source/world/verifier.js';
 import type {ScenarioName} from '../../source/world/simulated/scenarios.js';
 import {createSimulatedWorld} from '../../source/world/simulated/simulated-world.js';
 
@@ -17,10 +18,11 @@ export function renderApp(scenario: ScenarioName, options: {columns?: number; ro
 		containerGlanceSource: null,
 	});
 	const poller = new SnapshotPoller(world, settings.refreshSeconds.value * 1000);
+	const verifier = new ChecksumVerifier(world);
 	const instance = render(
 		<ThemeContext.Provider value={createTheme(options.env ?? {})}>
 			<TerminalSizeContext.Provider value={{columns: options.columns ?? 80, rows: options.rows ?? 24}}>
-				<App poller={poller} label={world.label} settings={settings} />
+				<App poller={poller} verifier={verifier} label={world.label} settings={settings} />
 			</TerminalSizeContext.Provider>
 		</ThemeContext.Provider>,
 	);
@@ -43,7 +45,7 @@ export function renderApp(scenario: ScenarioName, options: {columns?: number; ro
 		instance.unmount();
 		await world.close();
 	};
-	return {...instance, world, poller, frame, waitFor, press, close};
+	return {...instance, world, poller, verifier, frame, waitFor, press, close};
 }
 
 /** The frame without ANSI escapes, for layout checks. */

@@ -51,7 +51,7 @@ const healthyContainer: Extract<ContainerProbe, {state: 'present'}> = {
 };
 
 function snapshot(patch: Partial<Snapshot>): Snapshot {
-	return {datadir: healthyDatadir, container: healthyContainer, host: null, history: [], lastEvent: null, ...patch};
+	return {datadir: healthyDatadir, container: healthyContainer, host: null, history: [], lastEvent: null, glance: null, files: null, ...patch};
 }
 
 const context = {warnPercent: 80, critPercent: 90, container: 'glance_api', now: 1_000_000};

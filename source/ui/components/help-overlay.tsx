@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {activeBindings} from '../keymap.js';
+import {activeBindings, type Scope} from '../keymap.js';
 import {useTheme} from '../theme.js';
 import {Line} from './panel.js';
 
@@ -10,36 +10,43 @@ function pairs<T>(items: readonly T[]): Array<[T, ...T[]]> {
 	return rows;
 }
 
-export function HelpOverlay(props: {readOnly: boolean; settings: ReadonlyArray<{name: string; value: string; source: string}>; width: number; height: number}) {
+export function HelpOverlay(props: {readOnly: boolean; scope: Scope; settings: ReadonlyArray<{name: string; value: string; source: string}>; offset: number; width: number; height: number}) {
 	const theme = useTheme();
-	const bindings = activeBindings(props.readOnly);
+	const bindings = activeBindings(props.readOnly, props.scope);
 	const columnWidth = Math.floor((props.width - 4) / 2);
+	// Keys first, then settings; the whole list scrolls with j/k when the terminal is short.
+	const lines = [
+		...pairs(bindings).map(pair => (
+			<Text key={`key-${pair[0].command}`} wrap="truncate-end">
+				{pair.map(binding => (
+					<Text key={binding.command}>
+						<Text bold>{binding.label.padEnd(11)}</Text>
+						<Text>{binding.description.padEnd(columnWidth - 11)}</Text>
+					</Text>
+				))}
+			</Text>
+		)),
+		<Text key="gap"> </Text>,
+		<Line key="settings" bold tone="accent">
+			Settings — value and where it came from
+		</Line>,
+		...props.settings.map(row => (
+			<Text key={`setting-${row.name}`} wrap="truncate-end">
+				<Text bold>{row.name.padEnd(18)}</Text>
+				<Text>{row.value}</Text>
+				<Text color={theme.color('dim')}> ({row.source})</Text>
+			</Text>
+		)),
+	];
+	const visible = Math.max(1, props.height - 3);
+	const first = Math.max(0, Math.min(props.offset, lines.length - visible));
+	const more = lines.length > visible;
 	return (
-		<Box flexDirection="column" borderStyle="double" borderColor={theme.color('accent')} paddingX={1} width={props.width} height={props.height} overflow="hidden">
+		<Box flexDirection="column" borderStyle="double" borderColor={theme.color('accent')} paddingX={1} width={props.width} height={props.height} overflow="hidden" flexShrink={0}>
 			<Line bold tone="accent">
-				Help — keys{props.readOnly ? ' (read-only: actions that change anything are removed)' : ' (Esc or ? closes)'}
+				Help — keys{props.readOnly ? ' (read-only: actions that change anything are removed)' : ''} · Esc or ? closes{more ? ' · j/k scroll' : ''}
 			</Line>
-			{pairs(bindings).map(pair => (
-				<Text key={pair[0].command} wrap="truncate-end">
-					{pair.map(binding => (
-						<Text key={binding.command}>
-							<Text bold>{binding.label.padEnd(11)}</Text>
-							<Text>{binding.description.padEnd(columnWidth - 11)}</Text>
-						</Text>
-					))}
-				</Text>
-			))}
-			<Text> </Text>
-			<Line bold tone="accent">
-				Settings — value and where it came from
-			</Line>
-			{props.settings.map(row => (
-				<Text key={row.name} wrap="truncate-end">
-					<Text bold>{row.name.padEnd(18)}</Text>
-					<Text>{row.value}</Text>
-					<Text color={theme.color('dim')}> ({row.source})</Text>
-				</Text>
-			))}
+			{lines.slice(first, first + visible)}
 		</Box>
 	);
 }

@@ -5,11 +5,23 @@ import si from 'systeminformation';
 import {parseFstab} from '../../model/fstab.js';
 import {parseMountinfo} from '../../model/mountinfo.js';
 import {assessContainerView, expectedMount, findMountFor, mountVerdict} from '../../model/mount.js';
-import type {ContainerProbe, ContainerView, DatadirProbe, FstabEntry, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
+import type {ChecksumOutcome, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
 import type {Settings} from '../../settings.js';
 import type {World, WorldEvent} from '../world.js';
+import {verifyChecksum} from './checksum.js';
+import {listDatadir} from './datadir-list.js';
 import {DockerClient} from './docker.js';
+import {GlanceClient, notConfiguredListing} from './openstack/glance.js';
+import {glanceAccessOnThisMachine, type GlanceFlags} from './openstack/machine.js';
 import {probePath} from './path-probe.js';
+
+function glanceFlags(settings: Settings): GlanceFlags {
+	return {
+		...(settings.glanceUrl.value ? {glanceUrl: settings.glanceUrl.value} : {}),
+		...(settings.osCloud.value ? {osCloud: settings.osCloud.value} : {}),
+		...(settings.openrc.value ? {openrc: settings.openrc.value} : {}),
+	};
+}
 
 async function readText(file: string): Promise<{text: string | null; problem: string | null}> {
 	try {
@@ -41,9 +53,31 @@ export class RealWorld implements World {
 	private readonly listeners = new Set<(event: WorldEvent) => void>();
 	private stopWatching: (() => void) | null = null;
 
+	private readonly glance: GlanceClient | {reason: string; hint: string};
+
 	constructor(private readonly settings: Settings) {
 		this.label = os.hostname();
 		this.docker = new DockerClient(settings.dockerSocket.value, settings.probeTimeoutSeconds.value * 1000);
+		const access = glanceAccessOnThisMachine(glanceFlags(settings));
+		// Keystone and Glance answer in seconds on a busy controller; they get more time than a statfs.
+		this.glance = access.ok ? new GlanceClient(access.access, {timeoutMs: Math.max(10_000, this.timeoutMs)}) : access;
+	}
+
+	/** Where Glance's credentials come from (never the credentials themselves), for --print-settings. */
+	get glanceSource(): string {
+		return this.glance instanceof GlanceClient ? this.glance.source : `not configured: ${this.glance.reason}`;
+	}
+
+	listDatadir(): Promise<DatadirListing> {
+		return listDatadir(this.settings.datadir.value, {timeoutMs: this.timeoutMs});
+	}
+
+	verifyChecksum(image: GlanceImage, onProgress: (outcome: ChecksumOutcome) => void, signal: AbortSignal): Promise<ChecksumOutcome> {
+		return verifyChecksum(path.posix.join(this.settings.datadir.value, image.id), image, onProgress, signal);
+	}
+
+	async listGlanceImages(): Promise<GlanceListing> {
+		return this.glance instanceof GlanceClient ? this.glance.listImages() : notConfiguredListing(this.glance);
 	}
 
 	private get timeoutMs(): number {
@@ -167,6 +201,7 @@ export class RealWorld implements World {
 	}
 
 	async close(): Promise<void> {
+		if (this.glance instanceof GlanceClient) await this.glance.close();
 		this.listeners.clear();
 		this.stopWatching?.();
 		this.stopWatching = null;

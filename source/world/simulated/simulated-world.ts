@@ -1,7 +1,8 @@
 import {assessContainerView, expectedMount, findMountFor, mountVerdict} from '../../model/mount.js';
-import type {ContainerMount, ContainerProbe, ContainerView, DatadirProbe, FstabEntry, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
+import type {ChecksumOutcome, ContainerMount, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
 import type {World, WorldEvent} from '../world.js';
 import {SimulatedController, type CapturedView, type ShareFilesystem} from './controller.js';
+import {corruptImages, createCatalogue} from './catalogue.js';
 import {createScenarioState, type ScenarioName} from './scenarios.js';
 
 export type SimulatedWorldOptions = {
@@ -85,6 +86,11 @@ export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedW
 		speed: options.speed,
 	});
 
+	const catalogue = createCatalogue(scenario, now());
+	const speed = options.speed ?? 1;
+	const glanceEndpoint = 'http://10.0.0.10:9292';
+	const glanceAuthSource = 'openrc /etc/kolla/admin-openrc.sh (user admin, project admin)';
+
 	function hostMounts(): MountEntry[] {
 		const mount = controller.hostMount;
 		if (!mount) return [rootMount];
@@ -155,6 +161,17 @@ export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedW
 		const mount = controller.hostMount;
 		if (!hostMount || !mount || mount.filesystem.majorMinor !== hostMount.majorMinor) return null;
 		return settledHealth(mount.filesystem, datadir, nfsLatencyMs(now())) ?? {state: 'unresponsive', afterMs: probeTimeoutMs};
+	}
+
+	/** The datadir touched as the real listing child would: a frozen share answers nothing before the timeout. */
+	async function touchDatadir(): Promise<PathHealth> {
+		const shareMount = controller.hostMount;
+		const onShare = shareMount !== null && findMountFor(datadir, hostMounts())?.mountId === shareMount.mountId;
+		return onShare ? touch(shareMount.filesystem, datadir) : missing(datadir);
+	}
+
+	function datadirFiles() {
+		return [...controller.files, ...catalogue.extraFiles(now())];
 	}
 
 	function containerMounts(): ContainerMount[] {
@@ -243,6 +260,63 @@ export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedW
 					txBytesPerSec: Math.round(90_000 + 30_000 * wave(at, 23_000)),
 				},
 				problem: null,
+			};
+		},
+
+		async listGlanceImages(): Promise<GlanceListing> {
+			const at = now();
+			// Glance's API runs inside glance_api: while the container is down, nothing answers.
+			if (!controller.container.running) {
+				return {
+					at,
+					state: 'unavailable',
+					problem: 'glance-unreachable',
+					reason: `${glanceEndpoint}/v2/images: connection refused`,
+					hint: `Glance runs in ${controller.container.name}, which is not running: docker start ${controller.container.name}`,
+					endpoint: glanceEndpoint,
+					authSource: glanceAuthSource,
+				};
+			}
+			return {at, state: 'ok', images: catalogue.images, endpoint: glanceEndpoint, authSource: glanceAuthSource, pages: 1, tookMs: 38};
+		},
+
+		async listDatadir(): Promise<DatadirListing> {
+			const started = now();
+			const health = await touchDatadir();
+			if (health.state !== 'responsive') return {at: now(), state: 'failed', directory: datadir, health};
+			const files = datadirFiles().map(file => ({name: file.name, size: file.size, mtimeMs: file.mtime, kind: 'file' as const}));
+			return {at: now(), state: 'ok', directory: datadir, files, tookMs: now() - started};
+		},
+
+		async verifyChecksum(image: GlanceImage, onProgress: (outcome: ChecksumOutcome) => void, signal: AbortSignal): Promise<ChecksumOutcome> {
+			const started = now();
+			const file = datadirFiles().find(each => each.name === image.id);
+			if (!file) return {state: 'failed', reason: `ENOENT: no such file ${datadir}/${image.id}`, at: now()};
+			const algorithm = image.osHashAlgo ?? 'md5';
+			const expected = image.osHashValue ?? image.checksum ?? '';
+			// A sha512 read of an NFS share runs at about 400 MiB/s; `speed` makes training and tests quicker.
+			const bytesPerTick = 40 * 1024 ** 2 * speed;
+			let done = 0;
+			while (done < file.size) {
+				if (signal.aborted) return {state: 'cancelled', at: now()};
+				if ((await touchDatadir()).state !== 'responsive') return {state: 'failed', reason: 'the share stopped answering during the read', at: now()};
+				await controller.wait(100);
+				done = Math.min(file.size, done + bytesPerTick);
+				const elapsed = Math.max(1, now() - started);
+				onProgress({state: 'running', bytesDone: done, bytesTotal: file.size, startedAt: started, bytesPerSecond: (done / elapsed) * 1000});
+			}
+			if (signal.aborted) return {state: 'cancelled', at: now()};
+			const corrupt = corruptImages.has(image.id);
+			const actual = corrupt ? [...expected].reverse().join('') : expected;
+			return {
+				state: corrupt ? 'checksum-mismatch' : 'ok',
+				algorithm,
+				expected,
+				actual,
+				md5Matches: image.checksum ? !corrupt : null,
+				bytes: file.size,
+				tookMs: now() - started,
+				at: now(),
 			};
 		},
 

@@ -1,0 +1,420 @@
+// The image inventory: Glance's catalogue joined with the datadir's files by id (= file name), one verdict per row.
+import {formatBytes, formatDuration} from './format.js';
+import type {ChecksumOutcome, DatadirFile, DatadirListing, Finding, GlanceImage, GlanceListing, ImageVerdict, Inventory, InventoryRow, PathHealth, VerdictTotals} from './types.js';
+
+export type InventoryOptions = {
+	/** Glance store names that are file backends (`enabled_backends=name:file`); the single-store default is 'file'. */
+	fileBackends?: string[];
+};
+
+export type InventorySortKey = 'verdict' | 'size' | 'created' | 'name';
+
+export type InventoryFilter = {text?: string; verdict?: ImageVerdict | null};
+
+/** Most urgent first: what breaks instances, then what wastes space or cannot be judged, then what is fine. */
+export const verdictOrder: ImageVerdict[] = [
+	'checksum-mismatch',
+	'missing-file',
+	'empty-file',
+	'size-mismatch',
+	'partial',
+	'unknown',
+	'orphan-file',
+	'leftover-file',
+	'not-file-backed',
+	'no-data',
+	'ok',
+];
+
+const verdictRank = new Map<ImageVerdict, number>(verdictOrder.map((verdict, index) => [verdict, index]));
+
+// Glance names files by image id; ids are UUIDs, and Glance accepts caller-chosen ids in either case.
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const usableStatuses = new Set(['active', 'deactivated']);
+const inProgressStatuses = new Set(['saving', 'uploading', 'importing']);
+const goneStatuses = new Set(['killed', 'deleted', 'pending_delete']);
+
+/** An upload whose file has not changed for this long is stuck, not in progress. */
+export const stuckUploadMs = 60 * 60_000;
+
+const orphanExplanation =
+	'Glance never lists deleted images: this may be an image in pending_delete/deleted awaiting the scrubber, not necessarily garbage';
+
+export function isImageFileName(name: string): boolean {
+	return uuidPattern.test(name);
+}
+
+function emptyTotals(): VerdictTotals {
+	const totals = {} as VerdictTotals;
+	for (const verdict of verdictOrder) totals[verdict] = {count: 0, bytes: 0};
+	return totals;
+}
+
+function groupDigits(n: number): string {
+	return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** `1.5 GiB`, or exact bytes when two sizes would otherwise read the same. */
+function sizeText(bytes: number, other: number): string {
+	return formatBytes(bytes) === formatBytes(other) && bytes !== other ? `${groupDigits(bytes)} B` : formatBytes(bytes);
+}
+
+function healthReason(directory: string, health: PathHealth): string {
+	switch (health.state) {
+		case 'responsive': {
+			return `${directory}: responsive`;
+		}
+		case 'unresponsive': {
+			return `${directory}: no answer after ${formatDuration(health.afterMs)}`;
+		}
+		default: {
+			return `${directory}: ${health.message.startsWith(health.errno) ? health.message : `${health.errno}: ${health.message}`}`;
+		}
+	}
+}
+
+function isFileBacked(image: GlanceImage, fileBackends: ReadonlySet<string>): boolean {
+	if (image.stores && image.stores.length > 0) return image.stores.some(store => fileBackends.has(store));
+	if (image.locations.length > 0) return image.locations.some(url => url.startsWith('file://'));
+	// Single-store file deployments show neither stores nor locations.
+	return true;
+}
+
+function whereStored(image: GlanceImage): string {
+	const stores = image.stores && image.stores.length > 0 ? `stores ${image.stores.join(', ')}` : null;
+	const scheme = image.locations.map(url => /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]).find(Boolean);
+	return [stores, scheme ? `${scheme}://` : null].filter(Boolean).join(', ') || 'another backend';
+}
+
+/** A finished verify counts only while the file still has the size it had when it was read. */
+function finishedCheck(check: ChecksumOutcome | undefined, file: DatadirFile | null): Extract<ChecksumOutcome, {state: 'ok' | 'checksum-mismatch'}> | null {
+	if (!check || !file || (check.state !== 'ok' && check.state !== 'checksum-mismatch')) return null;
+	return check.bytes === file.size ? check : null;
+}
+
+function checkSuffix(check: ChecksumOutcome | undefined): string {
+	if (!check) return '';
+	switch (check.state) {
+		case 'running': {
+			const percent = check.bytesTotal > 0 ? Math.floor((check.bytesDone / check.bytesTotal) * 100) : 0;
+			return ` · verifying ${percent}%`;
+		}
+		case 'failed': {
+			return ` · verify failed: ${check.reason}`;
+		}
+		case 'cancelled': {
+			return ' · verify cancelled';
+		}
+		case 'ok': {
+			return ` · ${check.algorithm} verified`;
+		}
+		case 'checksum-mismatch': {
+			return '';
+		}
+	}
+}
+
+type Judgement = {verdict: ImageVerdict; note: string};
+
+function judgeUsable(image: GlanceImage, file: DatadirFile): Judgement {
+	const expected = image.size;
+	if (file.size === 0 && expected !== 0) {
+		return {verdict: 'empty-file', note: `file is 0 bytes, Glance expects ${expected === null ? 'an unknown size' : formatBytes(expected)}: instances get no data`};
+	}
+	if (expected === null) return {verdict: 'ok', note: `file present, ${formatBytes(file.size)}; Glance records no size to compare`};
+	if (file.size !== expected) {
+		const difference = file.size - expected;
+		const direction = difference < 0 ? 'short' : 'too long';
+		return {
+			verdict: 'size-mismatch',
+			note: `on disk ${sizeText(file.size, expected)}, Glance says ${sizeText(expected, file.size)}: ${groupDigits(Math.abs(difference))} bytes ${direction}`,
+		};
+	}
+	return {verdict: 'ok', note: `file present, ${formatBytes(file.size)} as Glance says`};
+}
+
+function judgeInProgress(image: GlanceImage, file: DatadirFile | null): Judgement {
+	if (!file) {
+		const staged = image.status === 'importing' ? ' (an import stages its data in staging/ first)' : '';
+		return {verdict: 'partial', note: `${image.status}: no file in the datadir yet${staged}`};
+	}
+	const written = formatBytes(file.size);
+	if (image.size === null || image.size === 0) {
+		return {verdict: 'partial', note: `${image.status}: ${written} written; Glance does not know the final size yet`};
+	}
+	const percent = Math.floor((file.size / image.size) * 100);
+	return {verdict: 'partial', note: `${image.status}: ${written} of ${formatBytes(image.size)} (${percent}%) — an upload in progress or half-written`};
+}
+
+function judgeImage(image: GlanceImage, file: DatadirFile | null, fileBacked: boolean, sameNamedOther: DatadirFile | undefined): Judgement {
+	const status = image.status;
+	const notRegular = sameNamedOther ? ` (an entry of this name exists but is a ${sameNamedOther.kind})` : '';
+	if (usableStatuses.has(status)) {
+		if (!fileBacked) {
+			return file
+				? {verdict: 'leftover-file', note: `Glance keeps this image in ${whereStored(image)}, yet a ${formatBytes(file.size)} file with its id is in the datadir`}
+				: {verdict: 'not-file-backed', note: `stored in ${whereStored(image)}, not in the datadir`};
+		}
+		if (!file) return {verdict: 'missing-file', note: `${status} image has no file in the datadir${notRegular}: instances cannot boot from it`};
+		return judgeUsable(image, file);
+	}
+	if (inProgressStatuses.has(status)) {
+		if (!fileBacked && !file) return {verdict: 'not-file-backed', note: `${status} into ${whereStored(image)}, not the datadir`};
+		return judgeInProgress(image, file);
+	}
+	if (status === 'queued') {
+		return file
+			? {verdict: 'leftover-file', note: `queued image (no data in Glance) has a ${formatBytes(file.size)} file: left by a failed upload`}
+			: {verdict: 'no-data', note: 'queued: no data uploaded yet'};
+	}
+	if (goneStatuses.has(status)) {
+		return file
+			? {verdict: 'leftover-file', note: `${status} image still has a ${formatBytes(file.size)} file in the datadir`}
+			: {verdict: 'no-data', note: `${status}: no file, nothing to check`};
+	}
+	return {verdict: 'unknown', note: `status "${status}" is not one this tool knows${file ? `; file of ${formatBytes(file.size)} present` : '; no file'}`};
+}
+
+function rowBytes(row: InventoryRow): number {
+	return row.file ? row.file.size : (row.image?.size ?? 0);
+}
+
+function displayName(row: InventoryRow): string {
+	return row.image?.name ?? row.id;
+}
+
+/**
+ * Join Glance's images with the datadir's files by id. Pure: the listings and finished checks come in, rows
+ * with verdicts go out. A side that is unavailable yields `unknown` rows rather than an empty table.
+ */
+export function buildInventory(
+	glance: GlanceListing | null,
+	files: DatadirListing | null,
+	checks: ReadonlyMap<string, ChecksumOutcome>,
+	options: InventoryOptions = {},
+): Inventory {
+	const fileBackends = new Set(options.fileBackends ?? ['file']);
+	const imageFiles = new Map<string, DatadirFile>();
+	const others: DatadirFile[] = [];
+	const othersByName = new Map<string, DatadirFile>();
+	if (files?.state === 'ok') {
+		for (const file of files.files) {
+			if (file.kind === 'file' && isImageFileName(file.name)) {
+				imageFiles.set(file.name, file);
+			} else {
+				others.push(file);
+				othersByName.set(file.name, file);
+			}
+		}
+	}
+
+	const glanceUnavailable = glance === null ? 'Glance not listed yet' : glance.state === 'unavailable' ? glance.reason : null;
+	const glanceHint = glance?.state === 'unavailable' ? glance.hint : null;
+	const filesUnavailable = files === null ? 'datadir not listed yet' : files.state === 'failed' ? healthReason(files.directory, files.health) : null;
+
+	const rows: InventoryRow[] = [];
+	const seen = new Set<string>();
+	if (glance?.state === 'ok') {
+		for (const image of glance.images) {
+			// Pages fetched while images come and go can repeat one.
+			if (seen.has(image.id)) continue;
+			seen.add(image.id);
+			const file = imageFiles.get(image.id) ?? null;
+			const check = checks.get(image.id);
+			const fileBacked = isFileBacked(image, fileBackends);
+			let judgement: Judgement;
+			const dependsOnFile = fileBacked && image.status !== 'queued' && !goneStatuses.has(image.status);
+			if (filesUnavailable !== null && dependsOnFile) {
+				judgement = {verdict: 'unknown', note: `datadir unavailable: ${filesUnavailable}`};
+			} else {
+				judgement = judgeImage(image, file, fileBacked, othersByName.get(image.id));
+			}
+			const finished = finishedCheck(check, file);
+			if (finished?.state === 'checksum-mismatch') {
+				const which = finished.expected === finished.actual && finished.md5Matches === false ? 'md5' : finished.algorithm;
+				judgement = {verdict: 'checksum-mismatch', note: `${which} of the file does not match Glance's: the data is corrupt`};
+			} else {
+				judgement = {verdict: judgement.verdict, note: judgement.note + checkSuffix(check)};
+			}
+			rows.push({id: image.id, image, file, verdict: judgement.verdict, note: judgement.note});
+		}
+	}
+	for (const [id, file] of imageFiles) {
+		if (seen.has(id)) continue;
+		if (glanceUnavailable !== null) {
+			rows.push({id, image: null, file, verdict: 'unknown', note: `Glance unavailable: ${glanceUnavailable}`});
+		} else {
+			rows.push({id, image: null, file, verdict: 'orphan-file', note: `${formatBytes(file.size)} file that no listed image owns. ${orphanExplanation}`});
+		}
+	}
+
+	const totals = emptyTotals();
+	for (const row of rows) {
+		const total = totals[row.verdict];
+		total.count++;
+		total.bytes += rowBytes(row);
+	}
+
+	return {rows: sortRows(rows, 'verdict'), others, totals, glanceUnavailable, glanceHint, filesUnavailable};
+}
+
+function createdMs(row: InventoryRow): number {
+	const created = row.image?.createdAt ? Date.parse(row.image.createdAt) : Number.NaN;
+	return Number.isNaN(created) ? (row.file?.mtimeMs ?? Number.NaN) : created;
+}
+
+/** A new array sorted by `key`, ties broken by name then id; rows with no creation time always come last. */
+export function sortRows(rows: readonly InventoryRow[], key: InventorySortKey, descending = false): InventoryRow[] {
+	// Keys computed once: 50,000 rows are sorted on every keypress.
+	const keyed = rows.map(row => ({
+		row,
+		name: displayName(row).toLowerCase(),
+		primary: key === 'verdict' ? (verdictRank.get(row.verdict) ?? verdictOrder.length) : key === 'size' ? rowBytes(row) : key === 'created' ? createdMs(row) : 0,
+	}));
+	const direction = descending ? -1 : 1;
+	keyed.sort((a, b) => {
+		if (key !== 'name') {
+			const aMissing = Number.isNaN(a.primary);
+			const bMissing = Number.isNaN(b.primary);
+			if (aMissing !== bMissing) return aMissing ? 1 : -1;
+			if (!aMissing && a.primary !== b.primary) return (a.primary - b.primary) * direction;
+		}
+		if (a.name !== b.name) return (a.name < b.name ? -1 : 1) * (key === 'name' ? direction : 1);
+		return a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0;
+	});
+	return keyed.map(entry => entry.row);
+}
+
+/** Rows whose name, id or owner contains `text` (case-insensitive) and whose verdict is `verdict`, when given. */
+export function filterRows(rows: readonly InventoryRow[], filter: InventoryFilter): InventoryRow[] {
+	const text = filter.text?.trim().toLowerCase() ?? '';
+	const verdict = filter.verdict ?? null;
+	return rows.filter(row => {
+		if (verdict !== null && row.verdict !== verdict) return false;
+		if (text === '') return true;
+		return row.id.toLowerCase().includes(text) || (row.image?.name?.toLowerCase().includes(text) ?? false) || (row.image?.owner?.toLowerCase().includes(text) ?? false);
+	});
+}
+
+function examples(rows: readonly InventoryRow[], describe: (row: InventoryRow) => string = row => (row.image?.name ? `${row.image.name} (${row.id})` : row.id)): string {
+	const shown = rows.slice(0, 3).map(describe).join(', ');
+	return rows.length > 3 ? `${shown} and ${rows.length - 3} more` : shown;
+}
+
+function plural(count: number, one: string, many: string): string {
+	return `${count} ${count === 1 ? one : many}`;
+}
+
+function lastChangeMs(row: InventoryRow): number | null {
+	if (row.file) return row.file.mtimeMs;
+	const updated = row.image?.updatedAt ? Date.parse(row.image.updatedAt) : Number.NaN;
+	return Number.isNaN(updated) ? null : updated;
+}
+
+/** What is wrong with the images and what to do next; `now` decides when an upload counts as stuck. */
+export function inventoryFindings(inventory: Inventory, options: {now?: number} = {}): Finding[] {
+	const now = options.now ?? Date.now();
+	const byVerdict = new Map<ImageVerdict, InventoryRow[]>();
+	for (const row of inventory.rows) {
+		const list = byVerdict.get(row.verdict);
+		if (list) list.push(row);
+		else byVerdict.set(row.verdict, [row]);
+	}
+	const rowsOf = (verdict: ImageVerdict): InventoryRow[] => byVerdict.get(verdict) ?? [];
+	const findings: Finding[] = [];
+
+	if (inventory.glanceUnavailable !== null) {
+		findings.push({
+			id: 'glance-unavailable',
+			severity: 'unknown',
+			title: 'Glance could not be asked which images exist: files cannot be matched to images',
+			evidence: [inventory.glanceUnavailable, `${plural(inventory.totals.unknown.count, 'file', 'files')} listed without a verdict (${formatBytes(inventory.totals.unknown.bytes)})`],
+			action: inventory.glanceHint ?? 'Check the Glance endpoint and credentials (OS_* variables or /etc/kolla/admin-openrc.sh)',
+		});
+	}
+
+	const checksumMismatches = rowsOf('checksum-mismatch');
+	if (checksumMismatches.length > 0) {
+		findings.push({
+			id: 'checksum-mismatch',
+			severity: 'critical',
+			title: `${plural(checksumMismatches.length, 'image file does', 'image files do')} not match Glance's checksum`,
+			evidence: [`${plural(checksumMismatches.length, 'image', 'images')}, ${formatBytes(inventory.totals['checksum-mismatch'].bytes)}`, `e.g. ${examples(checksumMismatches)}`],
+			action: `The data is corrupt: instances booting from it get bad disks. Deactivate it (openstack image set --deactivate ${checksumMismatches[0]?.id}) and restore the file from backup or re-upload the image`,
+		});
+	}
+
+	const missing = rowsOf('missing-file');
+	if (missing.length > 0) {
+		findings.push({
+			id: 'image-missing-file',
+			severity: 'critical',
+			title: `${plural(missing.length, 'image has', 'images have')} no file in the datadir: instances cannot boot from ${missing.length === 1 ? 'it' : 'them'}`,
+			evidence: [`${plural(missing.length, 'image', 'images')}, ${formatBytes(inventory.totals['missing-file'].bytes)} by Glance's count`, `e.g. ${examples(missing)}`],
+			action: `Check with openstack image show ${missing[0]?.id}; make sure the mounted share is the right one (the datadir may be on the local disk or another export); restore the files from backup`,
+		});
+	}
+
+	const empty = rowsOf('empty-file');
+	if (empty.length > 0) {
+		findings.push({
+			id: 'image-empty-file',
+			severity: 'critical',
+			title: `${plural(empty.length, 'image file is', 'image files are')} empty (0 bytes) where Glance expects data`,
+			evidence: [`${plural(empty.length, 'image', 'images')}; Glance expects ${formatBytes(empty.reduce((sum, row) => sum + (row.image?.size ?? 0), 0))}`, `e.g. ${examples(empty)}`],
+			action: `Glance serves these as 0 bytes. Check openstack image show ${empty[0]?.id} and that the share is the right one; restore the files from backup`,
+		});
+	}
+
+	const sizeMismatches = rowsOf('size-mismatch');
+	if (sizeMismatches.length > 0) {
+		findings.push({
+			id: 'size-mismatch',
+			severity: 'warning',
+			title: `${plural(sizeMismatches.length, 'image file has', 'image files have')} a different size than Glance recorded`,
+			evidence: [
+				`${plural(sizeMismatches.length, 'image', 'images')}, ${formatBytes(inventory.totals['size-mismatch'].bytes)} on disk`,
+				`e.g. ${examples(sizeMismatches, row => `${row.id}: ${row.note}`)}`,
+			],
+			action: `A truncated or rewritten file (a write cut off by a flapping share?). Verify its checksum, check openstack image show ${sizeMismatches[0]?.id}, and restore from backup if it is corrupt`,
+		});
+	}
+
+	const partial = rowsOf('partial');
+	if (partial.length > 0) {
+		const stuck = partial.filter(row => {
+			const changed = lastChangeMs(row);
+			return changed !== null && now - changed > stuckUploadMs;
+		});
+		findings.push({
+			id: 'partial-uploads',
+			severity: stuck.length > 0 ? 'warning' : 'info',
+			title:
+				stuck.length > 0
+					? `${plural(stuck.length, 'upload has', 'uploads have')} not moved for over ${formatDuration(stuckUploadMs)}: stuck`
+					: `${plural(partial.length, 'upload is', 'uploads are')} in progress`,
+			evidence: [
+				`${plural(partial.length, 'image', 'images')} saving/uploading/importing, ${formatBytes(inventory.totals.partial.bytes)} written so far`,
+				`e.g. ${examples(stuck.length > 0 ? stuck : partial)}`,
+			],
+			action:
+				stuck.length > 0
+					? `An upload cut off (by a flap or a killed client) leaves the image ${stuck[0]?.image?.status ?? 'saving'}: check openstack image show ${stuck[0]?.id} and the glance_api log; upload it again once the share answers`
+					: 'Nothing to do yet; if the size stops growing, the upload is stuck',
+		});
+	}
+
+	const orphans = rowsOf('orphan-file');
+	if (orphans.length > 0) {
+		findings.push({
+			id: 'orphan-files',
+			severity: 'warning',
+			title: `${plural(orphans.length, 'file is', 'files are')} in the datadir with no listed image`,
+			evidence: [`${plural(orphans.length, 'file', 'files')}, ${formatBytes(inventory.totals['orphan-file'].bytes)} in all`, `e.g. ${examples(orphans)}`, orphanExplanation],
+			action: `Check each with openstack image show ${orphans[0]?.id} (as admin); a pending_delete image is removed by glance-scrubber. Compare with the database and backups before anything is removed`,
+		});
+	}
+
+	return findings;
+}

@@ -1,0 +1,195 @@
+import {spawn, type ChildProcess} from 'node:child_process';
+import {getHashes} from 'node:crypto';
+import {fileURLToPath} from 'node:url';
+import {formatDuration} from '../../model/format.js';
+import type {ChecksumOutcome, GlanceImage} from '../../model/types.js';
+import {classifyErrno} from './path-probe.js';
+
+// From source (tests) the child runs as TypeScript, from dist as JavaScript; both need only node: builtins.
+const childScript = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './checksum-child.ts' : './checksum-child.js', import.meta.url));
+
+export type VerifyChecksumOptions = {
+	/** The fastest progress is reported; the UI redraws no more often than this. */
+	progressIntervalMs?: number;
+	/** No bytes read for this long: the share stopped answering and the read is abandoned. */
+	stallTimeoutMs?: number;
+};
+
+type ChildLine =
+	| {size: number}
+	| {progress: number}
+	| {done: {bytes: number; digests: Record<string, string>}}
+	| {error: {errno: string; message: string}};
+
+type Expectation = {algorithm: string; expected: string; md5: string | null};
+
+/** Children still stuck in the kernel after being killed (a read on a hung share), by file. */
+const stuck = new Map<string, ChildProcess>();
+
+// How long a cancelled child gets to vanish before the caller is told anyway (it may be stuck in the kernel).
+const exitGraceMs = 1000;
+// Bytes/s is measured over this recent window, so a share that slows down shows it at once.
+const rateWindowMs = 2000;
+
+/** Glance names algorithms as hashlib does (`sha3_512`); node:crypto as OpenSSL does (`sha3-512`). */
+function nodeAlgorithm(glanceAlgorithm: string): string {
+	return glanceAlgorithm.trim().toLowerCase().replaceAll('_', '-');
+}
+
+function expectation(image: GlanceImage): Expectation | string {
+	const md5 = image.checksum?.trim().toLowerCase() || null;
+	if (image.osHashAlgo && image.osHashValue) {
+		const algorithm = nodeAlgorithm(image.osHashAlgo);
+		if (!getHashes().includes(algorithm)) return `Glance's os_hash_algo "${image.osHashAlgo}" is not a hash this Node.js knows`;
+		return {algorithm, expected: image.osHashValue.trim().toLowerCase(), md5: algorithm === 'md5' ? null : md5};
+	}
+	if (md5) return {algorithm: 'md5', expected: md5, md5: null};
+	return 'Glance records no checksum for this image (neither os_hash_value nor checksum): nothing to compare with';
+}
+
+function errnoReason(errno: string, message: string): string {
+	const text = message.startsWith(errno) ? message : `${errno}: ${message}`;
+	return classifyErrno(errno, message).state === 'dead' ? `${text} — the share behind the datadir is gone` : text;
+}
+
+/**
+ * Read `filePath` once in a child process and compare its digests with Glance's os_hash_value (and the md5
+ * `checksum` when set). Progress comes as `running` outcomes; `signal` cancels (the child is killed); a read
+ * that makes no progress for `stallTimeoutMs` is abandoned. Always resolves, never rejects.
+ */
+export async function verifyChecksum(
+	filePath: string,
+	image: GlanceImage,
+	onProgress: (outcome: ChecksumOutcome) => void,
+	signal: AbortSignal,
+	options: VerifyChecksumOptions = {},
+): Promise<ChecksumOutcome> {
+	const progressIntervalMs = options.progressIntervalMs ?? 100;
+	const stallTimeoutMs = options.stallTimeoutMs ?? 10_000;
+	if (signal.aborted) return {state: 'cancelled', at: Date.now()};
+	const wanted = expectation(image);
+	if (typeof wanted === 'string') return {state: 'failed', reason: wanted, at: Date.now()};
+	const expected: Expectation = wanted;
+
+	const earlier = stuck.get(filePath);
+	if (earlier) {
+		if (earlier.exitCode === null && earlier.signalCode === null) {
+			return {state: 'failed', reason: `an earlier read of ${filePath} is still stuck on the share; it answers nothing`, at: Date.now()};
+		}
+		stuck.delete(filePath);
+	}
+
+	const algorithms = expected.md5 === null ? [expected.algorithm] : [expected.algorithm, 'md5'];
+	const startedAt = Date.now();
+	const child = spawn(process.execPath, [childScript, JSON.stringify({path: filePath, algorithms, progressIntervalMs})], {
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+
+	return new Promise<ChecksumOutcome>(resolve => {
+		let settled = false;
+		let bytesTotal = image.size ?? 0;
+		let lastAdvanceAt = Date.now();
+		const samples: Array<{at: number; bytes: number}> = [{at: startedAt, bytes: 0}];
+		let result: ChecksumOutcome | null = null;
+		let partialLine = '';
+		let errors = '';
+
+		function settle(outcome: ChecksumOutcome): void {
+			if (settled) return;
+			settled = true;
+			clearInterval(watchdog);
+			signal.removeEventListener('abort', cancel);
+			resolve(outcome);
+		}
+
+		function abandon(): void {
+			child.kill('SIGKILL');
+			child.stdout.destroy();
+			child.stderr.destroy();
+		}
+
+		function cancel(): void {
+			abandon();
+			const grace = setTimeout(() => {
+				// Still there: it is stuck in the kernel on a hung share; remember it and let it go.
+				stuck.set(filePath, child);
+				child.unref();
+				settle({state: 'cancelled', at: Date.now()});
+			}, exitGraceMs);
+			child.once('exit', () => {
+				clearTimeout(grace);
+				settle({state: 'cancelled', at: Date.now()});
+			});
+		}
+
+		const watchdog = setInterval(
+			() => {
+				const silentMs = Date.now() - lastAdvanceAt;
+				if (silentMs <= stallTimeoutMs) return;
+				abandon();
+				stuck.set(filePath, child);
+				child.unref();
+				settle({state: 'failed', reason: `${filePath}: no data for ${formatDuration(silentMs)} — the share stopped answering`, at: Date.now()});
+			},
+			Math.min(1000, Math.max(10, stallTimeoutMs / 4)),
+		);
+		signal.addEventListener('abort', cancel, {once: true});
+
+		function advance(bytesDone: number): void {
+			const now = Date.now();
+			lastAdvanceAt = now;
+			samples.push({at: now, bytes: bytesDone});
+			while (samples.length > 2 && now - (samples[0]?.at ?? now) > rateWindowMs) samples.shift();
+			const oldest = samples[0] ?? {at: startedAt, bytes: 0};
+			const seconds = (now - oldest.at) / 1000;
+			const bytesPerSecond = seconds > 0 ? Math.round((bytesDone - oldest.bytes) / seconds) : 0;
+			onProgress({state: 'running', bytesDone, bytesTotal, startedAt, bytesPerSecond});
+		}
+
+		function take(line: string): void {
+			if (line === '') return;
+			let parsed: ChildLine;
+			try {
+				parsed = JSON.parse(line) as ChildLine;
+			} catch {
+				return;
+			}
+			if ('size' in parsed) {
+				bytesTotal = parsed.size;
+				advance(0);
+			} else if ('progress' in parsed) {
+				advance(parsed.progress);
+			} else if ('error' in parsed) {
+				result = {state: 'failed', reason: errnoReason(parsed.error.errno, parsed.error.message), at: Date.now()};
+			} else {
+				const actual = parsed.done.digests[expected.algorithm] ?? '';
+				const md5Matches = expected.md5 === null ? null : parsed.done.digests['md5'] === expected.md5;
+				result = {
+					state: actual === expected.expected && md5Matches !== false ? 'ok' : 'checksum-mismatch',
+					algorithm: expected.algorithm,
+					expected: expected.expected,
+					actual,
+					md5Matches,
+					bytes: parsed.done.bytes,
+					tookMs: Date.now() - startedAt,
+					at: Date.now(),
+				};
+			}
+		}
+
+		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+			const lines = (partialLine + chunk).split('\n');
+			partialLine = lines.pop() ?? '';
+			for (const line of lines) take(line);
+		});
+		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (errors = (errors + chunk).slice(-4000)));
+		child.on('error', error => settle({state: 'failed', reason: `could not start the verify process: ${error.message}`, at: Date.now()}));
+		child.on('close', code => {
+			// A cancel settles on 'exit' (or its grace); the killed child's close says nothing more.
+			if (signal.aborted) return;
+			take(partialLine);
+			partialLine = '';
+			settle(result ?? {state: 'failed', reason: `verify process exited ${code}: ${errors.trim().split('\n').at(-1) || 'no output'}`, at: Date.now()});
+		});
+	});
+}

@@ -1,0 +1,97 @@
+// Runs in its own process: readdir + lstat of every entry of one directory. On a hung share these block
+// forever, so the parent kills or abandons this process instead of losing one of its own threads.
+// Self-contained (node: builtins only) so Node can run it straight from source or from dist.
+// Writes JSON lines: {"entries": [[name, size, mtimeMs, kind], ...]} batches, then {"done": count} or {"error": ...}.
+import {lstat, opendir} from 'node:fs/promises';
+import path from 'node:path';
+
+type ListRequest = {directory: string};
+type Kind = 'file' | 'directory' | 'symlink' | 'other';
+type Entry = [name: string, size: number, mtimeMs: number, kind: Kind];
+
+// Batches flushed by size or age, so the parent sees steady progress on a slow share.
+const batchBytes = 64 * 1024;
+const batchAgeMs = 200;
+const lstatBatch = 256;
+
+let pending: string[] = [];
+let pendingBytes = 0;
+let lastFlush = performance.now();
+
+function write(line: string): Promise<void> {
+	return new Promise(resolve => {
+		if (process.stdout.write(line + '\n')) resolve();
+		else process.stdout.once('drain', () => resolve());
+	});
+}
+
+async function flush(): Promise<void> {
+	if (pending.length === 0) return;
+	const line = `{"entries":[${pending.join(',')}]}`;
+	pending = [];
+	pendingBytes = 0;
+	lastFlush = performance.now();
+	await write(line);
+}
+
+function add(entry: Entry): void {
+	const json = JSON.stringify(entry);
+	pending.push(json);
+	pendingBytes += json.length;
+}
+
+async function fail(error: unknown): Promise<never> {
+	const errno = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
+	const message = error instanceof Error ? error.message : String(error);
+	await write(JSON.stringify({error: {errno, message}}));
+	process.exit(0);
+}
+
+function kindOf(stats: {isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean}): Kind {
+	if (stats.isFile()) return 'file';
+	if (stats.isDirectory()) return 'directory';
+	if (stats.isSymbolicLink()) return 'symlink';
+	return 'other';
+}
+
+async function list(request: ListRequest): Promise<void> {
+	// Streamed, so a huge directory shows progress; names as bytes, so one that is not UTF-8 can still be lstat'ed.
+	const directory = await opendir(request.directory, {encoding: 'buffer' as BufferEncoding, bufferSize: 1024}).catch(fail);
+	const directoryBytes = Buffer.from(request.directory + path.sep);
+	let count = 0;
+	// Each batch is lstat'ed all at once: libuv's pool (sized by the parent) bounds how many run in parallel.
+	async function describe(names: Buffer[]): Promise<void> {
+		const described = await Promise.all(
+			names.map(name =>
+				lstat(Buffer.concat([directoryBytes, name])).then(
+					stats => [name.toString('utf8'), stats.size, stats.mtimeMs, kindOf(stats)] satisfies Entry,
+					// Removed between readdir and lstat: it is simply gone.
+					(error: unknown) => ((error as NodeJS.ErrnoException).code === 'ENOENT' ? null : fail(error)),
+				),
+			),
+		);
+		for (const entry of described) {
+			if (!entry) continue;
+			count++;
+			add(entry);
+		}
+		if (pendingBytes >= batchBytes || performance.now() - lastFlush >= batchAgeMs) await flush();
+	}
+	let names: Buffer[] = [];
+	try {
+		for await (const entry of directory) {
+			names.push(entry.name as unknown as Buffer);
+			if (names.length >= lstatBatch) {
+				await describe(names);
+				names = [];
+			}
+		}
+	} catch (error) {
+		await fail(error);
+	}
+	await describe(names);
+	await flush();
+	await write(JSON.stringify({done: count}));
+}
+
+await list(JSON.parse(process.argv[2] ?? '{}') as ListRequest);

@@ -1,0 +1,89 @@
+import {mkdir, mkdtemp, readdir, readFile, rm, symlink, truncate, utimes, writeFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {listDatadir} from '../../source/world/real/datadir-list.js';
+import type {DatadirFile} from '../../source/model/types.js';
+
+let directory = '';
+const imageId = '8d1f3e2a-5b6c-4d7e-8f90-a1b2c3d4e5f6';
+
+/** Processes whose command line mentions `text` (the listing child carries its directory in its arguments). */
+async function processesMentioning(text: string): Promise<number[]> {
+	const found: number[] = [];
+	for (const entry of await readdir('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		const commandLine = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+		if (commandLine.includes(text)) found.push(Number(entry));
+	}
+	return found;
+}
+
+beforeAll(async () => {
+	directory = await mkdtemp(path.join(os.tmpdir(), 'datadir-list-'));
+	await writeFile(path.join(directory, imageId), Buffer.alloc(12_345, 7));
+	await writeFile(path.join(directory, 'sparse-image'), '');
+	await truncate(path.join(directory, 'sparse-image'), 5 * 1024 ** 3);
+	await mkdir(path.join(directory, 'staging'));
+	await symlink(imageId, path.join(directory, 'link-to-image'));
+	await symlink('/nowhere/at/all', path.join(directory, 'dangling'));
+	await writeFile(path.join(directory, '.nfs000001'), 'x');
+	await utimes(path.join(directory, imageId), new Date('2026-01-02T03:04:05Z'), new Date('2026-01-02T03:04:05Z'));
+});
+
+afterAll(async () => {
+	await rm(directory, {recursive: true, force: true});
+});
+
+describe('listDatadir', () => {
+	it('lists files, directories and symlinks with lstat sizes and mtimes', async () => {
+		const listing = await listDatadir(directory, {timeoutMs: 10_000});
+		expect(listing.state).toBe('ok');
+		if (listing.state !== 'ok') return;
+		expect(listing.directory).toBe(directory);
+		const byName = new Map<string, DatadirFile>(listing.files.map(entry => [entry.name, entry]));
+		expect([...byName.keys()].sort()).toEqual(['.nfs000001', 'dangling', 'link-to-image', 'sparse-image', 'staging', imageId].sort());
+		expect(byName.get(imageId)).toEqual({name: imageId, size: 12_345, mtimeMs: Date.parse('2026-01-02T03:04:05Z'), kind: 'file'});
+		// A sparse file reports its apparent size, as Glance's recorded size would.
+		expect(byName.get('sparse-image')?.size).toBe(5 * 1024 ** 3);
+		expect(byName.get('staging')?.kind).toBe('directory');
+		// lstat, not stat: the link itself, whose size is the length of its target.
+		expect(byName.get('link-to-image')).toMatchObject({kind: 'symlink', size: imageId.length});
+		expect(byName.get('dangling')).toMatchObject({kind: 'symlink', size: '/nowhere/at/all'.length});
+		expect(listing.tookMs).toBeGreaterThanOrEqual(0);
+	});
+
+	it('streams a directory of thousands of entries without losing or repeating any', async () => {
+		const big = await mkdtemp(path.join(os.tmpdir(), 'datadir-list-big-'));
+		try {
+			const names = Array.from({length: 5000}, (_, index) => `00000000-0000-4000-8000-${index.toString(16).padStart(12, '0')}`);
+			await Promise.all(names.map((name, index) => writeFile(path.join(big, name), Buffer.alloc(index % 97))));
+			const listing = await listDatadir(big, {timeoutMs: 20_000});
+			expect(listing.state).toBe('ok');
+			if (listing.state !== 'ok') return;
+			expect(listing.files.map(entry => entry.name).sort()).toEqual(names);
+			expect(listing.files.every(entry => entry.size === Number.parseInt(entry.name.slice(-12), 16) % 97)).toBe(true);
+		} finally {
+			await rm(big, {recursive: true, force: true});
+		}
+	});
+
+	it('reports a directory that does not exist as missing, with the errno', async () => {
+		const listing = await listDatadir(path.join(directory, 'no-such-dir'), {timeoutMs: 10_000});
+		expect(listing).toMatchObject({state: 'failed', health: {state: 'missing', errno: 'ENOENT'}});
+	});
+
+	it('reports a path that is a file, not a directory, as missing (ENOTDIR)', async () => {
+		const listing = await listDatadir(path.join(directory, imageId), {timeoutMs: 10_000});
+		expect(listing).toMatchObject({state: 'failed', health: {state: 'missing', errno: 'ENOTDIR'}});
+	});
+
+	it('gives up on a child that does not answer in time, kills it, and lists again afterwards', async () => {
+		const listing = await listDatadir(directory, {timeoutMs: 1});
+		expect(listing).toMatchObject({state: 'failed', health: {state: 'unresponsive'}});
+		// The killed child goes away; then a new listing may start.
+		await expect.poll(() => processesMentioning(directory), {timeout: 5000}).toEqual([]);
+		const again = await listDatadir(directory, {timeoutMs: 10_000});
+		expect(again.state).toBe('ok');
+	});
+});
