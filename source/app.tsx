@@ -168,7 +168,18 @@ export function App({poller, verifier, label, settings}: AppProps) {
 			if (key.return) dispatch({type: 'endFilter'});
 			else if (key.escape) dispatch({type: 'clearFilter'});
 			else if (key.backspace || key.delete) dispatch({type: 'erase'});
-			else if (input && !key.ctrl && !key.meta) dispatch({type: 'type', text: input});
+			else if (input && !key.ctrl && !key.meta) {
+				// Text and Enter can arrive in one chunk: keep the text, then end the filter.
+				const end = input.search(/[\r\n]/);
+				if (end !== 0) dispatch({type: 'type', text: end < 0 ? input : input.slice(0, end)});
+				if (end >= 0) dispatch({type: 'endFilter'});
+			}
+			return true;
+		}
+		// A fast typist or a paste delivers "/text" as one chunk: start the filter with the rest as its text.
+		if (input.length > 1 && input.startsWith('/') && images.mode === 'table') {
+			dispatch({type: 'startFilter'});
+			dispatch({type: 'type', text: input.slice(1)});
 			return true;
 		}
 		if (images.mode === 'confirm-verify-all') {

@@ -210,7 +210,8 @@ export function deriveFindings(snapshot: Snapshot, context: FindingContext): Fin
 		}
 	}
 	if (snapshot.container) findings.push(...containerFindings(snapshot.container, snapshot.datadir, context));
-	if (snapshot.glance || snapshot.files) findings.push(...inventoryFindings(context.inventory ?? buildInventory(snapshot.glance, snapshot.files, new Map()), {now: context.now}));
+	// Until both sides have answered once, a missing side is not news: the inventory is still being taken.
+	if (snapshot.glance && snapshot.files) findings.push(...inventoryFindings(context.inventory ?? buildInventory(snapshot.glance, snapshot.files, new Map()), {now: context.now}));
 	return findings.sort((a, b) => severityRank[a.severity] - severityRank[b.severity]);
 }
 

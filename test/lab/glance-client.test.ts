@@ -9,16 +9,13 @@ import path from 'node:path';
 import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {GlanceImage, GlanceListing} from '../../source/model/types.js';
-import {parseOpenrc, resolveGlanceAccess, type GlanceAccess} from '../../source/world/real/openstack/credentials.js';
+import {resolveGlanceAccess, type GlanceAccess} from '../../source/world/real/openstack/credentials.js';
 import {GlanceClient} from '../../source/world/real/openstack/glance.js';
+import {adminToken, glanceUrl, keystoneUrl, openrc, openrcPath, upload, type Token, type Uploaded} from '../support/glance-lab.js';
 import {lab} from '../support/lab.js';
 
 const run = promisify(execFile);
-const openrcPath = lab.LAB_OPENRC!;
-const openrc = parseOpenrc(readFileSync(openrcPath, 'utf8')).variables;
 const adminPassword = openrc['OS_PASSWORD']!;
-const keystoneUrl = lab.LAB_KEYSTONE_URL!;
-const glanceUrl = lab.LAB_GLANCE_URL!;
 const timeoutMs = 10_000;
 
 function readFile(file: string): string | null {
@@ -57,41 +54,6 @@ function expectConsistent(middle: Set<string>, before: Set<string>, after: Set<s
 	const stable = [...before].filter(id => after.has(id));
 	expect(stable.filter(id => !middle.has(id)), `${label}: images listed before and after but missing`).toEqual([]);
 	expect([...middle].filter(id => !before.has(id) && !after.has(id)), `${label}: images nobody else saw`).toEqual([]);
-}
-
-// ---- Talking to the APIs directly, independently of the client under test ----
-
-type Token = {value: string; userId: string};
-
-async function adminToken(): Promise<Token> {
-	const response = await fetch(`${keystoneUrl}/auth/tokens`, {
-		method: 'POST',
-		headers: {'Content-Type': 'application/json'},
-		body: JSON.stringify({
-			auth: {
-				identity: {methods: ['password'], password: {user: {name: openrc['OS_USERNAME'], domain: {name: openrc['OS_USER_DOMAIN_NAME']}, password: adminPassword}}},
-				scope: {project: {name: openrc['OS_PROJECT_NAME'], domain: {name: openrc['OS_PROJECT_DOMAIN_NAME']}}},
-			},
-		}),
-	});
-	if (response.status !== 201) throw new Error(`Keystone answered ${response.status} to the admin openrc`);
-	const body = (await response.json()) as {token: {user: {id: string}}};
-	return {value: response.headers.get('x-subject-token')!, userId: body.token.user.id};
-}
-
-type Uploaded = {id: string; data: Buffer; hidden: boolean};
-
-async function upload(token: Token, name: string, data: Buffer, hidden: boolean): Promise<Uploaded> {
-	const created = await fetch(`${glanceUrl}/v2/images`, {
-		method: 'POST',
-		headers: {'Content-Type': 'application/json', 'X-Auth-Token': token.value},
-		body: JSON.stringify({name, disk_format: 'raw', container_format: 'bare', os_hidden: hidden}),
-	});
-	if (created.status !== 201) throw new Error(`POST /v2/images answered ${created.status}: ${await created.text()}`);
-	const {id} = (await created.json()) as {id: string};
-	const put = await fetch(`${glanceUrl}/v2/images/${id}/file`, {method: 'PUT', headers: {'Content-Type': 'application/octet-stream', 'X-Auth-Token': token.value}, body: data});
-	if (put.status !== 204) throw new Error(`PUT /v2/images/${id}/file answered ${put.status}: ${await put.text()}`);
-	return {id, data, hidden};
 }
 
 async function openstackImageIds(extra: string[]): Promise<Set<string>> {

@@ -133,3 +133,13 @@ describe('the image inventory on the drift scenario', () => {
 		expect(frame).toContain('connection refused');
 	});
 });
+
+describe('typing in the image table', () => {
+	it('takes "/" and the filter text arriving in one chunk, as a paste or a fast typist sends them', async () => {
+		const app = await imagesOf();
+		await app.press('/fedora');
+		await app.press('\r');
+		const frame = plain(await app.waitFor('Images 1 of 13'));
+		expect(frame).toContain('fedora-40');
+	});
+});
