@@ -211,6 +211,7 @@ export function buildInventory(
 
 	const glanceUnavailable = glance === null ? 'Glance not listed yet' : glance.state === 'unavailable' ? glance.reason : null;
 	const glanceHint = glance?.state === 'unavailable' ? glance.hint : null;
+	const glanceProblem = glance?.state === 'unavailable' ? glance.problem : null;
 	const filesUnavailable = files === null ? 'datadir not listed yet' : files.state === 'failed' ? healthReason(files.directory, files.health) : null;
 
 	const rows: InventoryRow[] = [];
@@ -256,7 +257,7 @@ export function buildInventory(
 		total.bytes += rowBytes(row);
 	}
 
-	return {rows: sortRows(rows, 'verdict'), others, totals, glanceUnavailable, glanceHint, filesUnavailable};
+	return {rows: sortRows(rows, 'verdict'), others, totals, glanceUnavailable, glanceHint, glanceProblem, filesUnavailable};
 }
 
 function createdMs(row: InventoryRow): number {
@@ -327,7 +328,8 @@ export function inventoryFindings(inventory: Inventory, options: {now?: number} 
 	if (inventory.glanceUnavailable !== null) {
 		findings.push({
 			id: 'glance-unavailable',
-			severity: 'unknown',
+			// No credentials is a set-up choice (the mount checks still stand); a refusal or an outage is not.
+			severity: inventory.glanceProblem === 'glance-not-configured' ? 'info' : 'unknown',
 			title: 'Glance could not be asked which images exist: files cannot be matched to images',
 			evidence: [inventory.glanceUnavailable, `${plural(inventory.totals.unknown.count, 'file', 'files')} listed without a verdict (${formatBytes(inventory.totals.unknown.bytes)})`],
 			action: inventory.glanceHint ?? 'Check the Glance endpoint and credentials (OS_* variables or /etc/kolla/admin-openrc.sh)',

@@ -257,6 +257,8 @@ export type Inventory = {
 	glanceUnavailable: string | null;
 	/** What the operator can do about Glance being unavailable (the GlanceListing's hint). */
 	glanceHint?: string | null;
+	/** Which way Glance failed, when it did: a missing configuration weighs less than a refusal. */
+	glanceProblem?: GlanceProblem | null;
 	/** Why the datadir's side is missing, when it is. */
 	filesUnavailable: string | null;
 };

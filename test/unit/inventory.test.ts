@@ -428,3 +428,15 @@ describe('at scale', () => {
 		expect(tookMs).toBeLessThan(1000);
 	});
 });
+
+describe('glance-unavailable weighs what went wrong', () => {
+	const files: DatadirListing = {at: 0, state: 'ok', directory: '/d', files: [{name: '0c5d2a7e-91b4-4f3a-8e6d-2b7c9f1a4e58', size: 1, mtimeMs: 0, kind: 'file'}], tookMs: 1};
+	const unavailable = (problem: GlanceListing extends infer L ? (L extends {problem: infer P} ? P : never) : never): GlanceListing => ({at: 0, state: 'unavailable', problem, reason: 'r', hint: 'h', endpoint: null, authSource: null});
+
+	it('is information only when no credentials are configured, unknown when Glance refuses or is down', () => {
+		const severity = (listing: GlanceListing) => inventoryFindings(buildInventory(listing, files, new Map())).find(finding => finding.id === 'glance-unavailable')?.severity;
+		expect(severity(unavailable('glance-not-configured'))).toBe('info');
+		expect(severity(unavailable('glance-auth-failed'))).toBe('unknown');
+		expect(severity(unavailable('glance-unreachable'))).toBe('unknown');
+	});
+});
