@@ -42,7 +42,10 @@ const cli = meow(
 	                          then ${defaults.openrc})
 	  --os-cloud NAME         a clouds.yaml entry (or OS_CLOUD)
 	  --glance-url URL        talk to Glance at URL without Keystone (OS_TOKEN is sent if set)
-	  --read-only             remove every action that changes anything
+	  --read-only             remove every action that changes anything (the remount key R)
+	  --dry-run               the guided remount walks every step and runs none
+	  --audit-log PATH        where remount steps are recorded (default /var/log/glance-inspector/audit.jsonl
+	                          as root, else $XDG_STATE_HOME/glance-inspector/audit.jsonl)
 	  --demo [SCENARIO]       the training simulator; without a name, list the scenarios
 	  --once                  print a report and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
 	  --json                  print the whole snapshot and findings as JSON (same exit codes)
@@ -77,6 +80,8 @@ const cli = meow(
 			osCloud: {type: 'string'},
 			glanceUrl: {type: 'string'},
 			readOnly: {type: 'boolean'},
+			dryRun: {type: 'boolean'},
+			auditLog: {type: 'string'},
 			demo: {type: 'string'},
 			once: {type: 'boolean'},
 			json: {type: 'boolean'},
@@ -108,7 +113,7 @@ async function buildSettings(demo: boolean): Promise<Settings> {
 	const flags = cli.flags;
 	const globalsPath = flags.globals ?? process.env['KOLLA_GLOBALS'] ?? defaults.globalsPath;
 	const base = {
-		flags: {...flags, readOnly: flags.readOnly || undefined},
+		flags: {...flags, readOnly: flags.readOnly || undefined, dryRun: flags.dryRun || undefined},
 		env: process.env,
 		globals: demo ? {path: globalsPath, text: null, readError: null} : await readGlobals(globalsPath),
 		containerGlanceSource: null,

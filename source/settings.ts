@@ -24,6 +24,10 @@ export type Settings = {
 	glanceUrl: Setting<string | null>;
 	osCloud: Setting<string | null>;
 	openrc: Setting<string | null>;
+	/** The remount walks through every step without running any. */
+	dryRun: Setting<boolean>;
+	/** Where every confirmation and mutating step is recorded; null: the default for this user. */
+	auditLog: Setting<string | null>;
 	/** Things wrong with the inputs (a malformed globals.yml...), reported but not fatal. */
 	problems: string[];
 };
@@ -43,6 +47,8 @@ export type Flags = {
 	glanceUrl?: string;
 	osCloud?: string;
 	openrc?: string;
+	dryRun?: boolean;
+	auditLog?: string;
 };
 
 export type GlobalsInput = {path: string; text: string | null; readError: string | null};
@@ -173,6 +179,8 @@ export function resolveSettings(input: {
 		glanceUrl: pick<string | null>(flags.glanceUrl, envString(env, 'GLANCE_INSPECTOR_GLANCE_URL'), 'GLANCE_INSPECTOR_GLANCE_URL', null),
 		osCloud: pick<string | null>(flags.osCloud, envString(env, 'OS_CLOUD'), 'OS_CLOUD', null),
 		openrc: pick<string | null>(flags.openrc, envString(env, 'GLANCE_INSPECTOR_OPENRC'), 'GLANCE_INSPECTOR_OPENRC', null),
+		dryRun: pick(flags.dryRun ? true : undefined, undefined, '', false),
+		auditLog: pick<string | null>(flags.auditLog, envString(env, 'GLANCE_INSPECTOR_AUDIT_LOG'), 'GLANCE_INSPECTOR_AUDIT_LOG', null),
 		problems,
 	};
 }
@@ -196,6 +204,8 @@ export function settingRows(settings: Settings): Array<{name: string; value: str
 		['glance url', settings.glanceUrl],
 		['os cloud', settings.osCloud],
 		['openrc', settings.openrc],
+		['dry run', settings.dryRun],
+		['audit log', settings.auditLog],
 	];
 	return rows.map(([name, setting]) => ({
 		name,
