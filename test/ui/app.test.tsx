@@ -1,17 +1,7 @@
-import {afterEach, describe, expect, it} from 'vitest';
-import {plain, renderApp} from './render-app.js';
+import {describe, expect, it} from 'vitest';
+import {appFixture, plain, renderApp} from './render-app.js';
 
-let current: ReturnType<typeof renderApp> | null = null;
-
-function open(...args: Parameters<typeof renderApp>) {
-	current = renderApp(...args);
-	return current;
-}
-
-afterEach(async () => {
-	await current?.close();
-	current = null;
-});
+const open = appFixture();
 
 describe('the dashboard on the simulator', () => {
 	it('shows a healthy controller as all clear, with every panel', async () => {

@@ -1,5 +1,6 @@
 // Renders the real App on the training simulator, as the UI tests need it.
 import {render} from 'ink-testing-library';
+import {afterEach} from 'vitest';
 import {App} from '../../source/app.js';
 import {resolveSettings, type Flags} from '../../source/settings.js';
 import {TerminalSizeContext} from '../../source/ui/hooks/use-terminal-size.js';
@@ -52,4 +53,17 @@ export function renderApp(scenario: ScenarioName, options: {columns?: number; ro
 export function plain(text: string): string {
 	// eslint-disable-next-line no-control-regex
 	return text.replace(/\u001B\[[0-9;]*m/g, '');
+}
+
+/** One App per test, closed after it: `const open = appFixture();` then `const app = open('flapped')`. */
+export function appFixture(): (...args: Parameters<typeof renderApp>) => ReturnType<typeof renderApp> {
+	let current: ReturnType<typeof renderApp> | null = null;
+	afterEach(async () => {
+		await current?.close();
+		current = null;
+	});
+	return (...args) => {
+		current = renderApp(...args);
+		return current;
+	};
 }

@@ -1,22 +1,8 @@
 import Docker from 'dockerode';
-import type {ContainerHealth, ContainerMount} from '../../model/types.js';
+import type {ContainerHealth, ContainerProbe} from '../../model/types.js';
 
-export type ContainerFacts = {
-	id: string;
-	name: string;
-	image: string;
-	status: string;
-	running: boolean;
-	health: ContainerHealth;
-	healthOutput: string | null;
-	startedAt: string | null;
-	finishedAt: string | null;
-	exitCode: number | null;
-	restartCount: number;
-	restartPolicy: string;
-	pid: number;
-	mounts: ContainerMount[];
-};
+/** What docker inspect says of the container: the probe's fields before the view is judged. */
+export type ContainerFacts = Omit<Extract<ContainerProbe, {state: 'present'}>, 'at' | 'state' | 'glanceSource' | 'view'>;
 
 export type DockerAnswer<T> = {ok: true; value: T} | {ok: false; kind: 'missing'} | {ok: false; kind: 'unreachable'; reason: string; hint: string};
 
