@@ -22,6 +22,9 @@ import {ImageDetail} from './ui/components/image-detail.js';
 import {ConfirmVerifyAll, ImagesTable} from './ui/components/images-view.js';
 import {buildInventory, filterRows, sortRows, verdictOrder} from './model/inventory.js';
 import type {ChecksumVerifier, VerifierState} from './world/verifier.js';
+import type {RemountRunner} from './runbook/runner.js';
+import type {WizardState} from './runbook/state.js';
+import {RemountWizard} from './ui/components/remount-wizard.js';
 import {severityMark, useTheme, type Tone} from './ui/theme.js';
 import type {SnapshotPoller} from './world/poller.js';
 
@@ -33,7 +36,14 @@ const statusTone: Record<Status, Tone> = {ok: 'ok', warning: 'warn', critical: '
 /** Below this the four panels cannot be drawn legibly; a one-column summary is shown instead. */
 const minimum = {columns: 60, rows: 20};
 
-export type AppProps = {poller: SnapshotPoller; verifier: ChecksumVerifier; label: string; settings: Settings};
+export type AppProps = {
+	poller: SnapshotPoller;
+	verifier: ChecksumVerifier;
+	label: string;
+	settings: Settings;
+	/** A new guided remount on this World; absent where nothing may change the machine. */
+	createRemount?: () => RemountRunner;
+};
 
 function lastUpdate(snapshot: Snapshot): number | null {
 	const times = [snapshot.datadir?.at, snapshot.container?.at].filter((at): at is number => at !== undefined);
@@ -117,13 +127,22 @@ function CompactView(props: {snapshot: Snapshot; findings: readonly Finding[]; c
 	);
 }
 
+function useWizard(runner: RemountRunner | null): WizardState | null {
+	const [state, setState] = useState<WizardState | null>(runner?.state ?? null);
+	useEffect(() => {
+		setState(runner?.state ?? null);
+		return runner?.subscribe(setState);
+	}, [runner]);
+	return state;
+}
+
 function useVerifier(verifier: ChecksumVerifier): VerifierState {
 	const [state, setState] = useState(verifier.state);
 	useEffect(() => verifier.subscribe(setState), [verifier]);
 	return state;
 }
 
-export function App({poller, verifier, label, settings}: AppProps) {
+export function App({poller, verifier, label, settings, createRemount}: AppProps) {
 	const {exit} = useApp();
 	const snapshot = useSnapshot(poller);
 	const verification = useVerifier(verifier);
@@ -131,12 +150,15 @@ export function App({poller, verifier, label, settings}: AppProps) {
 	const now = useNow();
 	const [showHelp, setShowHelp] = useState(false);
 	const [helpOffset, setHelpOffset] = useState(0);
-	const [view, setView] = useState<'dashboard' | 'images'>('dashboard');
+	const [view, setView] = useState<'dashboard' | 'images' | 'remount'>('dashboard');
+	const [remount, setRemount] = useState<RemountRunner | null>(null);
+	const wizard = useWizard(remount);
 	const [focus, setFocus] = useState<PanelName>('findings');
 	const [selected, setSelected] = useState(0);
 	const [detailOffset, setDetailOffset] = useState(0);
 	const [images, dispatch] = useReducer(imagesReducer, initialImagesState);
-	const readOnly = settings.readOnly.value;
+	// Without a way to remount, the dangerous keys are removed, exactly as in read-only mode.
+	const readOnly = settings.readOnly.value || !createRemount;
 
 	const inventory = useMemo(() => buildInventory(snapshot.glance, snapshot.files, verification.outcomes), [snapshot.glance, snapshot.files, verification.outcomes]);
 	const findings = useMemo(
@@ -157,7 +179,7 @@ export function App({poller, verifier, label, settings}: AppProps) {
 	const current = imageRows[Math.min(images.index, imageRows.length - 1)];
 	const ready = snapshot.datadir !== null || snapshot.container !== null;
 	const status = snapshot.datadir !== null && snapshot.container !== null ? overallStatus(findings).status : null;
-	const scope: Scope = view === 'dashboard' ? 'dashboard' : images.mode === 'detail' ? 'image' : 'images';
+	const scope: Scope = view === 'dashboard' || view === 'remount' ? 'dashboard' : images.mode === 'detail' ? 'image' : 'images';
 	const tableHeight = Math.max(6, rows - 2);
 	const page = Math.max(1, tableHeight - 8);
 	const verifiable = (row: InventoryRow | undefined) => row?.image !== null && row?.image !== undefined && row.file !== null;
@@ -199,6 +221,18 @@ export function App({poller, verifier, label, settings}: AppProps) {
 			else if (input === 'k' || key.upArrow) setHelpOffset(offset => Math.max(0, offset - 1));
 			return;
 		}
+		if (view === 'remount' && remount) {
+			// The wizard takes its keys first: y, n, a, r, l, the typed word. What it leaves: closing once it has ended.
+			if (remount.handleKey(input, key)) return;
+			const ended = wizard?.phase === 'finished' || wizard?.phase === 'aborted';
+			if (ended && (key.escape || input === 'q')) {
+				remount.dispose();
+				setRemount(null);
+				setView('dashboard');
+				poller.refreshNow();
+			}
+			return;
+		}
 		if (view === 'images' && imageKeys(input, key)) return;
 		const command = commandFor(input, key, readOnly, scope);
 		const rowCount = imageRows.length;
@@ -218,6 +252,14 @@ export function App({poller, verifier, label, settings}: AppProps) {
 			}
 			case 'images': {
 				setView('images');
+				break;
+			}
+			case 'remount': {
+				if (!createRemount) break;
+				const runner = createRemount();
+				setRemount(runner);
+				setView('remount');
+				void runner.start();
 				break;
 			}
 			case 'close': {
@@ -297,6 +339,8 @@ export function App({poller, verifier, label, settings}: AppProps) {
 	let body;
 	if (showHelp) {
 		body = <HelpOverlay readOnly={readOnly} scope={scope} settings={settingRows(settings)} offset={helpOffset} width={columns} height={rows - 2} />;
+	} else if (view === 'remount' && wizard) {
+		body = <RemountWizard state={wizard} width={columns} height={rows - 2} />;
 	} else if (view === 'images') {
 		const paths = {datadir: snapshot.files?.directory ?? snapshot.datadir?.datadir ?? settings.datadir.value, containerDatadir: settings.containerDatadir.value};
 		if (images.mode === 'detail' && current) {
@@ -315,7 +359,11 @@ export function App({poller, verifier, label, settings}: AppProps) {
 		<Box flexDirection="column" width={columns} height={rows}>
 			<Header label={label} datadir={snapshot.datadir?.datadir ?? settings.datadir.value} status={status} updated={lastUpdate(snapshot)} now={now} width={columns} />
 			{body}
-			<StatusBar readOnly={readOnly} scope={scope} width={columns} place={view === 'images' ? `images: ${images.mode}` : `focus: ${focus}`} />
+			{view === 'remount' ? (
+				<Line tone="dim">{wizard?.phase === 'finished' || wizard?.phase === 'aborted' ? 'Esc or q closes the wizard' : 'y runs the step · n, Enter or Esc says no · a aborts · nothing runs without y'}</Line>
+			) : (
+				<StatusBar readOnly={readOnly} scope={scope} width={columns} place={view === 'images' ? `images: ${images.mode}` : `focus: ${focus}`} />
+			)}
 		</Box>
 	);
 }

@@ -1,5 +1,6 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
+import os from 'node:os';
 import {render} from 'ink';
 import meow from 'meow';
 import {App} from './app.js';
@@ -7,6 +8,8 @@ import {deriveFindings, overallStatus} from './model/findings.js';
 import {buildInventory} from './model/inventory.js';
 import type {Inventory, Snapshot} from './model/types.js';
 import {jsonReport, textReport} from './report.js';
+import {resolveAuditLogPath} from './runbook/audit.js';
+import {RemountRunner, remountSettingsFrom} from './runbook/runner.js';
 import {defaults, resolveSettings, settingRows, SettingsError, type GlobalsInput, type Settings} from './settings.js';
 import {createTheme, ThemeContext} from './ui/theme.js';
 import {SnapshotPoller} from './world/poller.js';
@@ -133,6 +136,11 @@ function createWorld(settings: Settings, scenario: ScenarioName | null): World {
 	return new RealWorld(settings);
 }
 
+function remountRunner(world: World, poller: SnapshotPoller, settings: Settings): RemountRunner {
+	const auditLog = resolveAuditLogPath({flag: settings.auditLog.value, env: process.env, uid: process.getuid?.() ?? 0, home: os.homedir()});
+	return new RemountRunner({world, snapshots: poller, settings: remountSettingsFrom(settings, {dryRun: settings.dryRun.value, auditLog})});
+}
+
 function findingsOf(snapshot: Snapshot, settings: Settings, inventory: Inventory) {
 	return deriveFindings(snapshot, {warnPercent: settings.warnPercent.value, critPercent: settings.critPercent.value, container: settings.container.value, now: Date.now(), inventory});
 }
@@ -200,7 +208,7 @@ async function main(): Promise<number> {
 	const theme = createTheme(process.env);
 	const instance = render(
 		<ThemeContext.Provider value={theme}>
-			<App poller={poller} verifier={new ChecksumVerifier(world)} label={world.label} settings={settings} />
+			<App poller={poller} verifier={new ChecksumVerifier(world)} label={world.label} settings={settings} {...(settings.readOnly.value ? {} : {createRemount: () => remountRunner(world, poller, settings)})} />
 		</ThemeContext.Provider>,
 		// Ink turns itself non-interactive when CI is set; an operator's terminal is interactive whatever the env says.
 		{alternateScreen: true, exitOnCtrlC: false, interactive: process.stdout.isTTY === true},

@@ -1,7 +1,11 @@
 // Renders the real App on the training simulator, as the UI tests need it.
+import {mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {render} from 'ink-testing-library';
 import {afterEach} from 'vitest';
 import {App} from '../../source/app.js';
+import {RemountRunner, remountSettingsFrom} from '../../source/runbook/runner.js';
 import {resolveSettings, type Flags} from '../../source/settings.js';
 import {TerminalSizeContext} from '../../source/ui/hooks/use-terminal-size.js';
 import {createTheme, ThemeContext} from '../../source/ui/theme.js';
@@ -10,7 +14,10 @@ import {ChecksumVerifier} from '../../source/world/verifier.js';
 import type {ScenarioName} from '../../source/world/simulated/scenarios.js';
 import {createSimulatedWorld} from '../../source/world/simulated/simulated-world.js';
 
-export function renderApp(scenario: ScenarioName, options: {columns?: number; rows?: number; env?: NodeJS.ProcessEnv; flags?: Flags; probeTimeoutMs?: number} = {}) {
+export function renderApp(
+	scenario: ScenarioName,
+	options: {columns?: number; rows?: number; env?: NodeJS.ProcessEnv; flags?: Flags; probeTimeoutMs?: number; remount?: {dryRun?: boolean; auditLog?: string}} = {},
+) {
 	const world = createSimulatedWorld(scenario, {probeTimeoutMs: options.probeTimeoutMs ?? 150, speed: 50});
 	const settings = resolveSettings({
 		flags: {refresh: 0.2, ...options.flags},
@@ -20,10 +27,14 @@ export function renderApp(scenario: ScenarioName, options: {columns?: number; ro
 	});
 	const poller = new SnapshotPoller(world, settings.refreshSeconds.value * 1000);
 	const verifier = new ChecksumVerifier(world);
+	const auditLog = options.remount?.auditLog ?? path.join(mkdtempSync(path.join(tmpdir(), 'gi-audit-')), 'audit.jsonl');
+	// The runner polls Docker every 2 s in real life; the simulator answers at once, so the test need not wait.
+	const createRemount = () =>
+		new RemountRunner({world, snapshots: poller, env: {USER: 'trainee'}, settings: {...remountSettingsFrom(settings, {dryRun: options.remount?.dryRun ?? false, auditLog}), pollIntervalMs: 20, healthWaitMs: 20_000}});
 	const instance = render(
 		<ThemeContext.Provider value={createTheme(options.env ?? {})}>
 			<TerminalSizeContext.Provider value={{columns: options.columns ?? 80, rows: options.rows ?? 24}}>
-				<App poller={poller} verifier={verifier} label={world.label} settings={settings} />
+				<App poller={poller} verifier={verifier} label={world.label} settings={settings} {...(options.remount ? {createRemount} : {})} />
 			</TerminalSizeContext.Provider>
 		</ThemeContext.Provider>,
 	);
@@ -46,7 +57,7 @@ export function renderApp(scenario: ScenarioName, options: {columns?: number; ro
 		instance.unmount();
 		await world.close();
 	};
-	return {...instance, world, poller, verifier, frame, waitFor, press, close};
+	return {...instance, world, poller, verifier, auditLog, frame, waitFor, press, close};
 }
 
 /** The frame without ANSI escapes, for layout checks. */

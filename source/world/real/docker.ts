@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
 import type {ContainerHealth, ContainerProbe} from '../../model/types.js';
+import type {ActionResult} from '../world.js';
 
 /** What docker inspect says of the container: the probe's fields before the view is judged. */
 export type ContainerFacts = Omit<Extract<ContainerProbe, {state: 'present'}>, 'at' | 'state' | 'glanceSource' | 'view'>;
@@ -51,9 +52,9 @@ export class DockerClient {
 		this.docker = new Docker({socketPath});
 	}
 
-	private async withTimeout<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+	private async withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs = this.timeoutMs): Promise<T> {
 		const controller = new AbortController();
-		const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+		const timer = setTimeout(() => controller.abort(), timeoutMs);
 		try {
 			return await Promise.race([
 				work(controller.signal),
@@ -99,6 +100,73 @@ export class DockerClient {
 		} catch (error) {
 			if ((error as {statusCode?: number}).statusCode === 404) return {ok: false, kind: 'missing'};
 			return {ok: false, kind: 'unreachable', ...explainDockerError(error, this.socketPath, this.timeoutMs)};
+		}
+	}
+
+	/**
+	 * docker stop (with a grace period in seconds) or docker start, told in the docker CLI's words: the container's
+	 * name when it worked (also when it already was stopped or running), the daemon's error when not.
+	 */
+	async act(name: string, verb: 'stop' | 'start', options: {graceSeconds?: number; timeoutMs: number; onOutput?: (line: string) => void}): Promise<ActionResult> {
+		const started = Date.now();
+		const output: string[] = [];
+		const say = (line: string): void => {
+			output.push(line);
+			options.onOutput?.(line);
+		};
+		const container = this.docker.getContainer(name);
+		try {
+			await this.withTimeout(
+				signal => (verb === 'stop' ? container.stop({t: options.graceSeconds ?? 10, abortSignal: signal}) : container.start({abortSignal: signal})),
+				options.timeoutMs,
+			);
+		} catch (error) {
+			const status = (error as {statusCode?: number}).statusCode;
+			// 304: already stopped (or already running): the state asked for is there.
+			if (status !== 304) return {ok: false, tookMs: Date.now() - started, output, ...this.actionFailure(error, name, verb, options.timeoutMs, say)};
+		}
+		say(name);
+		return {ok: true, tookMs: Date.now() - started, output};
+	}
+
+	private actionFailure(error: unknown, name: string, verb: 'stop' | 'start', timeoutMs: number, say: (line: string) => void): {errno: string | null; reason: string} {
+		const status = (error as {statusCode?: number}).statusCode;
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ETIMEDOUT' || (error as Error).name === 'AbortError') {
+			const still = verb === 'stop' ? 'it may still be stopping' : 'it may still be starting';
+			return {errno: 'ETIMEDOUT', reason: `docker ${verb} ${name} did not return within ${Math.round(timeoutMs / 1000)} s; ${still}: docker ps -a --filter name=${name}; journalctl -u docker`};
+		}
+		if (status === undefined) {
+			const {reason, hint} = explainDockerError(error, this.socketPath, timeoutMs);
+			say(reason);
+			return {errno: code ?? null, reason: `${reason} — ${hint}`};
+		}
+		const message = daemonMessage(error);
+		say(`Error response from daemon: ${message}`);
+		if (status === 404) return {errno: 'ENOENT', reason: `there is no container named ${name}: docker ps -a (kolla names it glance_api), or pass --container`};
+		if (/transport endpoint is not connected/i.test(message)) {
+			return {errno: 'ENOTCONN', reason: `docker could not bind the share into ${name}: it is dead on the host (Transport endpoint is not connected) — remount it, then start again`};
+		}
+		// Seen on a dead sshfs mount: dockerd's stat of the source fails, then its mkdir finds the path there.
+		const source = /error while creating mount source path '([^']+)'.*file exists/i.exec(message)?.[1];
+		if (source) {
+			return {errno: 'ENOTCONN', reason: `docker could not bind ${source} into ${name}: the path exists but cannot be read — most likely a dead mount (ls ${source}); remount it, then start again`};
+		}
+		return {errno: null, reason: `docker ${verb} ${name} failed: ${message} — see docker logs ${name} and journalctl -u docker`};
+	}
+
+	/** The last `lines` lines of the container's stdout and stderr, in order. */
+	async logs(name: string, lines: number, timeoutMs: number): Promise<{ok: true; lines: string[]} | {ok: false; reason: string}> {
+		const tail = Math.max(0, Math.floor(lines));
+		try {
+			const raw: unknown = await this.withTimeout(signal => this.docker.getContainer(name).logs({stdout: true, stderr: true, tail, follow: false, abortSignal: signal}), timeoutMs);
+			// docker-modem hands over a Buffer, or a parsed value when the whole log happened to be JSON.
+			const buffer = Buffer.isBuffer(raw) ? raw : Buffer.from(typeof raw === 'string' ? raw : JSON.stringify(raw));
+			return {ok: true, lines: demultiplexLog(buffer).slice(-tail || undefined)};
+		} catch (error) {
+			if ((error as {statusCode?: number}).statusCode === 404) return {ok: false, reason: `there is no container named ${name}`};
+			const {reason, hint} = explainDockerError(error, this.socketPath, timeoutMs);
+			return {ok: false, reason: `${reason} — ${hint}`};
 		}
 	}
 
@@ -150,4 +218,49 @@ function describeEvent(line: string): string {
 	} catch {
 		return 'event';
 	}
+}
+
+/** The daemon's own message from a docker-modem error: `{"message": "..."}` in the body, else the error text. */
+function daemonMessage(error: unknown): string {
+	const json = (error as {json?: unknown}).json;
+	const fromJson = typeof json === 'object' && json !== null ? (json as {message?: unknown}).message : undefined;
+	if (typeof fromJson === 'string' && fromJson.trim()) return fromJson.trim();
+	const text = error instanceof Error ? error.message : String(error);
+	return text.replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
+}
+
+/**
+ * Printable lines of a `docker logs` answer. Without a TTY, Docker multiplexes stdout and stderr in frames: an 8-byte
+ * header (stream 0/1/2, three zero bytes, big-endian length) then the payload. With a TTY it is raw text.
+ */
+export function demultiplexLog(buffer: Buffer): string[] {
+	const partial = new Map<number, string>();
+	const lines: string[] = [];
+	const framed = buffer.length >= 8 && (buffer[0] ?? 9) <= 2 && buffer[1] === 0 && buffer[2] === 0 && buffer[3] === 0;
+	const take = (stream: number, text: string): void => {
+		const pieces = ((partial.get(stream) ?? '') + text).split('\n');
+		partial.set(stream, pieces.pop() ?? '');
+		for (const piece of pieces) lines.push(printable(piece));
+	};
+	if (!framed) {
+		take(1, buffer.toString('utf8'));
+	} else {
+		let offset = 0;
+		while (offset + 8 <= buffer.length) {
+			const stream = buffer[offset] ?? 1;
+			const length = buffer.readUInt32BE(offset + 4);
+			take(stream, buffer.subarray(offset + 8, offset + 8 + length).toString('utf8'));
+			offset += 8 + length;
+		}
+	}
+	for (const rest of partial.values()) if (rest !== '') lines.push(printable(rest));
+	return lines;
+}
+
+// oslo.log colours its levels: escape sequences and other control characters would garble a terminal UI.
+const escapeSequence = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
+const controlCharacter = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+
+function printable(line: string): string {
+	return line.replace(/\r$/, '').replace(escapeSequence, '').replace(controlCharacter, '');
 }

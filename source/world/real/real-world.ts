@@ -7,13 +7,16 @@ import {parseMountinfo} from '../../model/mountinfo.js';
 import {assessContainerView, expectedMount, findMountFor, mountVerdict} from '../../model/mount.js';
 import type {ChecksumOutcome, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
 import type {Settings} from '../../settings.js';
-import type {World, WorldEvent} from '../world.js';
+import type {ActionOptions, ActionResult, GlanceProof, Holder, MountSpec, World, WorldEvent} from '../world.js';
 import {verifyChecksum} from './checksum.js';
 import {listDatadir} from './datadir-list.js';
 import {DockerClient} from './docker.js';
+import {proveGlance} from './glance-proof.js';
+import {mountHolders} from './holders.js';
+import {mountShare, unmountShare} from './mounting.js';
 import {GlanceClient, notConfiguredListing} from './openstack/glance.js';
 import {glanceAccessOnThisMachine, type GlanceFlags} from './openstack/machine.js';
-import {probePath} from './path-probe.js';
+import {probePath, type PathProbeResult} from './path-probe.js';
 
 function glanceFlags(settings: Settings): GlanceFlags {
 	return {
@@ -178,6 +181,47 @@ export class RealWorld implements World {
 		} catch (error) {
 			return {at, hostname: os.hostname(), load1: os.loadavg()[0] ?? null, cpuPercent: null, memUsedPercent: null, network: null, problem: (error as Error).message};
 		}
+	}
+
+	// ---- The remount's actions: each resolves with the command's words, never rejects ----
+
+	stopContainer(options: ActionOptions & {graceSeconds: number}): Promise<ActionResult> {
+		// The daemon answers only after the grace period and the kill: allow for both.
+		const timeoutMs = options.timeoutMs ?? (options.graceSeconds + 15) * 1000;
+		return this.docker.act(this.settings.container.value, 'stop', {graceSeconds: options.graceSeconds, timeoutMs, onOutput: options.onOutput});
+	}
+
+	startContainer(options: ActionOptions = {}): Promise<ActionResult> {
+		return this.docker.act(this.settings.container.value, 'start', {timeoutMs: options.timeoutMs ?? 60_000, onOutput: options.onOutput});
+	}
+
+	unmount(mountpoint: string, options: ActionOptions & {lazy: boolean}): Promise<ActionResult> {
+		return unmountShare(mountpoint, options);
+	}
+
+	mount(mountpoint: string, spec: MountSpec | null, options: ActionOptions = {}): Promise<ActionResult> {
+		return mountShare(mountpoint, spec, {fstabPath: this.settings.fstabPath.value, ...options});
+	}
+
+	mountHolders(mountpoint: string): Promise<Holder[]> {
+		return mountHolders(mountpoint, {timeoutMs: Math.max(10_000, this.timeoutMs)});
+	}
+
+	async containerLogs(lines: number): Promise<string[]> {
+		const name = this.settings.container.value;
+		const answer = await this.docker.logs(name, lines, Math.max(10_000, this.timeoutMs));
+		// The port has no error channel here: the one line says why, where the log would be.
+		return answer.ok ? answer.lines : [`(docker logs ${name} failed: ${answer.reason})`];
+	}
+
+	parentFilesystem(mountpoint: string): Promise<PathProbeResult> {
+		// The parent directory, never the mount: it is where Glance would write while the share is unmounted.
+		return probePath(path.posix.dirname(path.posix.resolve(mountpoint)), {timeoutMs: this.timeoutMs, maxEntries: 1000});
+	}
+
+	async proveGlance(image: GlanceImage): Promise<GlanceProof> {
+		if (!(this.glance instanceof GlanceClient)) return {ok: false, status: null, bytes: 0, imageId: image.id, reason: `${this.glance.reason} — ${this.glance.hint}`};
+		return proveGlance(this.glance, image, this.settings.container.value);
 	}
 
 	watch(listener: (event: WorldEvent) => void): () => void {

@@ -60,7 +60,7 @@ export type ControllerState = {
 /** How a filesystem answers when touched: normally, with ENOTCONN, or not at all. */
 export type FilesystemCondition = 'live' | 'dead' | 'frozen';
 
-export type DockerAction = 'kill' | 'die' | 'stop' | 'start' | 'health_status: healthy';
+export type DockerAction = 'kill' | 'die' | 'stop' | 'start' | 'health_status: healthy' | 'health_status: unhealthy';
 
 export type ControllerEvent = {at: number; action: DockerAction};
 
@@ -115,6 +115,8 @@ export class SimulatedController {
 	private readonly pendingTimers = new Set<PendingTimer>();
 	private shareChangeWaiters: Array<() => void> = [];
 	private closed = false;
+	/** What the healthcheck prints while Glance inside the container cannot serve (its database down, a broken config). */
+	private healthcheckFailure: string | null = null;
 
 	constructor(state: ControllerState, timing: SimulationTiming = {}) {
 		const speed = timing.speed ?? 1;
@@ -309,6 +311,23 @@ export class SimulatedController {
 		holders.splice(index, 1);
 	}
 
+	/** Glance inside the container stops passing its healthcheck: every start turns unhealthy instead of healthy. */
+	breakHealthcheck(output: string): void {
+		this.healthcheckFailure = output;
+	}
+
+	/** The cause is fixed: a running, unhealthy container passes its next healthcheck, one interval later. */
+	fixHealthcheck(): void {
+		this.healthcheckFailure = null;
+		const container = this.state.container;
+		if (container.running && container.health === 'unhealthy') void this.becomeHealthy(container.pid);
+	}
+
+	/** What the failing healthcheck prints, while it fails. */
+	get healthcheckProblem(): string | null {
+		return this.healthcheckFailure;
+	}
+
 	/** Stops the timers of this controller; pending waits resolve at once so no promise is left hanging. */
 	close(): void {
 		this.closed = true;
@@ -330,6 +349,12 @@ export class SimulatedController {
 		const container = this.state.container;
 		// A stop or another start in the meantime makes this healthcheck moot.
 		if (this.closed || !container.running || container.pid !== pid) return;
+		if (this.healthcheckFailure !== null) {
+			container.health = 'unhealthy';
+			container.healthOutput = this.healthcheckFailure;
+			this.emit('health_status: unhealthy');
+			return;
+		}
 		container.health = 'healthy';
 		container.healthOutput = kollaHealthcheckOutput;
 		this.emit('health_status: healthy');

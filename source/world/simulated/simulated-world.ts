@@ -1,7 +1,7 @@
-import {assessContainerView, expectedMount, findMountFor, mountVerdict} from '../../model/mount.js';
-import type {ChecksumOutcome, ContainerMount, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
-import type {World, WorldEvent} from '../world.js';
-import {SimulatedController, type CapturedView, type ShareFilesystem} from './controller.js';
+import {assessContainerView, expectedMount, findMountFor, mountVerdict, normalizeMountPath} from '../../model/mount.js';
+import type {ChecksumOutcome, ContainerMount, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FsStats, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
+import type {ActionOptions, ActionResult, GlanceProof, Holder, MountSpec, World, WorldEvent} from '../world.js';
+import {ControllerActionError, SimulatedController, type CapturedView, type ShareFilesystem} from './controller.js';
 import {corruptImages, createCatalogue} from './catalogue.js';
 import {createScenarioState, type ScenarioName} from './scenarios.js';
 
@@ -53,6 +53,26 @@ const nfsSuperOptions = [
 	'local_lock=none',
 	'addr=10.0.0.20',
 ];
+
+/** The controller's root filesystem, where the share's mount point directory sits: ext4 with 5% reserved for root. */
+const rootFilesystemStats: FsStats = (() => {
+	const bytesTotal = 100 * 1024 ** 3;
+	const bytesUsed = 38 * 1024 ** 3;
+	const inodesTotal = 6_553_600;
+	const inodesUsed = 412_331;
+	return {bytesTotal, bytesUsed, bytesAvailable: bytesTotal - bytesUsed - Math.round(bytesTotal * 0.05), inodesTotal, inodesUsed, inodesFree: inodesTotal - inodesUsed};
+})();
+
+/** A Glance API round trip on the controller's network, before `speed` divides it. */
+const glanceRequestMs = 40;
+/** Glance's proof reads only the first bytes of an image. */
+const proofBytes = 65_536;
+
+/** An oslo.log line as kolla's glance-api.log has it. */
+function glanceLogLine(at: number, level: 'INFO' | 'WARNING' | 'ERROR', logger: string, text: string): string {
+	const stamp = new Date(at).toISOString().replace('T', ' ').replace('Z', '');
+	return `${stamp} 7 ${level} ${logger} [-] ${text}`;
+}
 
 function fstabFor(share: SimulatedController['share']): FstabEntry[] {
 	return [
@@ -150,6 +170,14 @@ export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedW
 			]);
 			if (outcome === 'timed-out') return {state: 'unresponsive', afterMs: probeTimeoutMs};
 		}
+	}
+
+	/** A failed action: the command's own words, printed as they come, and the errno to branch on. */
+	function actionFailure(error: unknown, started: number, options: ActionOptions, trailer: string[] = []): ActionResult {
+		if (!(error instanceof ControllerActionError)) throw error;
+		const output = [error.message, ...trailer];
+		for (const line of output) options.onOutput?.(line);
+		return {ok: false, tookMs: now() - started, output, errno: error.code, reason: error.message};
 	}
 
 	function missing(target: string): PathHealth {
@@ -318,6 +346,136 @@ export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedW
 				tookMs: now() - started,
 				at: now(),
 			};
+		},
+
+		// ---- The remount's actions, worded like the real commands (docker, umount, mount.nfs4) ----
+
+		async stopContainer(options: ActionOptions & {graceSeconds: number}): Promise<ActionResult> {
+			const started = now();
+			const name = controller.container.name;
+			await controller.stopContainer();
+			// docker stop prints the container's name once it has stopped (also when it already was).
+			options.onOutput?.(name);
+			return {ok: true, tookMs: now() - started, output: [name]};
+		},
+
+		async startContainer(options: ActionOptions = {}): Promise<ActionResult> {
+			const started = now();
+			const name = controller.container.name;
+			try {
+				await controller.startContainer();
+				options.onOutput?.(name);
+				return {ok: true, tookMs: now() - started, output: [name]};
+			} catch (error) {
+				return actionFailure(error, started, options, [`Error: failed to start containers: ${name}`]);
+			}
+		},
+
+		async unmount(mountpoint: string, options: ActionOptions & {lazy: boolean}): Promise<ActionResult> {
+			const started = now();
+			const target = normalizeMountPath(mountpoint);
+			if (target !== controller.share.mountPoint) {
+				return actionFailure(new ControllerActionError('EINVAL', `umount: ${target}: not mounted.`), started, options);
+			}
+			try {
+				await controller.unmount({lazy: options.lazy});
+				// umount prints nothing when it succeeds.
+				return {ok: true, tookMs: now() - started, output: []};
+			} catch (error) {
+				return actionFailure(error, started, options);
+			}
+		},
+
+		async mount(mountpoint: string, spec: MountSpec | null, options: ActionOptions = {}): Promise<ActionResult> {
+			const started = now();
+			const target = normalizeMountPath(mountpoint);
+			const {share} = controller;
+			if (target !== share.mountPoint) {
+				const message = spec ? `mount: ${target}: mount point does not exist.` : `mount: ${target}: can't find in /etc/fstab.`;
+				return actionFailure(new ControllerActionError('ENOENT', message), started, options);
+			}
+			if (spec && spec.source !== share.source) {
+				const message = `mount.${spec.fsType}: mounting ${spec.source} failed, reason given by server: No such file or directory`;
+				return actionFailure(new ControllerActionError('ENOENT', message), started, options);
+			}
+			try {
+				await controller.mount();
+				return {ok: true, tookMs: now() - started, output: []};
+			} catch (error) {
+				return actionFailure(error, started, options);
+			}
+		},
+
+		async mountHolders(mountpoint: string): Promise<Holder[]> {
+			const {share} = controller;
+			if (normalizeMountPath(mountpoint) !== share.mountPoint) return [];
+			return controller.mountHolders().map(holder => ({pid: holder.pid, command: holder.command, user: 'root', how: 'cwd', path: `${share.mountPoint}/images`}));
+		},
+
+		async containerLogs(lines: number): Promise<string[]> {
+			const container = controller.container;
+			const entries: Array<{at: number; text: string}> = [];
+			if (container.startedAt !== null) {
+				const at = container.startedAt;
+				entries.push(
+					{at, text: glanceLogLine(at, 'INFO', 'glance.common.wsgi', 'Starting 1 workers')},
+					{at: at + 1, text: glanceLogLine(at + 1, 'INFO', 'eventlet.wsgi.server', '(7) wsgi starting up on http://10.0.0.11:9292')},
+				);
+			}
+			const view = container.running ? container.view : null;
+			if (view?.filesystem && !view.filesystem.connected) {
+				const at = now();
+				entries.push({
+					at,
+					text: glanceLogLine(at, 'ERROR', 'glance.api.v2.image_data', `[Errno 107] Transport endpoint is not connected: '${containerDatadir}/${catalogue.images[0]?.id ?? 'image'}'`),
+				});
+			}
+			const problem = controller.healthcheckProblem;
+			if (container.running && problem !== null) {
+				const at = now();
+				entries.push(
+					{at, text: glanceLogLine(at, 'ERROR', 'oslo_db.sqlalchemy.engines', `Database server has gone away: (pymysql.err.OperationalError) (2003, "Can't connect to MySQL server on '10.0.0.10' ([Errno 111] ECONNREFUSED)")`)},
+					{at: at + 1, text: glanceLogLine(at + 1, 'WARNING', 'glance.api.middleware.version_negotiation', `healthcheck: ${problem}`)},
+				);
+			}
+			if (!container.running && container.finishedAt !== null) {
+				const at = container.finishedAt;
+				entries.push({at, text: glanceLogLine(at, 'INFO', 'glance.common.wsgi', 'Caught SIGTERM, stopping children')}, {at: at + 1, text: glanceLogLine(at + 1, 'INFO', 'glance.common.wsgi', 'Waited for children to exit')});
+			}
+			return entries
+				.sort((a, b) => a.at - b.at)
+				.map(entry => entry.text)
+				.slice(-lines);
+		},
+
+		async parentFilesystem(): Promise<{stats: FsStats | null; health: PathHealth}> {
+			return {stats: rootFilesystemStats, health: {state: 'responsive', latencyMs: 1, entries: 24, device: rootMount.majorMinor}};
+		},
+
+		async proveGlance(image: GlanceImage): Promise<GlanceProof> {
+			const started = now();
+			await controller.wait(glanceRequestMs / speed);
+			const container = controller.container;
+			const imageId = image.id;
+			if (!container.running) {
+				return {ok: false, status: null, bytes: 0, imageId, reason: `${glanceEndpoint}: connection refused (${container.name} is not running)`};
+			}
+			const view = container.view;
+			if (!view?.filesystem) {
+				return {ok: false, status: 404, bytes: 0, imageId, reason: `Glance answered 404: the file is not in ${container.name}'s datadir (it started with nothing mounted)`};
+			}
+			const health = await touch(view.filesystem, `/proc/${container.pid}/root${containerDatadir}/${imageId}`);
+			if (health.state === 'unresponsive') {
+				return {ok: false, status: null, bytes: 0, imageId, reason: `no answer after ${health.afterMs} ms: the share does not answer inside ${container.name}`};
+			}
+			if (health.state !== 'responsive') {
+				// What the real lab showed: the stale container answers 204 and no bytes, not an error.
+				return {ok: false, status: 204, bytes: 0, imageId, reason: `Glance answered 204 with 0 bytes: ${container.name} cannot read the file from its (dead) mount`};
+			}
+			const file = datadirFiles().find(each => each.name === imageId);
+			if (!file) return {ok: false, status: 404, bytes: 0, imageId, reason: 'Glance answered 404: image data not found'};
+			if (file.size === 0) return {ok: false, status: 200, bytes: 0, imageId, reason: 'Glance answered with 0 bytes: the file on the share is empty'};
+			return {ok: true, status: 200, bytes: Math.min(file.size, proofBytes), imageId, tookMs: now() - started};
 		},
 
 		watch(listener: (event: WorldEvent) => void): () => void {

@@ -1,0 +1,247 @@
+// The remount's audit trail: one JSON object per line, appended, never rewritten. Who did what, from where,
+// and what the machine said back — so the next operator (or the next run of this tool) can tell what happened.
+import {appendFileSync, closeSync, mkdirSync, openSync} from 'node:fs';
+import {readFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type {MountSpec} from '../world/world.js';
+
+export type AuditStep = 'stop' | 'unmount' | 'mount' | 'start' | 'prove';
+
+export type AuditEvent =
+	| 'preflight'
+	| 'begin'
+	| 'confirmed'
+	| 'declined'
+	| 'command'
+	| 'result'
+	| 'postcondition'
+	| 'already-done'
+	| 'would-run'
+	| 'skipped'
+	| 'retry'
+	| 'lazy-confirmed'
+	| 'refused'
+	| 'aborted'
+	| 'finished';
+
+/** Free-form facts of one event; every string in it is redacted before it is written. */
+export type AuditDetail = {
+	reason?: string;
+	output?: string[];
+	tookMs?: number;
+	errno?: string | null;
+	checks?: Array<{label: string; ok: boolean; evidence: string}>;
+	evidence?: string[];
+	mountpoint?: string;
+	/** How the share is mounted when fstab has no line for it, so a later run can mount it again. */
+	mountSpec?: MountSpec | null;
+	/** major:minor of the share's mount after a successful mount, so a later run can tell it is still that one. */
+	device?: string | null;
+	resumeFrom?: string;
+	findings?: string[];
+	uploads?: number | null;
+	holders?: Array<{pid: number; command: string}> | null;
+	blockers?: string[];
+	done?: string[];
+	notDone?: string[];
+	imageId?: string | null;
+	bytes?: number;
+	status?: number | null;
+};
+
+export type AuditRecord = {
+	time: string;
+	/** One id per wizard session, so a reader can tell runs apart. */
+	run: string;
+	host: string;
+	/** The person: SUDO_USER when run through sudo, else USER. */
+	operator: string;
+	/** SSH_CONNECTION (client ip, port, server ip, port) when the operator came in over ssh. */
+	ssh: string | null;
+	event: AuditEvent;
+	step: AuditStep | null;
+	command: string | null;
+	dryRun: boolean;
+	outcome: string | null;
+	detail?: AuditDetail;
+};
+
+export type AuditIdentity = Pick<AuditRecord, 'host' | 'operator' | 'ssh'>;
+
+export type AuditEntry = {event: AuditEvent; step?: AuditStep | null; command?: string | null; outcome?: string | null; detail?: AuditDetail};
+
+export const systemAuditLogPath = '/var/log/glance-inspector/audit.jsonl';
+
+/** `--audit-log PATH`, else the system log when root, else `$XDG_STATE_HOME/glance-inspector/audit.jsonl`. */
+export function resolveAuditLogPath(input: {flag: string | null | undefined; env: NodeJS.ProcessEnv; uid: number; home: string}): string {
+	if (input.flag) return path.resolve(input.flag);
+	if (input.uid === 0) return systemAuditLogPath;
+	const xdg = input.env.XDG_STATE_HOME;
+	// The XDG spec says a relative value is invalid and must be ignored.
+	const stateHome = xdg && path.isAbsolute(xdg) ? xdg : path.join(input.home, '.local', 'state');
+	return path.join(stateHome, 'glance-inspector', 'audit.jsonl');
+}
+
+function accountName(): string {
+	try {
+		return `${os.userInfo().username} (uid ${process.getuid?.() ?? '?'})`;
+	} catch {
+		return `uid ${process.getuid?.() ?? 'unknown'}`;
+	}
+}
+
+/** Who is at the keyboard: the sudo caller rather than root, and where they came from. Nothing else from the environment. */
+export function auditIdentity(env: NodeJS.ProcessEnv, host: string): AuditIdentity {
+	// Cron, systemd and some SSH setups leave USER unset: the process's own user is still known.
+	const operator = env.SUDO_USER || env.USER || env.LOGNAME || accountName();
+	return {host, operator, ssh: env.SSH_CONNECTION || null};
+}
+
+const secretKey = String.raw`(?:[A-Za-z_]*(?:pass(?:word|wd)?|secret|token|api[_-]?key|credential)[A-Za-z_]*)`;
+const secretPatterns: RegExp[] = [
+	// An Authorization header's value is a scheme and a credential: all of it goes.
+	/(\bauthorization["']?\s*[:=]\s*)[^"\n]+/gi,
+	// KEY=value, KEY: value, "key": "value", --password value
+	new RegExp(String.raw`(\b${secretKey}\b["']?\s*[:=]\s*["']?)[^\s"',;]+`, 'gi'),
+	new RegExp(String.raw`(--${secretKey}[=\s]+)[^\s"',;]+`, 'gi'),
+	/(\bBearer\s+)[A-Za-z0-9._~+/=-]+/gi,
+	// Keystone fernet tokens and similar long opaque blobs, wherever they appear.
+	/()\bgAAAAA[A-Za-z0-9_-]{20,}={0,2}/g,
+];
+
+/** Anything that looks like a password, token or secret becomes `[redacted]`. */
+export function redact(text: string): string {
+	let result = text;
+	for (const pattern of secretPatterns) result = result.replace(pattern, (_match, prefix: string) => `${prefix}[redacted]`);
+	return result;
+}
+
+function redactDeep<T>(value: T): T {
+	if (typeof value === 'string') return redact(value) as T;
+	if (Array.isArray(value)) return value.map(item => redactDeep(item)) as T;
+	if (value && typeof value === 'object') {
+		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item)])) as T;
+	}
+	return value;
+}
+
+function describeWriteError(file: string, error: unknown): string {
+	const code = (error as NodeJS.ErrnoException).code;
+	switch (code) {
+		case 'EACCES':
+		case 'EPERM':
+			return `${file}: permission denied — run as root, or pass --audit-log PATH to a file you can write`;
+		case 'ENOSPC':
+			return `${file}: no space left on its filesystem`;
+		case 'EROFS':
+			return `${file}: read-only filesystem — pass --audit-log PATH`;
+		case 'ENOTDIR':
+		case 'EEXIST':
+			return `${file}: a part of its directory path is a file — pass --audit-log PATH`;
+		case 'EISDIR':
+			return `${file}: is a directory — pass --audit-log PATH to a file`;
+		default:
+			return `${file}: ${code ?? (error as Error).message}`;
+	}
+}
+
+export type AuditWrite = {ok: true} | {ok: false; problem: string};
+
+/** An append-only JSON-lines log. Writes are synchronous so that "recorded" is known before anything is run. */
+export class AuditLog {
+	private constructor(
+		readonly path: string,
+		private readonly identity: AuditIdentity,
+		readonly run: string,
+		private readonly dryRun: boolean,
+		private readonly now: () => number,
+	) {}
+
+	/** Creates the directory (mkdir -p) and checks the file can be appended to; the problem is said, not thrown. */
+	static open(file: string, options: {identity: AuditIdentity; run: string; dryRun: boolean; now?: () => number}): {log: AuditLog; problem: string | null} {
+		const log = new AuditLog(file, options.identity, options.run, options.dryRun, options.now ?? Date.now);
+		try {
+			mkdirSync(path.dirname(file), {recursive: true, mode: 0o750});
+			closeSync(openSync(file, 'a', 0o640));
+			return {log, problem: null};
+		} catch (error) {
+			return {log, problem: describeWriteError(file, error)};
+		}
+	}
+
+	write(entry: AuditEntry): AuditWrite {
+		const record: AuditRecord = {
+			time: new Date(this.now()).toISOString(),
+			run: this.run,
+			...this.identity,
+			event: entry.event,
+			step: entry.step ?? null,
+			command: entry.command ?? null,
+			dryRun: this.dryRun,
+			outcome: entry.outcome ?? null,
+			...(entry.detail ? {detail: redactDeep(entry.detail)} : {}),
+		};
+		try {
+			appendFileSync(this.path, JSON.stringify(record) + '\n', {mode: 0o640});
+			return {ok: true};
+		} catch (error) {
+			return {ok: false, problem: describeWriteError(this.path, error)};
+		}
+	}
+}
+
+function isAuditRecord(value: unknown): value is AuditRecord {
+	if (!value || typeof value !== 'object') return false;
+	const record = value as Record<string, unknown>;
+	return typeof record.time === 'string' && typeof record.run === 'string' && typeof record.event === 'string' && typeof record.dryRun === 'boolean';
+}
+
+/** Every record of the log, oldest first; lines that do not parse (a torn write, a hand edit) are skipped. Missing file: none. */
+export async function readAuditLog(file: string): Promise<AuditRecord[]> {
+	let text: string;
+	try {
+		text = await readFile(file, 'utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+		throw error;
+	}
+	const records: AuditRecord[] = [];
+	for (const line of text.split('\n')) {
+		if (line.trim() === '') continue;
+		try {
+			const parsed: unknown = JSON.parse(line);
+			if (isAuditRecord(parsed)) records.push(parsed);
+		} catch {
+			// A torn or hand-edited line is not evidence; the others still are.
+		}
+	}
+	return records;
+}
+
+/**
+ * The events of the last run that changed something (ran at least one command, not a dry run). A later run
+ * that only looked and left does not hide what the one before it did to the machine.
+ */
+export function lastRunOf(records: readonly AuditRecord[]): AuditRecord[] | null {
+	for (let index = records.length - 1; index >= 0; index--) {
+		const record = records[index]!;
+		if (record.event !== 'command' || record.dryRun) continue;
+		return records.filter(each => each.run === record.run);
+	}
+	return null;
+}
+
+/** The last run's events (see lastRunOf), read from the log at `file`. */
+export async function lastRun(file: string): Promise<AuditRecord[] | null> {
+	return lastRunOf(await readAuditLog(file));
+}
+
+/** The last mount spec recorded for `mountpoint`, to mount a share again that has no fstab line and is not mounted now. */
+export function lastMountSpecOf(records: readonly AuditRecord[], mountpoint: string): {spec: MountSpec; time: string} | null {
+	for (let index = records.length - 1; index >= 0; index--) {
+		const detail = records[index]!.detail;
+		if (detail?.mountpoint === mountpoint && detail.mountSpec) return {spec: detail.mountSpec, time: records[index]!.time};
+	}
+	return null;
+}

@@ -1,0 +1,163 @@
+// The guided remount driven by keys, on the training simulator: every branch an operator can take.
+import {readFileSync} from 'node:fs';
+import {describe, expect, it} from 'vitest';
+import {appFixture, plain} from './render-app.js';
+
+const open = appFixture();
+
+type AuditLine = {event: string; step: string | null; command: string | null; operator: string; dryRun: boolean; outcome: string | null};
+
+function audit(file: string): AuditLine[] {
+	return readFileSync(file, 'utf8')
+		.trim()
+		.split('\n')
+		.map(line => JSON.parse(line) as AuditLine);
+}
+
+async function openWizard(scenario: Parameters<typeof open>[0], remount: {dryRun?: boolean} = {}) {
+	const app = open(scenario, {remount});
+	await app.waitFor(/Findings \(\d+\)/);
+	await app.press('R');
+	await app.waitFor('Begin the guided remount');
+	return app;
+}
+
+function containerView(app: ReturnType<typeof open>) {
+	const container = app.poller.snapshot.container;
+	return container?.state === 'present' ? container.view.state : null;
+}
+
+describe('the guided remount on the simulator', () => {
+	it('walks a flapped share through stop, umount, mount, start and the proof, each after y, and fixes it', async () => {
+		const app = await openWizard('flapped');
+		const preflight = plain(app.frame());
+		expect(preflight).toContain('container-stale-mount');
+		expect(preflight).toContain('uploads in progress: none');
+		expect(preflight).toMatch(/mounts from fstab line 13/);
+		await app.press('y');
+		for (const [step, command] of [
+			['Stop glance_api', 'docker stop -t 60 glance_api'],
+			['Unmount /srv/glance', 'umount /srv/glance'],
+			['Mount /srv/glance', 'mount /srv/glance'],
+			['Start glance_api', 'docker start glance_api'],
+		] as const) {
+			const asked = plain(await app.waitFor(/Run this step\? \[y\/N\]/, 10_000));
+			expect(asked).toContain(step);
+			expect(asked).toContain(`$ ${command}`);
+			await app.press('y');
+			await app.waitFor(new RegExp(`✔ ${command.split(' ')[0] === 'docker' ? (command.includes('stop') ? 'stop' : 'start') : command.startsWith('umount') ? 'unmount' : 'mount'}`), 20_000);
+		}
+		const done = plain(await app.waitFor('The remount is finished.', 20_000));
+		expect(done).toMatch(/✔ prove: done/);
+		expect(app.world.controller.container.running).toBe(true);
+		await app.press('\u001B');
+		await app.waitFor(/Findings \(\d+\)/);
+		const deadline = Date.now() + 5000;
+		while (containerView(app) !== 'same' && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20));
+		expect(containerView(app)).toBe('same');
+
+		const lines = audit(app.auditLog);
+		expect(lines.every(line => line.operator === 'trainee')).toBe(true);
+		expect(lines.filter(line => line.event === 'confirmed').map(line => line.step)).toEqual(['stop', 'unmount', 'mount', 'start']);
+		expect(lines.filter(line => line.event === 'command').map(line => line.command)).toEqual([
+			'docker stop -t 60 glance_api',
+			'umount /srv/glance',
+			'mount /srv/glance',
+			'docker start glance_api',
+			expect.stringMatching(/^GET http:\/\/10\.0\.0\.10:9292\/v2\/images\/[0-9a-f-]{36}\/file/),
+		]);
+		expect(lines.some(line => line.event === 'finished')).toBe(true);
+	});
+
+	it('runs nothing on n, Enter or Escape, and leaves the world as it was', async () => {
+		const app = await openWizard('flapped');
+		await app.press('y');
+		await app.waitFor('Run this step? [y/N]');
+		for (const key of ['n', '\r', '\u001B']) {
+			await app.press(key);
+			expect(plain(await app.waitFor(/Declined|not run/i))).toContain('Stop glance_api');
+		}
+		expect(app.world.controller.container.running).toBe(true);
+		expect(audit(app.auditLog).filter(line => line.event === 'command')).toEqual([]);
+		expect(audit(app.auditLog).filter(line => line.event === 'declined').length).toBe(3);
+	});
+
+	it('shows who holds a busy mount, and unmounts lazily only after the word lazy is typed', async () => {
+		const app = await openWizard('busy');
+		await app.press('y');
+		await app.waitFor('Stop glance_api');
+		await app.press('y');
+		await app.waitFor('Unmount /srv/glance', 10_000);
+		await app.waitFor('Run this step? [y/N]', 10_000);
+		await app.press('y');
+		const busy = plain(await app.waitFor('target is busy', 10_000));
+		expect(busy).toMatch(/held by pid 4242 .*rsync -a \/srv\/glance\/images\/ \/backup\//);
+		await app.waitFor('l lazy unmount');
+		await app.press('l');
+		await app.waitFor('Type lazy and Enter');
+		await app.press('laz');
+		await app.press('\r');
+		// A wrong word runs nothing: still mounted, still asking.
+		expect(app.world.controller.hostMount).not.toBeNull();
+		expect(audit(app.auditLog).filter(line => line.command === 'umount -l /srv/glance' && line.event === 'command')).toEqual([]);
+		await app.press('\u007F\u007F\u007F');
+		await app.press('lazy');
+		await app.press('\r');
+		await app.waitFor('Mount /srv/glance', 10_000);
+		expect(audit(app.auditLog).filter(line => line.event === 'command').map(line => line.command)).toContain('umount -l /srv/glance');
+	});
+
+	it('aborts at a prompt with a summary of what was and was not done', async () => {
+		const app = await openWizard('flapped');
+		await app.press('y');
+		await app.waitFor('Run this step? [y/N]');
+		await app.press('y');
+		await app.waitFor('Unmount /srv/glance', 10_000);
+		await app.waitFor('Run this step? [y/N]', 10_000);
+		await app.press('a');
+		const summary = plain(await app.waitFor('The remount was aborted.'));
+		expect(summary).toMatch(/✔ stop: done/);
+		expect(summary).toMatch(/unmount: not done/);
+		expect(app.world.controller.container.running).toBe(false);
+		expect(audit(app.auditLog).some(line => line.event === 'aborted')).toBe(true);
+	});
+
+	it('walks every step in a dry run and changes nothing', async () => {
+		const app = await openWizard('flapped', {dryRun: true});
+		expect(plain(app.frame())).toContain('DRY RUN');
+		await app.press('y');
+		for (let step = 0; step < 4; step++) {
+			await app.waitFor(/mark this step as would-run\? \[y\/N\]/, 10_000);
+			await app.press('y');
+		}
+		const done = plain(await app.waitFor(/The remount (is finished|was aborted)/, 10_000));
+		expect(done).toMatch(/would-run/);
+		expect(app.world.controller.container.running).toBe(true);
+		expect(containerView(app)).toBe('stale');
+		expect(audit(app.auditLog).filter(line => line.event === 'command')).toEqual([]);
+	});
+
+	it('continues from the right step when a walk was left half-way', async () => {
+		const app = open('flapped', {remount: {}});
+		await app.waitFor(/Findings \(\d+\)/);
+		await app.world.controller.stopContainer();
+		await app.world.controller.unmount({lazy: false});
+		await app.press('r');
+		await app.waitFor('container-not-running', 5000);
+		await app.press('R');
+		const preflight = plain(await app.waitFor('Begin the guided remount'));
+		expect(preflight).toContain('continuing from mount');
+		await app.press('y');
+		expect(plain(await app.waitFor('Run this step? [y/N]', 10_000))).toContain('Mount /srv/glance');
+	});
+
+	it('has no remount key in read-only mode', async () => {
+		const app = open('flapped');
+		await app.waitFor(/Findings \(\d+\)/);
+		expect(plain(app.frame())).not.toContain('R remount');
+		await app.press('R');
+		await app.press('?');
+		const help = plain(await app.waitFor('Help — keys'));
+		expect(help).not.toContain('guided remount');
+	});
+});
