@@ -44,7 +44,7 @@ export function HelpOverlay(props: {readOnly: boolean; scope: Scope; settings: R
 	return (
 		<Box flexDirection="column" borderStyle="double" borderColor={theme.color('accent')} paddingX={1} width={props.width} height={props.height} overflow="hidden" flexShrink={0}>
 			<Line bold tone="accent">
-				Help — keys{props.readOnly ? ' (read-only: actions that change anything are removed)' : ''} · Esc or ? closes{more ? ' · j/k scroll' : ''}
+				Help — keys{props.readOnly ? ' (read-only: no actions)' : ''} · Esc or ? closes{more ? ' · j/k scroll' : ''}
 			</Line>
 			{lines.slice(first, first + visible)}
 		</Box>
