@@ -50,8 +50,8 @@ describe('the dashboard on the real lab', () => {
 
 	it('reports container-stale-mount after a flap', async () => {
 		await labScript('flap');
-		const screen = await terminal.waitFor('container-stale-mount', 15_000);
-		expect(screen).toContain('STALE view');
+		const screen = await terminal.waitFor('STALE view', 15_000);
+		expect(screen).toContain('container-stale-mount');
 		await labScript('heal');
 		await terminal.waitFor('same mount as the host', 20_000);
 	});

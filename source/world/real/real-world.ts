@@ -97,11 +97,9 @@ export class RealWorld implements World {
 
 	async probeDatadir(): Promise<DatadirProbe> {
 		const datadir = this.settings.datadir.value;
-		const [mountinfo, fstabText, result] = await Promise.all([
-			readFile('/proc/self/mountinfo', 'utf8'),
-			readText(this.settings.fstabPath.value),
-			probePath(datadir, {timeoutMs: this.timeoutMs}),
-		]);
+		const [fstabText, result] = await Promise.all([readText(this.settings.fstabPath.value), probePath(datadir, {timeoutMs: this.timeoutMs})]);
+		// Read after the probe, so a remount during the probe cannot pair the new device with the old mount line.
+		const mountinfo = await readFile('/proc/self/mountinfo', 'utf8');
 		const mounts = parseMountinfo(mountinfo);
 		let mount = findMountFor(datadir, mounts);
 		// A symlink on the way can put the datadir on another filesystem than its path suggests: trust the device.
