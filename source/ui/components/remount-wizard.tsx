@@ -21,6 +21,20 @@ const statusMark: Record<StepStatus, {mark: string; tone: Tone}> = {
 	failed: {mark: '✖', tone: 'crit'},
 };
 
+type ToneLine = {text: string; tone?: Tone};
+
+function Lines(props: {lines: readonly ToneLine[]}) {
+	return (
+		<>
+			{props.lines.map((line, index) => (
+				<Line key={index} tone={line.tone ?? 'plain'}>
+					{line.text}
+				</Line>
+			))}
+		</>
+	);
+}
+
 const spinnerFrames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 function StepStrip(props: {state: WizardState}) {
@@ -40,7 +54,7 @@ function StepStrip(props: {state: WizardState}) {
 function PreflightFacts(props: {preflight: Preflight; resume: WizardState['resume']}) {
 	const {preflight} = props;
 	const source = preflight.mountSource;
-	const lines: Array<{text: string; tone?: Tone}> = [];
+	const lines: ToneLine[] = [];
 	for (const wrong of preflight.wrong) lines.push({text: `✖ ${wrong.finding.id}: ${wrong.finding.title}`, tone: 'crit'}, {text: `  why a remount fixes it: ${wrong.remedy}`});
 	if (preflight.wrong.length === 0) lines.push({text: 'Nothing is wrong now that a remount would fix: you can still walk through it.', tone: 'warn'});
 	lines.push({text: `mount point ${preflight.mountpoint ?? '?'} — now ${preflight.currentMount ? `${preflight.currentMount.source} (dev ${preflight.currentMount.majorMinor})` : 'nothing mounted'}`});
@@ -79,21 +93,13 @@ function PreflightFacts(props: {preflight: Preflight; resume: WizardState['resum
 	if (props.resume && props.resume.from !== 'stop') lines.push({text: `continuing from ${props.resume.from}: ${props.resume.reason}`, tone: props.resume.urgent ? 'crit' : 'accent'});
 	for (const warning of preflight.warnings) lines.push({text: `▲ ${warning}`, tone: 'warn'});
 	for (const blocker of preflight.blockers) lines.push({text: `✖ cannot begin: ${blocker}`, tone: 'crit'});
-	return (
-		<>
-			{lines.map((line, index) => (
-				<Line key={index} tone={line.tone ?? 'plain'}>
-					{line.text}
-				</Line>
-			))}
-		</>
-	);
+	return <Lines lines={lines} />;
 }
 
 function Failure(props: {step: StepState}) {
 	const failure = props.step.failure;
 	if (!failure) return null;
-	const lines: Array<{text: string; tone?: Tone}> = [{text: `✖ ${failure.reason}`, tone: 'crit'}];
+	const lines: ToneLine[] = [{text: `✖ ${failure.reason}`, tone: 'crit'}];
 	if (failure.kind === 'busy') {
 		if (failure.holders && failure.holders.length > 0) for (const holder of failure.holders) lines.push({text: `  held by pid ${holder.pid} ${holder.user ?? ''} ${holder.command} (${holder.how} ${holder.path})`});
 		else lines.push({text: `  ${failure.holdersProblem ?? 'no process holds it: the share itself is hung'}`, tone: 'dim'});
@@ -106,15 +112,7 @@ function Failure(props: {step: StepState}) {
 		lines.push({text: `  health: ${failure.health ?? 'none'}${failure.healthOutput ? ` — ${failure.healthOutput}` : ''}`});
 		for (const line of failure.logs.slice(-6)) lines.push({text: `  log: ${line}`, tone: 'dim'});
 	}
-	return (
-		<>
-			{lines.map((line, index) => (
-				<Line key={index} tone={line.tone ?? 'plain'}>
-					{line.text}
-				</Line>
-			))}
-		</>
-	);
+	return <Lines lines={lines} />;
 }
 
 function CurrentStep(props: {state: WizardState; now: number; outputLines: number}) {

@@ -1,12 +1,11 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {getHashes} from 'node:crypto';
-import {fileURLToPath} from 'node:url';
 import {formatDuration} from '../../model/format.js';
 import type {ChecksumOutcome, GlanceImage} from '../../model/types.js';
 import {classifyErrno} from './path-probe.js';
+import {siblingScript, splitLines} from './child-io.js';
 
-// From source (tests) the child runs as TypeScript, from dist as JavaScript; both need only node: builtins.
-const childScript = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './checksum-child.ts' : './checksum-child.js', import.meta.url));
+const childScript = siblingScript('checksum-child', import.meta.url);
 
 export type VerifyChecksumOptions = {
 	/** The fastest progress is reported; the UI redraws no more often than this. */
@@ -91,7 +90,6 @@ export async function verifyChecksum(
 		let lastAdvanceAt = Date.now();
 		const samples: Array<{at: number; bytes: number}> = [{at: startedAt, bytes: 0}];
 		let result: ChecksumOutcome | null = null;
-		let partialLine = '';
 		let errors = '';
 
 		function settle(outcome: ChecksumOutcome): void {
@@ -177,18 +175,14 @@ export async function verifyChecksum(
 			}
 		}
 
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-			const lines = (partialLine + chunk).split('\n');
-			partialLine = lines.pop() ?? '';
-			for (const line of lines) take(line);
-		});
+		const stdout = splitLines(take);
+		child.stdout.setEncoding('utf8').on('data', stdout.push);
 		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (errors = (errors + chunk).slice(-4000)));
 		child.on('error', error => settle({state: 'failed', reason: `could not start the verify process: ${error.message}`, at: Date.now()}));
 		child.on('close', code => {
 			// A cancel settles on 'exit' (or its grace); the killed child's close says nothing more.
 			if (signal.aborted) return;
-			take(partialLine);
-			partialLine = '';
+			stdout.flush();
 			settle(result ?? {state: 'failed', reason: `verify process exited ${code}: ${errors.trim().split('\n').at(-1) || 'no output'}`, at: Date.now()});
 		});
 	});

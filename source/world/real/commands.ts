@@ -1,5 +1,6 @@
 // Runs a system command (umount, mount, ssh) as a child that can be killed on timeout, with its lines live.
 import {spawn, type ChildProcess} from 'node:child_process';
+import {splitLines, type LineSplitter} from './child-io.js';
 
 export type CommandRun = {
 	/** What ran, for messages: `umount -l /srv/glance`. */
@@ -65,29 +66,14 @@ export async function runCommand(file: string, args: readonly string[], options:
 	const lines: string[] = [];
 	const stderr: string[] = [];
 
-	function lineSplitter(isError: boolean): {push: (chunk: string) => void; flush: () => void} {
-		let partial = '';
-		const emit = (raw: string): void => {
+	function lineSplitter(isError: boolean): LineSplitter {
+		return splitLines(raw => {
 			const line = raw.replace(/\r$/, '').trimEnd();
 			if (line === '') return;
 			lines.push(line);
 			if (isError) stderr.push(line);
 			options.onLine?.(line);
-		};
-		return {
-			push(chunk) {
-				partial += chunk;
-				let newline: number;
-				while ((newline = partial.indexOf('\n')) >= 0) {
-					emit(partial.slice(0, newline));
-					partial = partial.slice(newline + 1);
-				}
-			},
-			flush() {
-				emit(partial);
-				partial = '';
-			},
-		};
+		});
 	}
 	const out = lineSplitter(false);
 	const err = lineSplitter(true);

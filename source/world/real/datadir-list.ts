@@ -1,10 +1,9 @@
 import {spawn, type ChildProcess} from 'node:child_process';
-import {fileURLToPath} from 'node:url';
 import type {DatadirFile, DatadirListing} from '../../model/types.js';
 import {classifyErrno} from './path-probe.js';
+import {siblingScript, splitLines} from './child-io.js';
 
-// From source (tests) the child runs as TypeScript, from dist as JavaScript; both need only node: builtins.
-const childScript = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './datadir-list-child.ts' : './datadir-list-child.js', import.meta.url));
+const childScript = siblingScript('datadir-list-child', import.meta.url);
 
 type ChildLine =
 	| {entries: Array<[name: string, size: number, mtimeMs: number, kind: DatadirFile['kind']]>}
@@ -43,7 +42,6 @@ export async function listDatadir(directory: string, options: ListDatadirOptions
 	const files: DatadirFile[] = [];
 	let finished: {done: number} | {error: {errno: string; message: string}} | null = null;
 	let unreadable: string | null = null;
-	let partialLine = '';
 	let errors = '';
 
 	function take(line: string): void {
@@ -75,13 +73,12 @@ export async function listDatadir(directory: string, options: ListDatadirOptions
 			resolve({at: Date.now(), state: 'failed', directory, health: {state: 'unresponsive', afterMs: Date.now() - started}});
 		}
 
-		// Lines are split by hand: 50,000 entries arrive over many chunks, and one JSON line may span two.
+		// 50,000 entries arrive over many chunks, and one JSON line may span two.
+		const stdout = splitLines(take);
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
 			clearTimeout(timer);
 			timer = setTimeout(giveUp, options.timeoutMs);
-			const lines = (partialLine + chunk).split('\n');
-			partialLine = lines.pop() ?? '';
-			for (const line of lines) take(line);
+			stdout.push(chunk);
 		});
 		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (errors = (errors + chunk).slice(-4000)));
 
@@ -92,7 +89,7 @@ export async function listDatadir(directory: string, options: ListDatadirOptions
 		child.on('close', code => {
 			clearTimeout(timer);
 			if (stuck.get(directory)?.child === child) return;
-			take(partialLine);
+			stdout.flush();
 			const outcome = finished as ChildLine | null;
 			if (outcome && 'error' in outcome) {
 				resolve({at: Date.now(), state: 'failed', directory, health: classifyErrno(outcome.error.errno, outcome.error.message)});

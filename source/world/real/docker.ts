@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
 import type {ContainerHealth, ContainerProbe} from '../../model/types.js';
+import {splitLines} from './child-io.js';
 import type {ActionResult} from '../world.js';
 
 /** What docker inspect says of the container: the probe's fields before the view is judged. */
@@ -182,16 +183,10 @@ export class DockerClient {
 					(stream as unknown as {destroy(): void}).destroy();
 					return;
 				}
-				let buffered = '';
-				stream.on('data', (chunk: Buffer) => {
-					buffered += chunk.toString('utf8');
-					let newline: number;
-					while ((newline = buffered.indexOf('\n')) >= 0) {
-						const line = buffered.slice(0, newline).trim();
-						buffered = buffered.slice(newline + 1);
-						if (line) onEvent(describeEvent(line));
-					}
+				const events = splitLines(line => {
+					if (line.trim()) onEvent(describeEvent(line.trim()));
 				});
+				stream.on('data', (chunk: Buffer) => events.push(chunk.toString('utf8')));
 				const again = (): void => {
 					if (!stopped) retry = setTimeout(() => void connect(), 2000);
 				};

@@ -1,11 +1,10 @@
 import {spawn} from 'node:child_process';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {normalizeMountPath} from '../../model/mount.js';
 import type {Holder} from '../world.js';
+import {siblingScript, splitLines} from './child-io.js';
 
-// From source (tests) the child runs as TypeScript, from dist as JavaScript; both need only node: builtins.
-const childScript = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './holders-child.ts' : './holders-child.js', import.meta.url));
+const childScript = siblingScript('holders-child', import.meta.url);
 
 export const defaultHoldersTimeoutMs = 10_000;
 
@@ -25,7 +24,6 @@ export async function mountHolders(mountpoint: string, options: {timeoutMs?: num
 	const child = spawn(process.execPath, [childScript, JSON.stringify({mountpoint: target, skip: [process.pid]})], {stdio: ['ignore', 'pipe', 'ignore']});
 	const holders: Holder[] = [];
 	const commands = new Map<number, string>();
-	let partial = '';
 
 	function take(line: string): void {
 		let parsed: ChildLine;
@@ -42,14 +40,7 @@ export async function mountHolders(mountpoint: string, options: {timeoutMs?: num
 		}
 	}
 
-	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-		partial += chunk;
-		let newline: number;
-		while ((newline = partial.indexOf('\n')) >= 0) {
-			take(partial.slice(0, newline));
-			partial = partial.slice(newline + 1);
-		}
-	});
+	child.stdout.setEncoding('utf8').on('data', splitLines(take).push);
 
 	await new Promise<void>(resolve => {
 		const timer = setTimeout(() => {

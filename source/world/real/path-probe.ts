@@ -1,9 +1,8 @@
 import {spawn, type ChildProcess} from 'node:child_process';
-import {fileURLToPath} from 'node:url';
 import type {FsStats, PathHealth} from '../../model/types.js';
+import {siblingScript} from './child-io.js';
 
-// From source (tests) the child runs as TypeScript, from dist as JavaScript; both need only node: builtins.
-const childScript = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './fs-probe-child.ts' : './fs-probe-child.js', import.meta.url));
+const childScript = siblingScript('fs-probe-child', import.meta.url);
 
 /** Errnos that mean "mounted, but the server behind it is gone" rather than a local problem. */
 const deadErrnos = new Set(['ENOTCONN', 'ESTALE', 'EIO', 'ENODEV', 'EHOSTDOWN', 'EHOSTUNREACH', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'ENXIO']);
