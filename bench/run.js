@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const lab = Object.fromEntries([...readFileSync(`${root}/lab/env.sh`, 'utf8').matchAll(/^export (LAB_[A-Z_]+)=(?:'([^']*)'|(\S*))/gm)].map(match => [match[1], match[2] ?? match[3] ?? '']));
-const tool = `${process.execPath} ${root}/dist/cli.js`;
+const tool = `node ${root}/bin/glance-inspector.js`;
 const toolArgs = `--datadir ${lab.LAB_DATADIR} --openrc ${lab.LAB_OPENRC}`;
 
 function timed(command, timeoutMs = 60_000) {
@@ -46,7 +46,7 @@ async function keyLatency(samples) {
 		throw new Error(`never saw ${text}`);
 	};
 	try {
-		await waitFor('RESPONSIVE');
+		await waitFor('Findings (');
 		const times = [];
 		for (let index = 0; index < samples; index++) {
 			tmux('send-keys', '-t', session, '?');

@@ -124,10 +124,10 @@ export class SnapshotPoller {
 				this.update({datadir, history});
 				return datadir;
 			});
-			// The container is compared with the host's last known mount, so a hung share does not delay it;
-			// only the very first round has nothing to compare with and waits.
-			const previous = this.current.datadir ?? (await datadirProbe);
-			const container = await this.world.probeContainer(previous.mount, previous.health);
+			// The container is probed beside the datadir, against the host's last known mount, so a hung share
+			// delays neither; update() judges the view again once this round's datadir probe is in.
+			const previous = this.current.datadir;
+			const container = await this.world.probeContainer(previous?.mount ?? null, previous?.health ?? null);
 			this.update({container});
 			await Promise.all([datadirProbe, hostProbe]);
 		})().finally(() => {
