@@ -21,16 +21,24 @@ const statusMark: Record<StepStatus, {mark: string; tone: Tone}> = {
 	failed: {mark: '✖', tone: 'crit'},
 };
 
-type ToneLine = {text: string; tone?: Tone};
+/** A fact line; `wrap` for the explanations worth every word, the rest is cut at the border. */
+type ToneLine = {text: string; tone?: Tone; wrap?: boolean};
 
 function Lines(props: {lines: readonly ToneLine[]}) {
+	const theme = useTheme();
 	return (
 		<>
-			{props.lines.map((line, index) => (
-				<Line key={index} tone={line.tone ?? 'plain'}>
-					{line.text}
-				</Line>
-			))}
+			{props.lines.map((line, index) =>
+				line.wrap ? (
+					<Text key={index} wrap="wrap" color={theme.color(line.tone ?? 'plain')}>
+						{line.text}
+					</Text>
+				) : (
+					<Line key={index} tone={line.tone ?? 'plain'}>
+						{line.text}
+					</Line>
+				),
+			)}
 		</>
 	);
 }
@@ -55,7 +63,7 @@ function PreflightFacts(props: {preflight: Preflight; resume: WizardState['resum
 	const {preflight} = props;
 	const source = preflight.mountSource;
 	const lines: ToneLine[] = [];
-	for (const wrong of preflight.wrong) lines.push({text: `✖ ${wrong.finding.id}: ${wrong.finding.title}`, tone: 'crit'}, {text: `  why a remount fixes it: ${wrong.remedy}`});
+	for (const wrong of preflight.wrong) lines.push({text: `✖ ${wrong.finding.id}: ${wrong.finding.title}`, tone: 'crit'}, {text: `  why a remount fixes it: ${wrong.remedy}`, wrap: true});
 	if (preflight.wrong.length === 0) lines.push({text: 'Nothing is wrong now that a remount would fix: you can still walk through it.', tone: 'warn'});
 	lines.push({text: `mount point ${preflight.mountpoint ?? '?'} — now ${preflight.currentMount ? `${preflight.currentMount.source} (dev ${preflight.currentMount.majorMinor})` : 'nothing mounted'}`});
 	lines.push({
@@ -66,6 +74,7 @@ function PreflightFacts(props: {preflight: Preflight; resume: WizardState['resum
 					? `no fstab line: mounts ${source.spec.source} type ${source.spec.fsType} -o ${source.spec.options.join(',')} (from the ${source.from})`
 					: `cannot mount it again: ${source.reason}`,
 		tone: source.kind === 'unknown' ? 'crit' : 'plain',
+		wrap: true,
 	});
 	const container = preflight.containerProbe;
 	lines.push({text: `container ${preflight.container}: ${container?.state === 'present' ? `${container.status}, docker health ${container.health}` : (container?.state ?? 'unknown')}`});
@@ -88,11 +97,12 @@ function PreflightFacts(props: {preflight: Preflight; resume: WizardState['resum
 		text: parent.stats
 			? `free under the mount point (${parent.path}): ${formatBytes(parent.stats.bytesAvailable)} — what Glance would fill if it wrote while unmounted`
 			: `free under the mount point (${parent.path}): unknown — ${parent.problem ?? ''}`,
+		wrap: true,
 	});
 	lines.push({text: `audit log: ${preflight.audit.path}${preflight.audit.problem ? ` — ${preflight.audit.problem}` : ''}`, tone: preflight.audit.problem ? 'crit' : 'dim'});
 	if (props.resume && props.resume.from !== 'stop') lines.push({text: `continuing from ${props.resume.from}: ${props.resume.reason}`, tone: props.resume.urgent ? 'crit' : 'accent'});
-	for (const warning of preflight.warnings) lines.push({text: `▲ ${warning}`, tone: 'warn'});
-	for (const blocker of preflight.blockers) lines.push({text: `✖ cannot begin: ${blocker}`, tone: 'crit'});
+	for (const warning of preflight.warnings) lines.push({text: `▲ ${warning}`, tone: 'warn', wrap: true});
+	for (const blocker of preflight.blockers) lines.push({text: `✖ cannot begin: ${blocker}`, tone: 'crit', wrap: true});
 	return <Lines lines={lines} />;
 }
 
