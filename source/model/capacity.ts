@@ -70,7 +70,8 @@ export function appendSample(
 	maxCount: number,
 ): CapacitySample[] {
 	if (maxCount <= 0) return [];
-	// Samples stamped after the new one (the clock stepped back) go too, so the history stays in time order.
-	const kept = history.filter(previous => previous.at >= sample.at - maxAgeMs && previous.at <= sample.at);
+	// Samples stamped after the new one (the clock stepped back) go too, so the history stays in time order;
+	// so do samples of another filesystem (the share was unmounted, the datadir sat on the root disk).
+	const kept = history.filter(previous => previous.at >= sample.at - maxAgeMs && previous.at <= sample.at && previous.filesystem === sample.filesystem);
 	return [...kept, sample].slice(-maxCount);
 }

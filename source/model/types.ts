@@ -122,7 +122,8 @@ export type HostProbe = {
 	problem: string | null;
 };
 
-export type CapacitySample = {at: number; bytesUsed: number; inodesUsed: number};
+/** `filesystem` names what held the datadir (source, type, mount point): growth is only measured within one. */
+export type CapacitySample = {at: number; bytesUsed: number; inodesUsed: number; filesystem: string};
 
 export type Snapshot = {
 	/** Null until the first probe of that part has finished. */

@@ -119,7 +119,12 @@ export class SnapshotPoller {
 			const hostProbe = this.world.probeHost().then(host => this.update({host}));
 			const datadirProbe = this.world.probeDatadir().then(datadir => {
 				const history = datadir.stats
-					? appendSample(this.current.history, {at: this.now(), bytesUsed: datadir.stats.bytesUsed, inodesUsed: datadir.stats.inodesUsed}, historyMaxAgeMs, historyMaxCount)
+					? appendSample(
+							this.current.history,
+							{at: this.now(), bytesUsed: datadir.stats.bytesUsed, inodesUsed: datadir.stats.inodesUsed, filesystem: datadir.mount ? `${datadir.mount.source} ${datadir.mount.fsType} ${datadir.mount.mountPoint}` : datadir.datadir},
+							historyMaxAgeMs,
+							historyMaxCount,
+						)
 					: this.current.history;
 				this.update({datadir, history});
 				return datadir;

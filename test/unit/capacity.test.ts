@@ -32,6 +32,7 @@ function samplesEvery(stepMs: number, count: number, bytesPerStep: number, inode
 		at: now - (count - 1 - index) * stepMs,
 		bytesUsed: 50 * GiB + index * bytesPerStep,
 		inodesUsed: 40_000 + index * inodesPerStep,
+		filesystem: 'nfs',
 	}));
 }
 
@@ -78,12 +79,12 @@ describe('growth', () => {
 
 	it('fits a least-squares line through noise rather than joining first and last', () => {
 		// First and last alone would give 2 GiB in 4 minutes (30 GiB/h); the fit through all five gives 0.6 GiB a minute.
-		const history: CapacitySample[] = [0, 1, 2, 3, 2].map((gib, index) => ({at: now - (4 - index) * minute, bytesUsed: gib * GiB, inodesUsed: 0}));
+		const history: CapacitySample[] = [0, 1, 2, 3, 2].map((gib, index) => ({at: now - (4 - index) * minute, bytesUsed: gib * GiB, inodesUsed: 0, filesystem: 'nfs'}));
 		expect(growth(history, now)?.bytesPerHour).toBeCloseTo(36 * GiB, 0);
 	});
 
 	it('only uses samples within the window (15 minutes by default)', () => {
-		const old = {at: now - 40 * minute, bytesUsed: 0, inodesUsed: 0};
+		const old = {at: now - 40 * minute, bytesUsed: 0, inodesUsed: 0, filesystem: 'nfs'};
 		const recent = samplesEvery(minute, 10, GiB);
 		expect(growth([old, ...recent], now)?.bytesPerHour).toBeCloseTo(60 * GiB, 0);
 		expect(growth([old, ...recent], now)?.spanMs).toBe(9 * minute);
@@ -91,7 +92,7 @@ describe('growth', () => {
 	});
 
 	it('ignores samples stamped after now', () => {
-		const future = {at: now + minute, bytesUsed: 900 * GiB, inodesUsed: 0};
+		const future = {at: now + minute, bytesUsed: 900 * GiB, inodesUsed: 0, filesystem: 'nfs'};
 		expect(growth([...samplesEvery(minute, 3, GiB), future], now)?.bytesPerHour).toBeCloseTo(60 * GiB, 0);
 	});
 
@@ -150,7 +151,7 @@ describe('capacityLevel', () => {
 });
 
 describe('appendSample', () => {
-	const sample = (at: number): CapacitySample => ({at, bytesUsed: at - now, inodesUsed: 0});
+	const sample = (at: number, filesystem = 'nfs'): CapacitySample => ({at, bytesUsed: at - now, inodesUsed: 0, filesystem});
 
 	it('appends without changing the history it was given', () => {
 		const history = Object.freeze([sample(now - 2 * minute), sample(now - minute)]);
@@ -168,6 +169,12 @@ describe('appendSample', () => {
 	it('keeps at most maxCount samples, the newest', () => {
 		const history = [1, 2, 3, 4].map(step => sample(now - (5 - step) * minute));
 		expect(appendSample(history, sample(now), hour, 3).map(entry => entry.at)).toEqual([now - 2 * minute, now - minute, now]);
+	});
+
+	it('starts over when another filesystem holds the datadir: growth is never measured across two', () => {
+		const history = [sample(now - 2 * minute), sample(now - minute, '/dev/vda1 ext4 /')];
+		expect(appendSample(history, sample(now, '/dev/vda1 ext4 /'), hour, 100).map(entry => entry.at)).toEqual([now - minute, now]);
+		expect(appendSample(history, sample(now), hour, 100).map(entry => entry.at)).toEqual([now - 2 * minute, now]);
 	});
 
 	it('drops samples stamped after the new one, so a clock stepped back keeps the history in order', () => {

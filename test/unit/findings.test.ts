@@ -102,8 +102,8 @@ describe('findings', () => {
 
 	it('warns when the current growth fills the share within a day', () => {
 		const history = [
-			{at: 1_000_000 - 600_000, bytesUsed: 40e9 - 10e9, inodesUsed: 1000},
-			{at: 1_000_000, bytesUsed: 40e9, inodesUsed: 1000},
+			{at: 1_000_000 - 600_000, bytesUsed: 40e9 - 10e9, inodesUsed: 1000, filesystem: 'share'},
+			{at: 1_000_000, bytesUsed: 40e9, inodesUsed: 1000, filesystem: 'share'},
 		];
 		const findings = deriveFindings(snapshot({history}), context);
 		expect(findings.map(finding => finding.id)).toEqual(['capacity-filling']);
