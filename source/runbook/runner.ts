@@ -397,12 +397,7 @@ export class RemountRunner {
 			: {kind: 'unknown', reason: 'no mount point is known'};
 		const [holders, parentFilesystem] = await Promise.all([this.holdersOf(location.mountpoint), this.parentFilesystemOf(location.mountpoint)]);
 		const preflight = buildPreflight(snapshot, {
-			now: this.now(),
-			dryRun: settings.dryRun,
-			container: settings.container,
-			datadir: settings.datadir,
-			containerDatadir: settings.containerDatadir,
-			thresholds: settings.thresholds,
+			...this.namedFacts(),
 			location,
 			mountSource,
 			holders,
@@ -439,17 +434,25 @@ export class RemountRunner {
 		this.apply({type: 'prepared', preflight, plan, resume, at: this.now()});
 	}
 
-	/** A bug while preparing: a preflight that can only be aborted, saying what went wrong, rather than a stack trace. */
-	private prepareFailed(error: unknown): void {
+	/** The facts of the preflight that come from the settings, whatever the world answered. */
+	private namedFacts() {
 		const settings = this.settings;
-		const location = {mountpoint: null, from: null, currentMount: null, fstab: null};
-		const preflight = buildPreflight(emptySnapshot, {
+		return {
 			now: this.now(),
 			dryRun: settings.dryRun,
 			container: settings.container,
 			datadir: settings.datadir,
 			containerDatadir: settings.containerDatadir,
 			thresholds: settings.thresholds,
+		};
+	}
+
+	/** A bug while preparing: a preflight that can only be aborted, saying what went wrong, rather than a stack trace. */
+	private prepareFailed(error: unknown): void {
+		const settings = this.settings;
+		const location = {mountpoint: null, from: null, currentMount: null, fstab: null};
+		const preflight = buildPreflight(emptySnapshot, {
+			...this.namedFacts(),
 			location,
 			mountSource: {kind: 'unknown', reason: 'the remount could not be prepared'},
 			holders: {ok: false, problem: 'not asked'},

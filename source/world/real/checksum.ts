@@ -3,7 +3,7 @@ import {getHashes} from 'node:crypto';
 import {formatDuration} from '../../model/format.js';
 import type {ChecksumOutcome, GlanceImage} from '../../model/types.js';
 import {classifyErrno} from './path-probe.js';
-import {siblingScript, splitLines} from './child-io.js';
+import {parseJsonLine, siblingScript, splitLines} from './child-io.js';
 
 const childScript = siblingScript('checksum-child', import.meta.url);
 
@@ -145,13 +145,8 @@ export async function verifyChecksum(
 		}
 
 		function take(line: string): void {
-			if (line === '') return;
-			let parsed: ChildLine;
-			try {
-				parsed = JSON.parse(line) as ChildLine;
-			} catch {
-				return;
-			}
+			const parsed = parseJsonLine<ChildLine>(line);
+			if (!parsed) return;
 			if ('size' in parsed) {
 				bytesTotal = parsed.size;
 				advance(0);

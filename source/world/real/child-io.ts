@@ -23,3 +23,13 @@ export function splitLines(onLine: (line: string) => void): LineSplitter {
 		},
 	};
 }
+
+/** One line of a child's JSON-lines output, or null for a blank or unreadable one. */
+export function parseJsonLine<T>(line: string): T | null {
+	if (line.trim() === '') return null;
+	try {
+		return JSON.parse(line) as T;
+	} catch {
+		return null;
+	}
+}

@@ -1,7 +1,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import type {DatadirFile, DatadirListing} from '../../model/types.js';
 import {classifyErrno} from './path-probe.js';
-import {siblingScript, splitLines} from './child-io.js';
+import {parseJsonLine, siblingScript, splitLines} from './child-io.js';
 
 const childScript = siblingScript('datadir-list-child', import.meta.url);
 
@@ -46,10 +46,8 @@ export async function listDatadir(directory: string, options: ListDatadirOptions
 
 	function take(line: string): void {
 		if (line === '') return;
-		let parsed: ChildLine;
-		try {
-			parsed = JSON.parse(line) as ChildLine;
-		} catch {
+		const parsed = parseJsonLine<ChildLine>(line);
+		if (!parsed) {
 			unreadable = line.slice(0, 200);
 			return;
 		}

@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process';
 import path from 'node:path';
 import {normalizeMountPath} from '../../model/mount.js';
 import type {Holder} from '../world.js';
-import {siblingScript, splitLines} from './child-io.js';
+import {parseJsonLine, siblingScript, splitLines} from './child-io.js';
 
 const childScript = siblingScript('holders-child', import.meta.url);
 
@@ -26,12 +26,8 @@ export async function mountHolders(mountpoint: string, options: {timeoutMs?: num
 	const commands = new Map<number, string>();
 
 	function take(line: string): void {
-		let parsed: ChildLine;
-		try {
-			parsed = JSON.parse(line) as ChildLine;
-		} catch {
-			return;
-		}
+		const parsed = parseJsonLine<ChildLine>(line);
+		if (!parsed) return;
 		if ('holder' in parsed) {
 			const {comm, ...holder} = parsed.holder;
 			holders.push({...holder, command: comm});
