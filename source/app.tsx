@@ -43,6 +43,8 @@ export type AppProps = {
 	settings: Settings;
 	/** A new guided remount on this World; absent where nothing may change the machine. */
 	createRemount?: () => RemountRunner;
+	/** On the training simulator: what the scenario teaches, shown at the top of the help. */
+	lesson?: string;
 };
 
 function lastUpdate(snapshot: Snapshot): number | null {
@@ -142,7 +144,7 @@ function useVerifier(verifier: ChecksumVerifier): VerifierState {
 	return state;
 }
 
-export function App({poller, verifier, label, settings, createRemount}: AppProps) {
+export function App({poller, verifier, label, settings, createRemount, lesson}: AppProps) {
 	const {exit} = useApp();
 	const snapshot = useSnapshot(poller);
 	const verification = useVerifier(verifier);
@@ -338,7 +340,7 @@ export function App({poller, verifier, label, settings, createRemount}: AppProps
 
 	let body;
 	if (showHelp) {
-		body = <HelpOverlay readOnly={readOnly} scope={scope} settings={settingRows(settings)} offset={helpOffset} width={columns} height={rows - 2} />;
+		body = <HelpOverlay readOnly={readOnly} scope={scope} settings={settingRows(settings)} lesson={lesson ?? null} offset={helpOffset} width={columns} height={rows - 2} />;
 	} else if (view === 'remount' && wizard) {
 		body = <RemountWizard state={wizard} width={columns} height={rows - 2} />;
 	} else if (view === 'images') {

@@ -208,7 +208,14 @@ async function main(): Promise<number> {
 	const theme = createTheme(process.env);
 	const instance = render(
 		<ThemeContext.Provider value={theme}>
-			<App poller={poller} verifier={new ChecksumVerifier(world)} label={world.label} settings={settings} {...(settings.readOnly.value ? {} : {createRemount: () => remountRunner(world, poller, settings)})} />
+			<App
+				poller={poller}
+				verifier={new ChecksumVerifier(world)}
+				label={world.label}
+				settings={settings}
+				{...(settings.readOnly.value ? {} : {createRemount: () => remountRunner(world, poller, settings)})}
+				{...(scenario ? {lesson: scenarios.find(each => each.name === scenario)?.lesson ?? ''} : {})}
+			/>
 		</ThemeContext.Provider>,
 		// Ink turns itself non-interactive when CI is set; an operator's terminal is interactive whatever the env says.
 		{alternateScreen: true, exitOnCtrlC: false, interactive: process.stdout.isTTY === true},

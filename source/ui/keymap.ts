@@ -47,7 +47,7 @@ export const keymap: readonly Binding[] = [
 	{command: 'quit', short: 'quit', label: 'q / Ctrl+C', description: 'quit', scopes: ['global'], dangerous: false, inStatusBar: true, matches: (input, key) => input === 'q' || (key.ctrl && input === 'c')},
 	{command: 'refresh', short: 'refresh', label: 'r', description: 'probe everything now', scopes: ['global'], dangerous: false, inStatusBar: true, matches: (input, key) => input === 'r' && !key.ctrl},
 	{command: 'images', short: 'images', label: 'i', description: 'image inventory', scopes: ['dashboard'], dangerous: false, inStatusBar: true, matches: input => input === 'i'},
-	{command: 'remount', short: 'remount', label: 'R', description: 'guided remount: stop, umount, mount, start', scopes: ['dashboard'], dangerous: true, inStatusBar: true, matches: input => input === 'R'},
+	{command: 'remount', short: 'remount', label: 'R', description: 'guided remount of the share', scopes: ['dashboard'], dangerous: true, inStatusBar: true, matches: input => input === 'R'},
 	{command: 'nextPanel', short: 'panel', label: 'Tab', description: 'focus the next panel', scopes: ['dashboard'], dangerous: false, inStatusBar: true, matches: (_input, key) => key.tab && !key.shift},
 	{command: 'previousPanel', label: 'Shift+Tab', description: 'focus the previous panel', scopes: ['dashboard'], dangerous: false, inStatusBar: false, matches: (_input, key) => key.tab && key.shift},
 	{command: 'down', short: 'move', label: '↓ / j', description: 'move down', scopes: lists, dangerous: false, inStatusBar: true, matches: (input, key) => key.downArrow || input === 'j'},

@@ -41,6 +41,8 @@ describe('the dashboard on the simulator', () => {
 		await app.waitFor('ALL CLEAR');
 		await app.press('?');
 		const help = plain(await app.waitFor('Help — keys'));
+		// The simulator says what its scenario teaches, first thing in the help.
+		expect(help).toContain('Training: The host and glance_api see the same mount');
 		expect(help).toMatch(/refresh\s+0\.2 \(flag\)/);
 		expect(help).toMatch(/container\s+glance_api \(default\)/);
 		expect(help).toContain('q / Ctrl+C');

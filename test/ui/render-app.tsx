@@ -11,7 +11,7 @@ import {TerminalSizeContext} from '../../source/ui/hooks/use-terminal-size.js';
 import {createTheme, ThemeContext} from '../../source/ui/theme.js';
 import {SnapshotPoller} from '../../source/world/poller.js';
 import {ChecksumVerifier} from '../../source/world/verifier.js';
-import type {ScenarioName} from '../../source/world/simulated/scenarios.js';
+import {scenarios, type ScenarioName} from '../../source/world/simulated/scenarios.js';
 import {createSimulatedWorld} from '../../source/world/simulated/simulated-world.js';
 
 export function renderApp(
@@ -34,7 +34,7 @@ export function renderApp(
 	const instance = render(
 		<ThemeContext.Provider value={createTheme(options.env ?? {})}>
 			<TerminalSizeContext.Provider value={{columns: options.columns ?? 80, rows: options.rows ?? 24}}>
-				<App poller={poller} verifier={verifier} label={world.label} settings={settings} {...(options.remount ? {createRemount} : {})} />
+				<App poller={poller} verifier={verifier} label={world.label} settings={settings} lesson={scenarios.find(each => each.name === scenario)?.lesson} {...(options.remount ? {createRemount} : {})} />
 			</TerminalSizeContext.Provider>
 		</ThemeContext.Provider>,
 	);
