@@ -1,11 +1,12 @@
 import {execFileSync} from 'node:child_process';
 import {createHash, randomBytes} from 'node:crypto';
-import {mkdtemp, open, readdir, readFile, rm, writeFile} from 'node:fs/promises';
+import {mkdtemp, open, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {verifyChecksum} from '../../source/world/real/checksum.js';
 import type {ChecksumOutcome, GlanceImage} from '../../source/model/types.js';
+import {processesMentioning} from '../support/processes.js';
 
 let directory = '';
 let imagePath = '';
@@ -43,16 +44,6 @@ function never(): AbortSignal {
 	return new AbortController().signal;
 }
 
-/** Processes whose command line mentions `text` (the verify child carries its file path in its arguments). */
-async function processesMentioning(text: string): Promise<number[]> {
-	const found: number[] = [];
-	for (const entry of await readdir('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		const commandLine = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-		if (commandLine.includes(text)) found.push(Number(entry));
-	}
-	return found;
-}
 
 beforeAll(async () => {
 	directory = await mkdtemp(path.join(os.tmpdir(), 'checksum-'));

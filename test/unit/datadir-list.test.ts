@@ -1,23 +1,14 @@
-import {mkdir, mkdtemp, readdir, readFile, rm, symlink, truncate, utimes, writeFile} from 'node:fs/promises';
+import {mkdir, mkdtemp, rm, symlink, truncate, utimes, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {listDatadir} from '../../source/world/real/datadir-list.js';
 import type {DatadirFile} from '../../source/model/types.js';
+import {processesMentioning} from '../support/processes.js';
 
 let directory = '';
 const imageId = '8d1f3e2a-5b6c-4d7e-8f90-a1b2c3d4e5f6';
 
-/** Processes whose command line mentions `text` (the listing child carries its directory in its arguments). */
-async function processesMentioning(text: string): Promise<number[]> {
-	const found: number[] = [];
-	for (const entry of await readdir('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		const commandLine = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-		if (commandLine.includes(text)) found.push(Number(entry));
-	}
-	return found;
-}
 
 beforeAll(async () => {
 	directory = await mkdtemp(path.join(os.tmpdir(), 'datadir-list-'));

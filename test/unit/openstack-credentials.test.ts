@@ -57,6 +57,17 @@ function visibleText(result: AccessResolution): string {
 	return result.ok ? result.access.source : `${result.reason}\n${result.hint}`;
 }
 
+/** What kolla's admin-openrc.sh and the equivalent clouds.yaml entry both resolve to. */
+const kollaAdminCredentials = {
+	authUrl: 'http://10.0.0.10:5000/v3',
+	method: {kind: 'password', username: 'admin', password: adminPassword, userDomainName: 'Default'},
+	scope: {projectName: 'admin', projectDomainName: 'Default'},
+	interface: 'internal',
+	region: 'RegionOne',
+	cacert: '/etc/kolla/certificates/ca/root.crt',
+	insecure: false,
+};
+
 describe('openrc parsing (kolla admin-openrc.sh)', () => {
 	it('reads export lines with quotes and ignores the unset loop and comments', () => {
 		const parsed = parseOpenrc(kollaOpenrc);
@@ -82,15 +93,7 @@ describe('openrc parsing (kolla admin-openrc.sh)', () => {
 
 	it('turns kolla admin-openrc.sh into scoped password credentials with /v3 appended', () => {
 		const access = keystone(resolve({readFile: files({'/etc/kolla/admin-openrc.sh': kollaOpenrc})}));
-		expect(access.credentials).toEqual({
-			authUrl: 'http://10.0.0.10:5000/v3',
-			method: {kind: 'password', username: 'admin', password: adminPassword, userDomainName: 'Default'},
-			scope: {projectName: 'admin', projectDomainName: 'Default'},
-			interface: 'internal',
-			region: 'RegionOne',
-			cacert: '/etc/kolla/certificates/ca/root.crt',
-			insecure: false,
-		});
+		expect(access.credentials).toEqual(kollaAdminCredentials);
 		expect(access.source).toBe('openrc /etc/kolla/admin-openrc.sh (user admin, project admin)');
 	});
 
@@ -223,15 +226,7 @@ describe('clouds.yaml and secure.yaml', () => {
 	it('merges the password from secure.yaml into the named cloud', () => {
 		const result = resolve({env: {OS_CLOUD: 'kolla-admin'}, readFile: files({'/etc/openstack/clouds.yaml': cloudsYaml, '/etc/openstack/secure.yaml': secureYaml})});
 		const access = keystone(result);
-		expect(access.credentials).toEqual({
-			authUrl: 'http://10.0.0.10:5000/v3',
-			method: {kind: 'password', username: 'admin', password: adminPassword, userDomainName: 'Default'},
-			scope: {projectName: 'admin', projectDomainName: 'Default'},
-			interface: 'internal',
-			region: 'RegionOne',
-			cacert: '/etc/kolla/certificates/ca/root.crt',
-			insecure: false,
-		});
+		expect(access.credentials).toEqual(kollaAdminCredentials);
 		expect(access.source).toBe('clouds.yaml /etc/openstack/clouds.yaml [kolla-admin] (user admin, project admin)');
 	});
 

@@ -153,7 +153,8 @@ export function describeCredentials(credentials: Credentials): string {
 	return parts.join(', ');
 }
 
-type Fields = {
+/** Every input an openrc or a clouds.yaml entry may give, under one set of names. */
+type Fields = AuthScope & {
 	authUrl?: string;
 	authType?: string;
 	username?: string;
@@ -161,13 +162,6 @@ type Fields = {
 	password?: string;
 	userDomainName?: string;
 	userDomainId?: string;
-	projectName?: string;
-	projectId?: string;
-	projectDomainName?: string;
-	projectDomainId?: string;
-	domainName?: string;
-	domainId?: string;
-	system?: string;
 	defaultDomainId?: string;
 	defaultDomainName?: string;
 	appCredentialId?: string;
