@@ -1,0 +1,42 @@
+// One wording of a path's health (statfs + readdir in a child): every panel, finding, check and plan says it
+// the same way, so two places can never disagree on what "hung" means.
+import {formatDuration} from './format.js';
+import type {PathHealth} from './types.js';
+
+export type HealthTone = 'ok' | 'crit' | 'unknown';
+
+/** The full sentence with its evidence: "answers in 3 ms (4112 entries)", "no answer after 3 s", "ENOTCONN: …". */
+export function describeHealth(health: PathHealth): string {
+	switch (health.state) {
+		case 'responsive':
+			return `answers in ${formatDuration(health.latencyMs)} (${health.entries} entries)`;
+		case 'unresponsive':
+			return `no answer after ${formatDuration(health.afterMs)}`;
+		default:
+			return health.message.startsWith(health.errno) ? health.message : `${health.errno}: ${health.message}`;
+	}
+}
+
+/** The verb alone, for a sentence that names the path itself: "answers", "does not answer", "fails (ENOTCONN)". */
+export function healthVerb(health: PathHealth): string {
+	switch (health.state) {
+		case 'responsive':
+			return 'answers';
+		case 'unresponsive':
+			return `does not answer (${describeHealth(health)})`;
+		default:
+			return `fails (${health.errno})`;
+	}
+}
+
+/** How bad it is: a dead or hung or missing path is critical; an error we cannot classify is unknown. */
+export function healthTone(health: PathHealth): HealthTone {
+	switch (health.state) {
+		case 'responsive':
+			return 'ok';
+		case 'error':
+			return 'unknown';
+		default:
+			return 'crit';
+	}
+}
