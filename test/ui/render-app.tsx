@@ -19,12 +19,14 @@ export function renderApp(
 	options: {columns?: number; rows?: number; env?: NodeJS.ProcessEnv; flags?: Flags; probeTimeoutMs?: number; remount?: {dryRun?: boolean; auditLog?: string}} = {},
 ) {
 	const world = createSimulatedWorld(scenario, {probeTimeoutMs: options.probeTimeoutMs ?? 150, speed: 50});
-	const settings = resolveSettings({
+	const resolved = resolveSettings({
 		flags: {refresh: 0.2, ...options.flags},
 		env: {},
 		globals: {path: '/nonexistent', text: null, readError: null},
 		containerGlanceSource: null,
 	});
+	if (!resolved.ok) throw new Error(resolved.problem.reason);
+	const settings = resolved.value;
 	const poller = new SnapshotPoller(world, settings.refreshSeconds.value * 1000);
 	const verifier = new ChecksumVerifier(world);
 	const auditLog = options.remount?.auditLog ?? path.join(mkdtempSync(path.join(tmpdir(), 'gi-audit-')), 'audit.jsonl');
