@@ -209,7 +209,7 @@ async function main(): Promise<number> {
 				verifier={new ChecksumVerifier(world)}
 				label={world.label}
 				settings={settings}
-				{...(settings.readOnly.value ? {} : {createRemount: () => remountRunner(world, poller, settings)})}
+				createRemount={() => remountRunner(world, poller, settings)}
 				{...(scenario ? {lesson: scenarios.find(each => each.name === scenario)?.lesson ?? ''} : {})}
 			/>
 		</ThemeContext.Provider>,

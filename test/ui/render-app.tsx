@@ -20,7 +20,8 @@ export function renderApp(
 ) {
 	const world = createSimulatedWorld(scenario, {probeTimeoutMs: options.probeTimeoutMs ?? 150, speed: 50});
 	const resolved = resolveSettings({
-		flags: {refresh: 0.2, ...options.flags},
+		// A test that does not ask for the remount runs read-only, as an operator would who wants no changes.
+		flags: {refresh: 0.2, ...(options.remount ? {} : {readOnly: true}), ...options.flags},
 		env: {},
 		globals: {path: '/nonexistent', text: null, readError: null},
 		containerGlanceSource: null,
@@ -36,7 +37,7 @@ export function renderApp(
 	const instance = render(
 		<ThemeContext.Provider value={createTheme(options.env ?? {})}>
 			<TerminalSizeContext.Provider value={{columns: options.columns ?? 80, rows: options.rows ?? 24}}>
-				<App poller={poller} verifier={verifier} label={world.label} settings={settings} lesson={scenarios.find(each => each.name === scenario)?.lesson} {...(options.remount ? {createRemount} : {})} />
+				<App poller={poller} verifier={verifier} label={world.label} settings={settings} lesson={scenarios.find(each => each.name === scenario)?.lesson} createRemount={createRemount} />
 			</TerminalSizeContext.Provider>
 		</ThemeContext.Provider>,
 	);
