@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import {activeBindings, type Scope} from '../keymap.js';
 import {useTheme} from '../theme.js';
 
-/** The bottom line: the keys that work here, then where the focus is. */
+/** The bottom line: the keys that work here, then whether changes are off, then where the focus is. */
 export function StatusBar(props: {readOnly: boolean; scope: Scope; width: number; place: string}) {
 	const theme = useTheme();
 	const keys = activeBindings(props.readOnly, props.scope).filter(binding => binding.inStatusBar);
@@ -20,8 +20,13 @@ export function StatusBar(props: {readOnly: boolean; scope: Scope; width: number
 					))}
 				</Text>
 			</Box>
+			{props.readOnly ? (
+				// The keys and the place may be cut to fit; the mode that removed the remount key may not.
+				<Box flexShrink={0}>
+					<Text color={theme.color('dim')}>read-only · </Text>
+				</Box>
+			) : null}
 			<Text color={theme.color('dim')} wrap="truncate-start">
-				{props.readOnly ? 'read-only · ' : ''}
 				{props.place}
 			</Text>
 		</Box>
