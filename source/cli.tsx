@@ -10,13 +10,14 @@ import type {Inventory, Snapshot} from './model/types.js';
 import {jsonReport, textReport} from './report.js';
 import {resolveAuditLogPath} from './runbook/audit.js';
 import {RemountRunner, remountSettingsFrom} from './runbook/runner.js';
-import {defaults, resolveSettings, settingRows, SettingsError, type GlobalsInput, type Settings} from './settings.js';
+import {describeProblem, ok, type Result} from './model/result.js';
+import {defaults, resolveSettings, settingRows, type GlobalsInput, type Settings} from './settings.js';
 import {createTheme, ThemeContext} from './ui/theme.js';
 import {SnapshotPoller} from './world/poller.js';
 import {ChecksumVerifier} from './world/verifier.js';
 import {probePath} from './world/real/path-probe.js';
 import {RealWorld} from './world/real/real-world.js';
-import {scenarios, type ScenarioName} from './world/simulated/scenarios.js';
+import {isScenarioName, scenarios, type ScenarioName} from './world/simulated/scenarios.js';
 import {createSimulatedWorld, simulatedDatadir} from './world/simulated/simulated-world.js';
 import type {World} from './world/world.js';
 
@@ -112,7 +113,7 @@ async function readGlobals(path: string): Promise<GlobalsInput> {
 	}
 }
 
-async function buildSettings(demo: boolean): Promise<Settings> {
+async function buildSettings(demo: boolean): Promise<Result<Settings>> {
 	const flags = cli.flags;
 	const globalsPath = flags.globals ?? process.env['KOLLA_GLOBALS'] ?? defaults.globalsPath;
 	const base = {
@@ -121,14 +122,14 @@ async function buildSettings(demo: boolean): Promise<Settings> {
 		globals: demo ? {path: globalsPath, text: null, readError: null} : await readGlobals(globalsPath),
 		containerGlanceSource: null,
 	};
-	let settings = resolveSettings(base);
-	if (demo) return {...settings, datadir: {value: simulatedDatadir, source: 'default', detail: 'the training simulator'}};
-	if (settings.datadir.source === 'default') {
-		// Nothing named the datadir: the container's own bind mount is the best witness.
-		const source = await new RealWorld(settings).containerGlanceSource();
-		if (source) settings = resolveSettings({...base, containerGlanceSource: source});
-	}
-	return settings;
+	const resolved = resolveSettings(base);
+	if (!resolved.ok) return resolved;
+	const settings = resolved.value;
+	if (demo) return ok({...settings, datadir: {value: simulatedDatadir, source: 'default', detail: 'the training simulator'}});
+	if (settings.datadir.source !== 'default') return resolved;
+	// Nothing named the datadir: the container's own bind mount is the best witness.
+	const source = await new RealWorld(settings).containerGlanceSource();
+	return source ? resolveSettings({...base, containerGlanceSource: source}) : resolved;
 }
 
 function createWorld(settings: Settings, scenario: ScenarioName | null): World {
@@ -153,18 +154,13 @@ async function main(): Promise<number> {
 	}
 	let scenario: ScenarioName | null = null;
 	if (demoFlag !== undefined) {
-		const known = scenarios.find(each => each.name === demoFlag);
-		if (!known) fail(`no scenario named "${demoFlag}". Scenarios:\n${scenarioList()}`);
-		scenario = known.name;
+		if (!isScenarioName(demoFlag)) fail(`no scenario named "${demoFlag}". Scenarios:\n${scenarioList()}`);
+		scenario = demoFlag;
 	}
 
-	let settings: Settings;
-	try {
-		settings = await buildSettings(scenario !== null);
-	} catch (error) {
-		if (error instanceof SettingsError) fail(error.message);
-		throw error;
-	}
+	const resolved = await buildSettings(scenario !== null);
+	if (!resolved.ok) fail(describeProblem(resolved.problem));
+	const settings = resolved.value;
 	for (const problem of settings.problems) process.stderr.write(`glance-inspector: warning: ${problem}\n`);
 
 	if (cli.flags.printSettings) {
@@ -213,7 +209,7 @@ async function main(): Promise<number> {
 				verifier={new ChecksumVerifier(world)}
 				label={world.label}
 				settings={settings}
-				{...(settings.readOnly.value ? {} : {createRemount: () => remountRunner(world, poller, settings)})}
+				createRemount={() => remountRunner(world, poller, settings)}
 				{...(scenario ? {lesson: scenarios.find(each => each.name === scenario)?.lesson ?? ''} : {})}
 			/>
 		</ThemeContext.Provider>,

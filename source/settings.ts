@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {hostPathOfDatadirVolume, parseKollaGlobals} from './model/kolla.js';
+import {fail, ok, type Result} from './model/result.js';
 
 export type SettingSource = 'flag' | 'env' | 'globals.yml' | 'container' | 'default';
 
@@ -68,20 +69,18 @@ export const defaults = {
 	openrc: '/etc/kolla/admin-openrc.sh',
 } as const;
 
-export class SettingsError extends Error {}
-
 function pick<T>(flag: T | undefined, env: T | undefined, envName: string, fallback: T): Setting<T> {
 	if (flag !== undefined) return {value: flag, source: 'flag'};
 	if (env !== undefined) return {value: env, source: 'env', detail: envName};
 	return {value: fallback, source: 'default'};
 }
 
-function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
-	const raw = env[name];
-	if (raw === undefined || raw === '') return undefined;
-	const value = Number(raw);
-	if (!Number.isFinite(value)) throw new SettingsError(`${name}=${raw} is not a number`);
-	return value;
+/** A numeric setting from its flag, else its variable, else the default; a variable that is not a number is a problem even under a flag. */
+function pickNumber(flag: number | undefined, env: NodeJS.ProcessEnv, envName: string, fallback: number): Result<Setting<number>> {
+	const raw = envString(env, envName);
+	const fromEnv = raw === undefined ? undefined : Number(raw);
+	if (fromEnv !== undefined && !Number.isFinite(fromEnv)) return fail({reason: `${envName}=${raw} is not a number`});
+	return ok(pick(flag, fromEnv, envName, fallback));
 }
 
 function envString(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -89,9 +88,9 @@ function envString(env: NodeJS.ProcessEnv, name: string): string | undefined {
 	return raw === undefined || raw === '' ? undefined : raw;
 }
 
-function requirePositive(name: string, setting: Setting<number>): Setting<number> {
-	if (!(setting.value > 0)) throw new SettingsError(`${name} must be a positive number of seconds, got ${setting.value}`);
-	return setting;
+function positiveSeconds(name: string, setting: Result<Setting<number>>): Result<Setting<number>> {
+	if (!setting.ok || setting.value.value > 0) return setting;
+	return fail({reason: `${name} must be a positive number of seconds, got ${setting.value.value}`});
 }
 
 function dockerSocketFrom(env: NodeJS.ProcessEnv): Setting<string> {
@@ -123,7 +122,7 @@ export function datadirFromGlobals(globals: GlobalsInput): {datadir: Setting<str
 }
 
 /**
- * flags > env > globals.yml > the container's own mounts > defaults, resolved once.
+ * flags > env > globals.yml > the container's own mounts > defaults, resolved once; a value that cannot be used is the problem.
  * `containerGlanceSource` is the host path bound at the container's /var/lib/glance, if docker could say.
  */
 export function resolveSettings(input: {
@@ -131,7 +130,7 @@ export function resolveSettings(input: {
 	env: NodeJS.ProcessEnv;
 	globals: GlobalsInput;
 	containerGlanceSource: string | null;
-}): Settings {
+}): Result<Settings> {
 	const {flags, env} = input;
 	const problems: string[] = [];
 	const fromGlobals = datadirFromGlobals(input.globals);
@@ -153,36 +152,41 @@ export function resolveSettings(input: {
 	const mountpointRaw = pick<string | null>(flags.mountpoint, envString(env, 'GLANCE_INSPECTOR_MOUNTPOINT'), 'GLANCE_INSPECTOR_MOUNTPOINT', null);
 	const mountpoint = mountpointRaw.value === null ? {...mountpointRaw, detail: 'from fstab, if a line holds the datadir'} : {...mountpointRaw, value: path.posix.resolve(mountpointRaw.value)};
 
-	const warnPercent = pick(flags.warnPercent, envNumber(env, 'GLANCE_INSPECTOR_WARN_PERCENT'), 'GLANCE_INSPECTOR_WARN_PERCENT', defaults.warnPercent);
-	const critPercent = pick(flags.critPercent, envNumber(env, 'GLANCE_INSPECTOR_CRIT_PERCENT'), 'GLANCE_INSPECTOR_CRIT_PERCENT', defaults.critPercent);
-	if (!(warnPercent.value > 0 && critPercent.value <= 100 && warnPercent.value < critPercent.value)) {
-		throw new SettingsError(`thresholds must satisfy 0 < warn < crit <= 100, got warn ${warnPercent.value} and crit ${critPercent.value}`);
+	const warnPercent = pickNumber(flags.warnPercent, env, 'GLANCE_INSPECTOR_WARN_PERCENT', defaults.warnPercent);
+	if (!warnPercent.ok) return warnPercent;
+	const critPercent = pickNumber(flags.critPercent, env, 'GLANCE_INSPECTOR_CRIT_PERCENT', defaults.critPercent);
+	if (!critPercent.ok) return critPercent;
+	if (!(warnPercent.value.value > 0 && critPercent.value.value <= 100 && warnPercent.value.value < critPercent.value.value)) {
+		return fail({reason: `thresholds must satisfy 0 < warn < crit <= 100, got warn ${warnPercent.value.value} and crit ${critPercent.value.value}`});
 	}
+	const refreshSeconds = positiveSeconds('--refresh', pickNumber(flags.refresh, env, 'GLANCE_INSPECTOR_REFRESH', defaults.refreshSeconds));
+	if (!refreshSeconds.ok) return refreshSeconds;
+	const probeTimeoutSeconds = positiveSeconds('--probe-timeout', pickNumber(flags.probeTimeout, env, 'GLANCE_INSPECTOR_PROBE_TIMEOUT', defaults.probeTimeoutSeconds));
+	if (!probeTimeoutSeconds.ok) return probeTimeoutSeconds;
+	const inventoryRefreshSeconds = positiveSeconds('--inventory-refresh', pickNumber(flags.inventoryRefresh, env, 'GLANCE_INSPECTOR_INVENTORY_REFRESH', defaults.inventoryRefreshSeconds));
+	if (!inventoryRefreshSeconds.ok) return inventoryRefreshSeconds;
 
-	return {
+	return ok({
 		datadir,
 		mountpoint,
 		container: pick(flags.container, envString(env, 'GLANCE_INSPECTOR_CONTAINER'), 'GLANCE_INSPECTOR_CONTAINER', defaults.container),
 		containerDatadir: {value: defaults.containerDatadir, source: 'default', detail: 'kolla: filesystem_store_datadir'},
-		refreshSeconds: requirePositive('--refresh', pick(flags.refresh, envNumber(env, 'GLANCE_INSPECTOR_REFRESH'), 'GLANCE_INSPECTOR_REFRESH', defaults.refreshSeconds)),
-		probeTimeoutSeconds: requirePositive('--probe-timeout', pick(flags.probeTimeout, envNumber(env, 'GLANCE_INSPECTOR_PROBE_TIMEOUT'), 'GLANCE_INSPECTOR_PROBE_TIMEOUT', defaults.probeTimeoutSeconds)),
-		warnPercent,
-		critPercent,
+		refreshSeconds: refreshSeconds.value,
+		probeTimeoutSeconds: probeTimeoutSeconds.value,
+		warnPercent: warnPercent.value,
+		critPercent: critPercent.value,
 		readOnly: pick(flags.readOnly ? true : undefined, env['GLANCE_INSPECTOR_READ_ONLY'] === '1' ? true : undefined, 'GLANCE_INSPECTOR_READ_ONLY', false),
 		dockerSocket: dockerSocketFrom(env),
 		globalsPath: pick(flags.globals, envString(env, 'KOLLA_GLOBALS'), 'KOLLA_GLOBALS', defaults.globalsPath),
 		fstabPath: pick(flags.fstab, undefined, '', defaults.fstabPath),
-		inventoryRefreshSeconds: requirePositive(
-			'--inventory-refresh',
-			pick(flags.inventoryRefresh, envNumber(env, 'GLANCE_INSPECTOR_INVENTORY_REFRESH'), 'GLANCE_INSPECTOR_INVENTORY_REFRESH', defaults.inventoryRefreshSeconds),
-		),
+		inventoryRefreshSeconds: inventoryRefreshSeconds.value,
 		glanceUrl: pick<string | null>(flags.glanceUrl, envString(env, 'GLANCE_INSPECTOR_GLANCE_URL'), 'GLANCE_INSPECTOR_GLANCE_URL', null),
 		osCloud: pick<string | null>(flags.osCloud, envString(env, 'OS_CLOUD'), 'OS_CLOUD', null),
 		openrc: pick<string | null>(flags.openrc, envString(env, 'GLANCE_INSPECTOR_OPENRC'), 'GLANCE_INSPECTOR_OPENRC', null),
 		dryRun: pick(flags.dryRun ? true : undefined, undefined, '', false),
 		auditLog: pick<string | null>(flags.auditLog, envString(env, 'GLANCE_INSPECTOR_AUDIT_LOG'), 'GLANCE_INSPECTOR_AUDIT_LOG', null),
 		problems,
-	};
+	});
 }
 
 /** Rows for --print-settings and the help overlay: name, value, where it came from. */

@@ -47,8 +47,9 @@ async function confirmStep(screen: Terminal, number: number, title: string): Pro
 }
 
 async function viewOfContainer(): Promise<{view: string; host: string | null; container: string | null}> {
-	const settings = resolveSettings({flags: {datadir: lab.LAB_DATADIR, container: lab.LAB_CONTAINER}, env: {}, globals: {path: '/nonexistent', text: null, readError: null}, containerGlanceSource: null});
-	const world = new RealWorld(settings);
+	const resolved = resolveSettings({flags: {datadir: lab.LAB_DATADIR, container: lab.LAB_CONTAINER}, env: {}, globals: {path: '/nonexistent', text: null, readError: null}, containerGlanceSource: null});
+	if (!resolved.ok) throw new Error(resolved.problem.reason);
+	const world = new RealWorld(resolved.value);
 	const datadir = await world.probeDatadir();
 	const container = await world.probeContainer(datadir.mount, datadir.health);
 	await world.close();

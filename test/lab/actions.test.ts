@@ -18,13 +18,14 @@ const share = lab.LAB_MOUNTPOINT!;
 const container = lab.LAB_CONTAINER!;
 
 function worldWith(flags: Flags = {}): RealWorld {
-	const settings = resolveSettings({
+	const resolved = resolveSettings({
 		flags: {datadir: lab.LAB_DATADIR, container, probeTimeout: 3, openrc: openrcPath, ...flags},
 		env: {},
 		globals: {path: '/nonexistent/globals.yml', text: null, readError: null},
 		containerGlanceSource: null,
 	});
-	return new RealWorld(settings);
+	if (!resolved.ok) throw new Error(resolved.problem.reason);
+	return new RealWorld(resolved.value);
 }
 
 function mountsAt(mountpoint: string): MountEntry[] {

@@ -19,13 +19,14 @@ const run = promisify(execFile);
 const exportDir = lab.LAB_EXPORT_DATADIR!;
 
 function worldWith(flags: Flags = {}): RealWorld {
-	const settings = resolveSettings({
+	const resolved = resolveSettings({
 		flags: {datadir: lab.LAB_DATADIR, container: lab.LAB_CONTAINER, probeTimeout: 3, openrc: openrcPath, ...flags},
 		env: {},
 		globals: {path: '/nonexistent/globals.yml', text: null, readError: null},
 		containerGlanceSource: null,
 	});
-	return new RealWorld(settings);
+	if (!resolved.ok) throw new Error(resolved.problem.reason);
+	return new RealWorld(resolved.value);
 }
 
 async function inventoryOf(world: RealWorld, checks: ReadonlyMap<string, ChecksumOutcome> = new Map()): Promise<Inventory> {

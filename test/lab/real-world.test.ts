@@ -9,13 +9,14 @@ import {lab, labScript, sh} from '../support/lab.js';
 const probeTimeoutSeconds = 2;
 
 function worldWith(flags: Flags = {}, env: NodeJS.ProcessEnv = {}): RealWorld {
-	const settings = resolveSettings({
+	const resolved = resolveSettings({
 		flags: {datadir: lab.LAB_DATADIR, container: lab.LAB_CONTAINER, probeTimeout: probeTimeoutSeconds, ...flags},
 		env,
 		globals: {path: '/nonexistent/globals.yml', text: null, readError: null},
 		containerGlanceSource: null,
 	});
-	return new RealWorld(settings);
+	if (!resolved.ok) throw new Error(resolved.problem.reason);
+	return new RealWorld(resolved.value);
 }
 
 async function fullSnapshot(world: RealWorld): Promise<Snapshot> {

@@ -5,6 +5,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
+import {openTerminal} from '../support/tmux.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
@@ -107,5 +108,28 @@ describe('glance-inspector without a dashboard', () => {
 		expect(bad.code).toBe(64);
 		expect(bad.stderr).toContain('--refresh must be a positive number');
 		expect(bad.stderr).not.toMatch(/at .*\.js:\d+/);
+	});
+});
+
+describe('glance-inspector --read-only in an 80×24 terminal', () => {
+	it('shows no remount key, opens no wizard on R, and says it is read-only', {timeout: 30_000}, async () => {
+		const terminal = await openTerminal(`${process.execPath} ${cli} --demo flapped --read-only`, {columns: 80, rows: 24});
+		try {
+			const screen = await terminal.waitFor('container-stale-mount');
+			const keyBar = screen.trimEnd().split('\n').at(-1)!;
+			expect(keyBar).toContain('read-only');
+			expect(keyBar).toContain('i images');
+			expect(keyBar).not.toContain('remount');
+			await terminal.press('R');
+			// Shift+Tab arrives as its own key even right after R: if R had opened the wizard, the wizard would take it.
+			await terminal.press('BTab');
+			const after = await terminal.waitFor('Container details', 5000);
+			expect(after).not.toContain('Guided remount');
+			await terminal.press('?');
+			const help = await terminal.waitFor('Help — keys');
+			expect(help).not.toContain('guided remount');
+		} finally {
+			await terminal.close();
+		}
 	});
 });

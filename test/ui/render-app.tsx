@@ -19,12 +19,15 @@ export function renderApp(
 	options: {columns?: number; rows?: number; env?: NodeJS.ProcessEnv; flags?: Flags; probeTimeoutMs?: number; remount?: {dryRun?: boolean; auditLog?: string}} = {},
 ) {
 	const world = createSimulatedWorld(scenario, {probeTimeoutMs: options.probeTimeoutMs ?? 150, speed: 50});
-	const settings = resolveSettings({
-		flags: {refresh: 0.2, ...options.flags},
+	const resolved = resolveSettings({
+		// A test that does not ask for the remount runs read-only, as an operator would who wants no changes.
+		flags: {refresh: 0.2, ...(options.remount ? {} : {readOnly: true}), ...options.flags},
 		env: {},
 		globals: {path: '/nonexistent', text: null, readError: null},
 		containerGlanceSource: null,
 	});
+	if (!resolved.ok) throw new Error(resolved.problem.reason);
+	const settings = resolved.value;
 	const poller = new SnapshotPoller(world, settings.refreshSeconds.value * 1000);
 	const verifier = new ChecksumVerifier(world);
 	const auditLog = options.remount?.auditLog ?? path.join(mkdtempSync(path.join(tmpdir(), 'gi-audit-')), 'audit.jsonl');
@@ -34,7 +37,7 @@ export function renderApp(
 	const instance = render(
 		<ThemeContext.Provider value={createTheme(options.env ?? {})}>
 			<TerminalSizeContext.Provider value={{columns: options.columns ?? 80, rows: options.rows ?? 24}}>
-				<App poller={poller} verifier={verifier} label={world.label} settings={settings} lesson={scenarios.find(each => each.name === scenario)?.lesson} {...(options.remount ? {createRemount} : {})} />
+				<App poller={poller} verifier={verifier} label={world.label} settings={settings} lesson={scenarios.find(each => each.name === scenario)?.lesson} createRemount={createRemount} />
 			</TerminalSizeContext.Provider>
 		</ThemeContext.Provider>,
 	);

@@ -431,7 +431,8 @@ describe('dry run', () => {
 describe('settings and failures of its own', () => {
 	it('takes its settings from the app settings plus --dry-run and the audit log path', () => {
 		const settings = resolveSettings({flags: {container: 'glance_api', mountpoint: '/srv/glance', probeTimeout: 2}, env: {}, globals: {path: '/etc/kolla/globals.yml', text: null, readError: null}, containerGlanceSource: null});
-		expect(remountSettingsFrom(settings, {dryRun: true, auditLog: '/tmp/a.jsonl'})).toEqual({
+		if (!settings.ok) throw new Error(settings.problem.reason);
+		expect(remountSettingsFrom(settings.value, {dryRun: true, auditLog: '/tmp/a.jsonl'})).toEqual({
 			container: 'glance_api',
 			mountpoint: '/srv/glance',
 			datadir: '/var/lib/glance/images',

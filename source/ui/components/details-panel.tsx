@@ -1,10 +1,9 @@
-import type {ReactNode} from 'react';
 import {Line, Panel} from './panel.js';
 
 export type DetailRow = {label: string; value: string};
 
 /** The full facts behind a panel, scrolled with j/k: what did not fit on the dashboard line. */
-export function DetailsPanel(props: {title: string; rows: readonly DetailRow[]; offset: number; height: number; focused: boolean; footer?: ReactNode}) {
+export function DetailsPanel(props: {title: string; rows: readonly DetailRow[]; offset: number; height: number; focused: boolean}) {
 	const visible = Math.max(1, props.height - 3);
 	const first = Math.max(0, Math.min(props.offset, props.rows.length - visible));
 	const labelWidth = Math.min(22, Math.max(...props.rows.map(row => row.label.length), 4) + 1);

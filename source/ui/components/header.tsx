@@ -1,0 +1,47 @@
+import {Box, Text} from 'ink';
+import type {Status} from '../../model/findings.js';
+import {formatDuration, truncateMiddle} from '../../model/format.js';
+import type {Snapshot} from '../../model/types.js';
+import {useTheme, type Tone} from '../theme.js';
+
+const statusTone: Record<Status, Tone> = {ok: 'ok', warning: 'warn', critical: 'crit', unknown: 'unknown'};
+
+/** When the mount or the container was last probed; null before either answered. */
+export function lastUpdate(snapshot: Snapshot): number | null {
+	const times = [snapshot.datadir?.at, snapshot.container?.at].filter((at): at is number => at !== undefined);
+	return times.length > 0 ? Math.max(...times) : null;
+}
+
+function ageText(updated: number | null, now: number): string {
+	if (updated === null) return 'probing…';
+	const seconds = Math.max(0, Math.floor((now - updated) / 1000));
+	return seconds < 60 ? `${seconds}s ago` : `${formatDuration(now - updated)} ago`;
+}
+
+/** The top line: what is watched, the overall status, and how fresh it is. */
+export function Header(props: {label: string; datadir: string; status: Status | null; updated: number | null; now: number; width: number}) {
+	const theme = useTheme();
+	const status = props.status ? props.status.toUpperCase() : 'PROBING';
+	const age = ageText(props.updated, props.now);
+	const fixed = 'glance-inspector · '.length + props.label.length + ' · '.length + status.length + 2 + age.length + 2;
+	return (
+		<Box width={props.width} flexShrink={0}>
+			<Box flexGrow={1} flexShrink={1} overflow="hidden">
+				<Text wrap="truncate-end">
+					<Text bold color={theme.color('accent')}>
+						glance-inspector
+					</Text>
+					<Text>
+						{' '}
+						· {props.label} · {truncateMiddle(props.datadir, Math.max(10, props.width - fixed))}
+					</Text>
+				</Text>
+			</Box>
+			<Text bold inverse color={theme.color(props.status ? statusTone[props.status] : 'dim')}>
+				{' '}
+				{status}{' '}
+			</Text>
+			<Text color={theme.color('dim')}> {age}</Text>
+		</Box>
+	);
+}
