@@ -134,7 +134,7 @@ export type FieldNaming = {authUrl: string; password: string; secret: string; to
 /** Where the fields came from, for errors: `openrc /etc/kolla/admin-openrc.sh`; `computed` names fields a shell would have to compute. */
 export type FieldOrigin = {where: string; naming: FieldNaming; computed?: readonly string[]};
 
-export function compact<T extends Record<string, unknown>>(object: T): T {
+function compact<T extends Record<string, unknown>>(object: T): T {
 	return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
 }
 
