@@ -8,6 +8,8 @@ import path from 'node:path';
 import {promisify} from 'node:util';
 import {buildInventory, filterRows, sortRows} from '../dist/model/inventory.js';
 import {verifyChecksum} from '../dist/world/real/checksum.js';
+// The tests' fixture itself: Node 24 strips its types, so bench and tests share one GlanceImage.
+import {glanceImage, imageUuid} from '../test/support/glance-images.ts';
 
 const run = promisify(execFile);
 const sizeMiB = Number(process.argv[2] ?? 1024);
@@ -43,30 +45,8 @@ async function createFile(file) {
 	await handle.close();
 }
 
-function image(id, size, sha512, md5) {
-	return {
-		id,
-		name: 'bench',
-		status: 'active',
-		owner: null,
-		visibility: 'public',
-		hidden: false,
-		protected: false,
-		size,
-		checksum: md5,
-		osHashAlgo: 'sha512',
-		osHashValue: sha512,
-		diskFormat: 'raw',
-		containerFormat: 'bare',
-		createdAt: '2026-11-24T10:00:00Z',
-		updatedAt: '2026-11-24T10:00:00Z',
-		stores: null,
-		locations: [],
-	};
-}
-
-async function verifyOnce(file, glanceImage) {
-	const outcome = await verifyChecksum(file, glanceImage, () => {}, new AbortController().signal);
+async function verifyOnce(file, image) {
+	const outcome = await verifyChecksum(file, image, () => {}, new AbortController().signal);
 	if (outcome.state !== 'ok') throw new Error(`verify did not match sha512sum/md5sum: ${JSON.stringify(outcome)}`);
 	return outcome;
 }
@@ -84,8 +64,8 @@ async function benchChecksum() {
 		// Warm the page cache and learn the expected digests the by-hand way.
 		const sha512 = (await run('sha512sum', [file])).stdout.split(' ')[0];
 		const md5 = (await run('md5sum', [file])).stdout.split(' ')[0];
-		const sha512Only = image(path.basename(file), size, sha512, null);
-		const both = image(path.basename(file), size, sha512, md5);
+		const sha512Only = glanceImage({id: path.basename(file), name: 'bench', size, checksum: null, osHashValue: sha512, diskFormat: 'raw'});
+		const both = {...sha512Only, checksum: md5};
 		await verifyOnce(file, both);
 
 		const sha512sumMs = await medianMs(() => run('sha512sum', [file]));
@@ -103,20 +83,16 @@ async function benchChecksum() {
 	}
 }
 
-function uuid(n) {
-	return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-}
-
 function benchInventory() {
 	const count = 50_000;
 	const images = [];
 	const files = [];
 	for (let n = 0; n < count; n++) {
-		images.push({...image(uuid(n), 1_000_000 + n, 'ab'.repeat(64), null), name: `image-${n}`, owner: `project-${n % 40}`});
+		images.push(glanceImage({id: imageUuid(n), name: `image-${n}`, owner: `project-${n % 40}`, size: 1_000_000 + n, checksum: null}));
 		// Every 10th file missing, every 7th the wrong size, 1,000 orphans.
-		if (n % 10 !== 0) files.push({name: uuid(n), size: n % 7 === 0 ? 1 : 1_000_000 + n, mtimeMs: Date.now(), kind: 'file'});
+		if (n % 10 !== 0) files.push({name: imageUuid(n), size: n % 7 === 0 ? 1 : 1_000_000 + n, mtimeMs: Date.now(), kind: 'file'});
 	}
-	for (let n = count; n < count + 1000; n++) files.push({name: uuid(n), size: 5, mtimeMs: Date.now(), kind: 'file'});
+	for (let n = count; n < count + 1000; n++) files.push({name: imageUuid(n), size: 5, mtimeMs: Date.now(), kind: 'file'});
 	const glance = {at: Date.now(), state: 'ok', images, endpoint: 'bench', authSource: 'bench', pages: 50, tookMs: 0};
 	const listing = {at: Date.now(), state: 'ok', directory: '/bench', files, tookMs: 0};
 	const checks = new Map();

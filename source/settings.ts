@@ -217,3 +217,8 @@ export function settingRows(settings: Settings): Array<{name: string; value: str
 		source: setting.detail ? `${setting.source}: ${setting.detail}` : setting.source,
 	}));
 }
+
+/** What the findings are judged against, from the settings: the thresholds and the container, at `now`. */
+export function findingContext(settings: Settings, extra: {now: number; inventory?: import('./model/types.js').Inventory}): import('./model/findings.js').FindingContext {
+	return {warnPercent: settings.warnPercent.value, critPercent: settings.critPercent.value, container: settings.container.value, ...extra};
+}

@@ -62,6 +62,40 @@ export function capacityLevel(percent: number, thresholds: Thresholds): Capacity
 	return 'ok';
 }
 
+/** A fill closer than this is worth a warning even below the thresholds. */
+const fillingSoonMs = 24 * hourMs;
+
+export type CapacityAssessment = {
+	percent: {bytes: number; inodes: number | null};
+	/** The fuller of bytes and inodes: the level is judged on it. */
+	worstPercent: number;
+	level: CapacityLevel;
+	/** The inodes' own level, null where the filesystem reports none. */
+	inodeLevel: CapacityLevel | null;
+	growth: Growth | null;
+	/** Milliseconds until full at the current rate; null when not growing or not yet measured. */
+	timeToFullMs: number | null;
+	/** Full within a day at the current rate. */
+	fillingSoon: boolean;
+};
+
+/** How full the datadir's filesystem is, how fast it fills and when it will be full: the panel and the findings both say this. */
+export function assessCapacity(stats: FsStats, history: readonly CapacitySample[], thresholds: Thresholds, now: number): CapacityAssessment {
+	const percent = percentUsed(stats);
+	const worstPercent = Math.max(percent.bytes, percent.inodes ?? 0);
+	const rate = growth(history, now);
+	const timeToFullMs = rate ? timeToFull(stats, rate.bytesPerHour) : null;
+	return {
+		percent,
+		worstPercent,
+		level: capacityLevel(worstPercent, thresholds),
+		inodeLevel: percent.inodes === null ? null : capacityLevel(percent.inodes, thresholds),
+		growth: rate,
+		timeToFullMs,
+		fillingSoon: timeToFullMs !== null && timeToFullMs < fillingSoonMs,
+	};
+}
+
 /** A new history with `sample` appended, keeping at most `maxCount` samples no older than `maxAgeMs` before it. */
 export function appendSample(
 	history: readonly CapacitySample[],

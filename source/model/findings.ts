@@ -1,8 +1,9 @@
-import {capacityLevel, growth, percentUsed, timeToFull} from './capacity.js';
+import {assessCapacity} from './capacity.js';
 import {formatBytes, formatDuration, formatRate} from './format.js';
+import {describeHealth} from './health.js';
 import {buildInventory, inventoryFindings} from './inventory.js';
 import {describeMount} from './mount.js';
-import type {ContainerProbe, DatadirProbe, Finding, Inventory, PathHealth, Severity, Snapshot, Thresholds} from './types.js';
+import type {ContainerProbe, DatadirProbe, Finding, Inventory, Severity, Snapshot, Thresholds} from './types.js';
 
 export type FindingContext = Thresholds & {
 	container: string;
@@ -17,20 +18,6 @@ export function remountCommands(container: string, mountpoint: string): string {
 	return `docker stop ${container} → umount ${mountpoint} → mount ${mountpoint} → docker start ${container}`;
 }
 
-function healthText(health: PathHealth): string {
-	switch (health.state) {
-		case 'responsive': {
-			return `responsive in ${health.latencyMs} ms`;
-		}
-		case 'unresponsive': {
-			return `no answer after ${formatDuration(health.afterMs)}`;
-		}
-		default: {
-			return health.message.startsWith(health.errno) ? health.message : `${health.errno}: ${health.message}`;
-		}
-	}
-}
-
 function mountFindings(probe: DatadirProbe, context: FindingContext): Finding[] {
 	const mountpoint = probe.expectedMountpoint ?? probe.mount?.mountPoint ?? probe.datadir;
 	const where = probe.mount ? describeMount(probe.mount) : 'no mount found';
@@ -41,7 +28,7 @@ function mountFindings(probe: DatadirProbe, context: FindingContext): Finding[] 
 					id: 'mount-dead',
 					severity: 'critical',
 					title: `The share holding ${probe.datadir} is dead`,
-					evidence: [where, `datadir: ${healthText(probe.health)}`],
+					evidence: [where, `datadir: ${describeHealth(probe.health)}`],
 					action: `Bring the share's server back, then remount in order: ${remountCommands(context.container, mountpoint)}`,
 				},
 			];
@@ -52,7 +39,7 @@ function mountFindings(probe: DatadirProbe, context: FindingContext): Finding[] 
 					id: 'mount-unresponsive',
 					severity: 'critical',
 					title: `The share holding ${probe.datadir} is hung`,
-					evidence: [where, `statfs/readdir: ${healthText(probe.health)}`],
+					evidence: [where, `statfs/readdir: ${describeHealth(probe.health)}`],
 					action: `Check the share's server and network (${probe.mount?.source ?? 'its source'}); uploads and downloads are stuck until it answers. If it never does: ${remountCommands(context.container, mountpoint)}`,
 				},
 			];
@@ -77,7 +64,7 @@ function mountFindings(probe: DatadirProbe, context: FindingContext): Finding[] 
 					id: 'datadir-missing',
 					severity: 'critical',
 					title: `The datadir ${probe.datadir} does not exist`,
-					evidence: [healthText(probe.health), where],
+					evidence: [describeHealth(probe.health), where],
 					action: 'Check --datadir (or glance_file_datadir_volume in globals.yml) and that the share is mounted',
 				},
 			];
@@ -88,7 +75,7 @@ function mountFindings(probe: DatadirProbe, context: FindingContext): Finding[] 
 					id: 'datadir-error',
 					severity: 'unknown',
 					title: `The datadir ${probe.datadir} could not be read`,
-					evidence: [healthText(probe.health)],
+					evidence: [describeHealth(probe.health)],
 					action: probe.health.state === 'error' && probe.health.errno === 'EACCES' ? 'Run as root (sudo) to read the datadir' : 'Read the error above; check the path and permissions',
 				},
 			];
@@ -101,12 +88,8 @@ function mountFindings(probe: DatadirProbe, context: FindingContext): Finding[] 
 
 function capacityFindings(probe: DatadirProbe, snapshot: Snapshot, context: FindingContext): Finding[] {
 	if (!probe.stats) return [];
-	const percent = percentUsed(probe.stats);
+	const {percent, worstPercent: worst, level, growth: rate, timeToFullMs: eta, fillingSoon} = assessCapacity(probe.stats, snapshot.history, context, context.now);
 	const findings: Finding[] = [];
-	const worst = Math.max(percent.bytes, percent.inodes ?? 0);
-	const level = capacityLevel(worst, context);
-	const rate = growth(snapshot.history, context.now);
-	const eta = rate ? timeToFull(probe.stats, rate.bytesPerHour) : null;
 	if (level !== 'ok') {
 		const evidence = [
 			`bytes: ${percent.bytes.toFixed(1)}% used, ${formatBytes(probe.stats.bytesAvailable)} free of ${formatBytes(probe.stats.bytesTotal)}`,
@@ -120,12 +103,12 @@ function capacityFindings(probe: DatadirProbe, snapshot: Snapshot, context: Find
 			evidence,
 			action: `Free space or grow the share before uploads and snapshots fail (threshold ${level === 'critical' ? context.critPercent : context.warnPercent}%)`,
 		});
-	} else if (eta !== null && eta < 24 * 3_600_000) {
+	} else if (fillingSoon && eta !== null && rate) {
 		findings.push({
 			id: 'capacity-filling',
 			severity: 'warning',
 			title: `At the current rate the datadir fills in ${formatDuration(eta)}`,
-			evidence: [`growth: ${formatRate(rate!.bytesPerHour)} over the last ${formatDuration(rate!.spanMs)}`, `${formatBytes(probe.stats.bytesAvailable)} free`],
+			evidence: [`growth: ${formatRate(rate.bytesPerHour)} over the last ${formatDuration(rate.spanMs)}`, `${formatBytes(probe.stats.bytesAvailable)} free`],
 			action: 'Find what is uploading (image list sorted by created) or grow the share',
 		});
 	}
@@ -163,8 +146,8 @@ function containerFindings(probe: ContainerProbe, datadir: DatadirProbe | null, 
 	if (view.state === 'stale' || view.state === 'dead') {
 		const evidence =
 			view.state === 'stale'
-				? [`host datadir mount: dev ${view.hostMajorMinor}`, `container's /var/lib/glance: dev ${view.mount.majorMinor} (${view.mount.source})`, `inside the container: ${healthText(view.health)}`]
-				: [`inside the container: ${healthText(view.health)}`, `on the host: ${datadir ? healthText(datadir.health) : 'not probed yet'}`];
+				? [`host datadir mount: dev ${view.hostMajorMinor}`, `container's /var/lib/glance: dev ${view.mount.majorMinor} (${view.mount.source})`, `inside the container: ${describeHealth(view.health)}`]
+				: [`inside the container: ${describeHealth(view.health)}`, `on the host: ${datadir ? describeHealth(datadir.health) : 'not probed yet'}`];
 		if (probe.health === 'healthy') evidence.push(`docker says "healthy": kolla's healthcheck only asks the API, never the datadir`);
 		findings.push({
 			id: 'container-stale-mount',

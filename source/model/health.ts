@@ -40,3 +40,21 @@ export function healthTone(health: PathHealth): HealthTone {
 			return 'crit';
 	}
 }
+
+/** One word or so, for a line with no room: "answers", "no answer after 3 s", "ENOTCONN". */
+export function healthWord(health: PathHealth): string {
+	switch (health.state) {
+		case 'responsive':
+			return 'answers';
+		case 'unresponsive':
+			return describeHealth(health);
+		default:
+			return health.errno;
+	}
+}
+
+/** Everything known, for a details view: the state, the sentence, and the device it answered from. */
+export function healthDetail(health: PathHealth): string {
+	const device = health.state === 'responsive' ? `, dev ${health.device}` : '';
+	return `${health.state}: ${describeHealth(health)}${device}`;
+}

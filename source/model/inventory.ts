@@ -1,6 +1,7 @@
 // The image inventory: Glance's catalogue joined with the datadir's files by id (= file name), one verdict per row.
 import {formatBytes, formatDuration} from './format.js';
-import type {ChecksumOutcome, DatadirFile, DatadirListing, Finding, GlanceImage, GlanceListing, ImageVerdict, Inventory, InventoryRow, PathHealth, VerdictTotals} from './types.js';
+import {describeHealth} from './health.js';
+import type {ChecksumOutcome, DatadirFile, DatadirListing, Finding, GlanceImage, GlanceListing, ImageVerdict, Inventory, InventoryRow, VerdictTotals} from './types.js';
 
 export type InventoryOptions = {
 	/** Glance store names that are file backends (`enabled_backends=name:file`); the single-store default is 'file'. */
@@ -58,20 +59,6 @@ function groupDigits(n: number): string {
 /** `1.5 GiB`, or exact bytes when two sizes would otherwise read the same. */
 function sizeText(bytes: number, other: number): string {
 	return formatBytes(bytes) === formatBytes(other) && bytes !== other ? `${groupDigits(bytes)} B` : formatBytes(bytes);
-}
-
-function healthReason(directory: string, health: PathHealth): string {
-	switch (health.state) {
-		case 'responsive': {
-			return `${directory}: responsive`;
-		}
-		case 'unresponsive': {
-			return `${directory}: no answer after ${formatDuration(health.afterMs)}`;
-		}
-		default: {
-			return `${directory}: ${health.message.startsWith(health.errno) ? health.message : `${health.errno}: ${health.message}`}`;
-		}
-	}
 }
 
 function isFileBacked(image: GlanceImage, fileBackends: ReadonlySet<string>): boolean {
@@ -212,7 +199,7 @@ export function buildInventory(
 	const glanceUnavailable = glance === null ? 'Glance not listed yet' : glance.state === 'unavailable' ? glance.reason : null;
 	const glanceHint = glance?.state === 'unavailable' ? glance.hint : null;
 	const glanceProblem = glance?.state === 'unavailable' ? glance.problem : null;
-	const filesUnavailable = files === null ? 'datadir not listed yet' : files.state === 'failed' ? healthReason(files.directory, files.health) : null;
+	const filesUnavailable = files === null ? 'datadir not listed yet' : files.state === 'failed' ? `${files.directory}: ${describeHealth(files.health)}` : null;
 
 	const rows: InventoryRow[] = [];
 	const seen = new Set<string>();

@@ -1,28 +1,15 @@
 import {percentUsed} from '../model/capacity.js';
 import {formatBytes, formatCount} from '../model/format.js';
-import type {ContainerProbe, DatadirProbe, HostProbe, PathHealth} from '../model/types.js';
+import {healthDetail} from '../model/health.js';
+import type {ContainerProbe, DatadirProbe, HostProbe} from '../model/types.js';
 import type {DetailRow} from './components/details-panel.js';
-
-function health(value: PathHealth): string {
-	switch (value.state) {
-		case 'responsive': {
-			return `responsive, ${value.latencyMs} ms, ${value.entries} entries, dev ${value.device}`;
-		}
-		case 'unresponsive': {
-			return `unresponsive (no answer after ${value.afterMs} ms)`;
-		}
-		default: {
-			return `${value.state}: ${value.errno} — ${value.message}`;
-		}
-	}
-}
 
 export function mountDetails(probe: DatadirProbe | null): DetailRow[] {
 	if (!probe) return [{label: 'datadir', value: 'probing…'}];
 	const mount = probe.mount;
 	return [
 		{label: 'datadir', value: probe.datadir},
-		{label: 'health', value: health(probe.health)},
+		{label: 'health', value: healthDetail(probe.health)},
 		{label: 'verdict', value: probe.verdict},
 		{label: 'mounted at', value: mount?.mountPoint ?? '-'},
 		{label: 'source', value: mount?.source ?? '-'},
@@ -52,7 +39,7 @@ export function capacityDetails(probe: DatadirProbe | null, host: HostProbe | nu
 			{label: 'inodes free', value: formatCount(stats.inodesFree)},
 		);
 	} else {
-		rows.push({label: 'figures', value: probe ? health(probe.health) : 'probing…'});
+		rows.push({label: 'figures', value: probe ? healthDetail(probe.health) : 'probing…'});
 	}
 	if (host) {
 		rows.push(
@@ -79,7 +66,7 @@ export function containerDetails(probe: ContainerProbe | null): DetailRow[] {
 	if (view.state === 'unknown') rows.push({label: 'why unknown', value: view.reason});
 	else {
 		if (view.mount) rows.push({label: 'view mount', value: `${view.mount.source} on ${view.mount.mountPoint} dev ${view.mount.majorMinor}`});
-		rows.push({label: 'view health', value: health(view.health)});
+		rows.push({label: 'view health', value: healthDetail(view.health)});
 		if (view.state === 'stale') rows.push({label: 'host dev', value: view.hostMajorMinor});
 	}
 	rows.push(

@@ -9,8 +9,9 @@ import path from 'node:path';
 import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {GlanceImage, GlanceListing} from '../../source/model/types.js';
-import {resolveGlanceAccess, type GlanceAccess} from '../../source/world/real/openstack/credentials.js';
+import type {GlanceAccess} from '../../source/model/openstack/credentials.js';
 import {GlanceClient} from '../../source/world/real/openstack/glance.js';
+import {glanceAccessOnThisMachine} from '../../source/world/real/openstack/machine.js';
 import {adminToken, glanceUrl, keystoneUrl, openrc, openrcPath, upload, type Token, type Uploaded} from '../support/glance-lab.js';
 import {lab} from '../support/lab.js';
 
@@ -18,18 +19,10 @@ const run = promisify(execFile);
 const adminPassword = openrc['OS_PASSWORD']!;
 const timeoutMs = 10_000;
 
-function readFile(file: string): string | null {
-	try {
-		return readFileSync(file, 'utf8');
-	} catch {
-		return null;
-	}
-}
-
-function resolveFrom(env: Record<string, string | undefined>, extra: {openrcPath?: string; glanceUrl?: string} = {}): GlanceAccess {
-	const result = resolveGlanceAccess({env, readFile, homeDir: '/nonexistent-home', cwd: '/nonexistent-cwd', ...extra});
-	if (!result.ok) throw new Error(`credentials did not resolve: ${result.reason} — ${result.hint}`);
-	return result.access;
+function resolveFrom(env: Record<string, string | undefined>, flags: {openrc?: string; glanceUrl?: string} = {}): GlanceAccess {
+	const result = glanceAccessOnThisMachine(flags, env, {homeDir: '/nonexistent-home', cwd: '/nonexistent-cwd'});
+	if (!result.ok) throw new Error(`credentials did not resolve: ${result.problem.reason} — ${result.problem.hint}`);
+	return result.value;
 }
 
 function available(listing: GlanceListing) {
@@ -94,7 +87,7 @@ afterAll(async () => {
 
 describe('the Glance client on the real lab', () => {
 	it('authenticates from kolla\'s admin-openrc.sh and lists the uploaded images with their sizes and hashes', async () => {
-		const access = resolveFrom({}, {openrcPath});
+		const access = resolveFrom({}, {openrc: openrcPath});
 		expect(access.source).toBe(`openrc ${openrcPath} (user admin, project admin)`);
 		const client = new GlanceClient(access, {timeoutMs});
 		const listing = available(await client.listImages());
@@ -123,9 +116,9 @@ describe('the Glance client on the real lab', () => {
 	});
 
 	it('pages through one image at a time and finds the same set, hidden images included', async () => {
-		const client = new GlanceClient(resolveFrom({}, {openrcPath}), {timeoutMs});
+		const client = new GlanceClient(resolveFrom({}, {openrc: openrcPath}), {timeoutMs});
 		const before = available(await client.listImages());
-		const paged = available(await new GlanceClient(resolveFrom({}, {openrcPath}), {timeoutMs, pageSize: 1}).listImages());
+		const paged = available(await new GlanceClient(resolveFrom({}, {openrc: openrcPath}), {timeoutMs, pageSize: 1}).listImages());
 		const after = available(await client.listImages());
 		console.log(`pageSize 1: ${paged.images.length} images in ${paged.pages} pages, ${paged.tookMs} ms; pageSize 1000: ${before.pages} pages, ${before.tookMs} ms`);
 		expect(before.pages).toBe(2);
@@ -198,14 +191,14 @@ describe('the Glance client on the real lab', () => {
 	});
 
 	it('reads the first bytes of an uploaded image through the API', async () => {
-		const client = new GlanceClient(resolveFrom({}, {openrcPath}), {timeoutMs});
+		const client = new GlanceClient(resolveFrom({}, {openrc: openrcPath}), {timeoutMs});
 		const first = await client.downloadFirstBytes(uploaded[1]!.id, 4096);
-		expect(first).toMatchObject({ok: true, status: 200, contentLength: uploaded[1]!.data.length});
-		if (first.ok) expect(Buffer.from(first.bytes).equals(uploaded[1]!.data.subarray(0, 4096))).toBe(true);
+		expect(first).toMatchObject({ok: true, value: {status: 200, contentLength: uploaded[1]!.data.length}});
+		if (first.ok) expect(Buffer.from(first.value.bytes).equals(uploaded[1]!.data.subarray(0, 4096))).toBe(true);
 	});
 
 	it('lists the same ids as `openstack image list`, hidden images included', async () => {
-		const client = new GlanceClient(resolveFrom({}, {openrcPath}), {timeoutMs});
+		const client = new GlanceClient(resolveFrom({}, {openrc: openrcPath}), {timeoutMs});
 		const before = ids(available(await client.listImages()).images);
 		const started = Date.now();
 		const [visible, hidden] = [await openstackImageIds([]), await openstackImageIds(['--hidden'])];

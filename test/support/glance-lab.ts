@@ -1,6 +1,6 @@
 // The lab's real Keystone and Glance, spoken to directly: independent of the client under test.
 import {readFileSync} from 'node:fs';
-import {parseOpenrc} from '../../source/world/real/openstack/credentials.js';
+import {parseOpenrc} from '../../source/model/openstack/openrc.js';
 import {lab} from './lab.js';
 
 export const openrcPath = lab.LAB_OPENRC!;

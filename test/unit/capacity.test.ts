@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {appendSample, capacityLevel, growth, percentUsed, timeToFull} from '../../source/model/capacity.js';
+import {appendSample, assessCapacity, capacityLevel, growth, percentUsed, timeToFull} from '../../source/model/capacity.js';
 import type {CapacitySample, FsStats} from '../../source/model/types.js';
 
 const GiB = 1024 ** 3;
@@ -147,6 +147,32 @@ describe('capacityLevel', () => {
 
 	it('works on the df figure of a real share', () => {
 		expect(capacityLevel(percentUsed(ext4Share).bytes, thresholds)).toBe('warning');
+	});
+});
+
+describe('assessCapacity', () => {
+	const thresholds = {warnPercent: 80, critPercent: 90};
+
+	it('judges the level on the fuller of bytes and inodes, and keeps the inodes their own level', () => {
+		const inodesFull = {...sshfsShare, inodesTotal: 1000, inodesUsed: 950, inodesFree: 50};
+		const assessed = assessCapacity(inodesFull, [], thresholds, now);
+		expect(assessed).toMatchObject({worstPercent: 95, level: 'critical', inodeLevel: 'critical'});
+		expect(assessed.percent.bytes).toBe(24);
+		expect(assessCapacity(sshfsShare, [], thresholds, now)).toMatchObject({level: 'ok', inodeLevel: null});
+	});
+
+	it('measures growth and time to full from the history, and calls a fill within a day soon', () => {
+		const fast = assessCapacity(ext4Share, samplesEvery(minute, 11, (13 * GiB) / 600), thresholds, now);
+		expect(fast.growth?.bytesPerHour).toBeCloseTo(1.3 * GiB, 0);
+		expect(fast.timeToFullMs).toBeCloseTo(10 * hour, -3);
+		expect(fast.fillingSoon).toBe(true);
+		const slow = assessCapacity(ext4Share, samplesEvery(minute, 11, GiB / 600), thresholds, now);
+		expect(slow.timeToFullMs).toBeCloseTo(130 * hour, -3);
+		expect(slow.fillingSoon).toBe(false);
+	});
+
+	it('has no growth nor time to full until there is history', () => {
+		expect(assessCapacity(ext4Share, [], thresholds, now)).toMatchObject({growth: null, timeToFullMs: null, fillingSoon: false, level: 'warning'});
 	});
 });
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {verifyChecksum} from '../../source/world/real/checksum.js';
 import type {ChecksumOutcome, GlanceImage} from '../../source/model/types.js';
+import {glanceImage} from '../support/glance-images.js';
 import {processesMentioning} from '../support/processes.js';
 
 let directory = '';
@@ -18,26 +19,7 @@ let md5 = '';
 const size = 12 * 1024 * 1024 + 12_345;
 
 function image(patch: Partial<GlanceImage> = {}): GlanceImage {
-	return {
-		id: 'e3b0c442-98fc-4c14-9afb-f4c8996fb924',
-		name: 'cirros',
-		status: 'active',
-		owner: null,
-		visibility: 'public',
-		hidden: false,
-		protected: false,
-		size,
-		checksum: md5,
-		osHashAlgo: 'sha512',
-		osHashValue: sha512,
-		diskFormat: 'qcow2',
-		containerFormat: 'bare',
-		createdAt: null,
-		updatedAt: null,
-		stores: ['file'],
-		locations: [],
-		...patch,
-	};
+	return glanceImage({id: 'e3b0c442-98fc-4c14-9afb-f4c8996fb924', name: 'cirros', size, checksum: md5, osHashValue: sha512, stores: ['file'], ...patch});
 }
 
 function never(): AbortSignal {

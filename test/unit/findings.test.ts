@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {deriveFindings, overallStatus} from '../../source/model/findings.js';
+import {findingContext, resolveSettings} from '../../source/settings.js';
 import type {ContainerProbe, DatadirProbe, MountEntry, Snapshot} from '../../source/model/types.js';
 
 const share: MountEntry = {
@@ -80,6 +81,21 @@ describe('findings', () => {
 		expect(finding?.evidence.join('\n')).toContain('healthcheck');
 		expect(finding?.action).toBe('The container keeps its own copy of the mount. Remount in order: docker stop glance_api → umount /srv/glance → mount /srv/glance → docker start glance_api');
 		expect(overallStatus(deriveFindings(stale, context)).exitCode).toBe(2);
+	});
+
+	it('words the health of both sides of a dead view the one way', () => {
+		const dead = snapshot({container: {...healthyContainer, view: {state: 'dead', mount: null, health: {state: 'unresponsive', afterMs: 3000}}}});
+		const [finding] = deriveFindings(dead, context);
+		expect(finding?.evidence.slice(0, 2)).toEqual(['inside the container: no answer after 3 s', 'on the host: answers in 3 ms (4 entries)']);
+	});
+
+	it('takes its thresholds and container from the settings', () => {
+		const settings = resolveSettings({flags: {warnPercent: 50, critPercent: 60, container: 'glance'}, env: {}, globals: {path: '/etc/kolla/globals.yml', text: null, readError: null}, containerGlanceSource: null});
+		const judged = findingContext(settings, {now: 1_000_000});
+		expect(judged).toEqual({warnPercent: 50, critPercent: 60, container: 'glance', now: 1_000_000});
+		const [dead] = deriveFindings(snapshot({datadir: {...healthyDatadir, verdict: 'dead', health: {state: 'dead', errno: 'EIO', message: 'x'}, stats: null}}), judged);
+		expect(dead?.action).toContain('docker stop glance → umount /srv/glance');
+		expect(deriveFindings(snapshot({datadir: {...healthyDatadir, stats: {...healthyDatadir.stats!, bytesUsed: 55e9, bytesAvailable: 45e9}}}), judged).map(each => each.id)).toEqual(['capacity-warning']);
 	});
 
 	it('reports a dead, a hung and a missing mount with the evidence', () => {

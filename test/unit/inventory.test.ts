@@ -1,36 +1,13 @@
 import {describe, expect, it} from 'vitest';
 import {buildInventory, filterRows, inventoryFindings, sortRows, verdictOrder} from '../../source/model/inventory.js';
 import type {ChecksumOutcome, DatadirFile, DatadirListing, GlanceImage, GlanceListing, ImageVerdict, Inventory, InventoryRow} from '../../source/model/types.js';
+import {glanceImage, imageUuid} from '../support/glance-images.js';
 
 const now = Date.parse('2026-11-24T12:00:00Z');
 const GiB = 1024 ** 3;
 
-/** A recognisable UUID per number, as Glance would name the file. */
-function uuid(n: number): string {
-	return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-}
-
 function image(n: number, patch: Partial<GlanceImage> = {}): GlanceImage {
-	return {
-		id: uuid(n),
-		name: `image-${n}`,
-		status: 'active',
-		owner: 'admin-project',
-		visibility: 'public',
-		hidden: false,
-		protected: false,
-		size: GiB,
-		checksum: 'd41d8cd98f00b204e9800998ecf8427e',
-		osHashAlgo: 'sha512',
-		osHashValue: 'ab'.repeat(64),
-		diskFormat: 'qcow2',
-		containerFormat: 'bare',
-		createdAt: '2026-11-01T10:00:00Z',
-		updatedAt: '2026-11-01T10:05:00Z',
-		stores: null,
-		locations: [],
-		...patch,
-	};
+	return glanceImage({id: imageUuid(n), name: `image-${n}`, size: GiB, ...patch});
 }
 
 function file(name: string, size: number, patch: Partial<DatadirFile> = {}): DatadirFile {
@@ -73,32 +50,32 @@ function finished(state: 'ok' | 'checksum-mismatch', bytes: number): ChecksumOut
 
 describe('buildInventory verdicts', () => {
 	it('an active image with its file at the recorded size is ok', () => {
-		const row = verdictOf([image(1)], [file(uuid(1), GiB)], uuid(1));
+		const row = verdictOf([image(1)], [file(imageUuid(1), GiB)], imageUuid(1));
 		expect(row.verdict).toBe('ok');
 		expect(row.file?.size).toBe(GiB);
 		expect(row.image?.name).toBe('image-1');
 	});
 
 	it('a deactivated image is judged like an active one', () => {
-		expect(verdictOf([image(1, {status: 'deactivated'})], [file(uuid(1), GiB)], uuid(1)).verdict).toBe('ok');
-		expect(verdictOf([image(1, {status: 'deactivated'})], [], uuid(1)).verdict).toBe('missing-file');
+		expect(verdictOf([image(1, {status: 'deactivated'})], [file(imageUuid(1), GiB)], imageUuid(1)).verdict).toBe('ok');
+		expect(verdictOf([image(1, {status: 'deactivated'})], [], imageUuid(1)).verdict).toBe('missing-file');
 	});
 
 	it('an active image without a file is missing-file, and says instances cannot boot', () => {
-		const row = verdictOf([image(1)], [file(uuid(2), 10)], uuid(1));
+		const row = verdictOf([image(1)], [file(imageUuid(2), 10)], imageUuid(1));
 		expect(row.verdict).toBe('missing-file');
 		expect(row.note).toMatch(/cannot boot/);
 	});
 
 	it('a directory named like the image does not count as its file, and the note says so', () => {
-		const row = verdictOf([image(1)], [file(uuid(1), 4096, {kind: 'directory'})], uuid(1));
+		const row = verdictOf([image(1)], [file(imageUuid(1), 4096, {kind: 'directory'})], imageUuid(1));
 		expect(row.verdict).toBe('missing-file');
 		expect(row.note).toMatch(/is a directory/);
 	});
 
 	it('a file no listed image owns is an orphan, with the scrubber explanation and no advice to delete', () => {
-		const inventory = buildInventory(glanceOk([image(1)]), filesOk([file(uuid(1), GiB), file(uuid(9), 5 * GiB)]), noChecks);
-		const row = rowOf(inventory, uuid(9));
+		const inventory = buildInventory(glanceOk([image(1)]), filesOk([file(imageUuid(1), GiB), file(imageUuid(9), 5 * GiB)]), noChecks);
+		const row = rowOf(inventory, imageUuid(9));
 		expect(row.verdict).toBe('orphan-file');
 		expect(row.image).toBeNull();
 		expect(row.note).toMatch(/pending_delete/);
@@ -107,7 +84,7 @@ describe('buildInventory verdicts', () => {
 	});
 
 	it('a size that differs is size-mismatch with both sizes and the difference', () => {
-		const row = verdictOf([image(1, {size: 2 * GiB})], [file(uuid(1), GiB)], uuid(1));
+		const row = verdictOf([image(1, {size: 2 * GiB})], [file(imageUuid(1), GiB)], imageUuid(1));
 		expect(row.verdict).toBe('size-mismatch');
 		expect(row.note).toContain('on disk 1 GiB');
 		expect(row.note).toContain('Glance says 2 GiB');
@@ -115,101 +92,101 @@ describe('buildInventory verdicts', () => {
 	});
 
 	it('a one-byte difference shows exact byte counts, not two equal rounded sizes', () => {
-		const row = verdictOf([image(1, {size: GiB})], [file(uuid(1), GiB + 1)], uuid(1));
+		const row = verdictOf([image(1, {size: GiB})], [file(imageUuid(1), GiB + 1)], imageUuid(1));
 		expect(row.verdict).toBe('size-mismatch');
 		expect(row.note).toContain('1,073,741,825 B');
 		expect(row.note).toContain('1 bytes too long');
 	});
 
 	it('saving, uploading and importing images are partial with how far they got', () => {
-		const saving = verdictOf([image(1, {status: 'saving', size: 4 * GiB})], [file(uuid(1), GiB)], uuid(1));
+		const saving = verdictOf([image(1, {status: 'saving', size: 4 * GiB})], [file(imageUuid(1), GiB)], imageUuid(1));
 		expect(saving.verdict).toBe('partial');
 		expect(saving.note).toContain('1 GiB of 4 GiB (25%)');
-		const uploading = verdictOf([image(2, {status: 'uploading', size: null})], [file(uuid(2), 300 * 1024 ** 2)], uuid(2));
+		const uploading = verdictOf([image(2, {status: 'uploading', size: null})], [file(imageUuid(2), 300 * 1024 ** 2)], imageUuid(2));
 		expect(uploading.verdict).toBe('partial');
 		expect(uploading.note).toMatch(/300 MiB written; Glance does not know the final size/);
-		const importing = verdictOf([image(3, {status: 'importing', size: null})], [], uuid(3));
+		const importing = verdictOf([image(3, {status: 'importing', size: null})], [], imageUuid(3));
 		expect(importing.verdict).toBe('partial');
 		expect(importing.note).toMatch(/staging/);
 	});
 
 	it('a 0-byte file of an active image is empty-file, also when Glance does not know the size', () => {
-		expect(verdictOf([image(1)], [file(uuid(1), 0)], uuid(1)).verdict).toBe('empty-file');
-		expect(verdictOf([image(1, {size: null})], [file(uuid(1), 0)], uuid(1)).verdict).toBe('empty-file');
+		expect(verdictOf([image(1)], [file(imageUuid(1), 0)], imageUuid(1)).verdict).toBe('empty-file');
+		expect(verdictOf([image(1, {size: null})], [file(imageUuid(1), 0)], imageUuid(1)).verdict).toBe('empty-file');
 	});
 
 	it('a genuinely empty image (size 0) with a 0-byte file is ok', () => {
-		expect(verdictOf([image(1, {size: 0})], [file(uuid(1), 0)], uuid(1)).verdict).toBe('ok');
+		expect(verdictOf([image(1, {size: 0})], [file(imageUuid(1), 0)], imageUuid(1)).verdict).toBe('ok');
 	});
 
 	it('an active image whose size Glance never recorded is ok with a note saying nothing was compared', () => {
-		const row = verdictOf([image(1, {size: null, checksum: null})], [file(uuid(1), 123)], uuid(1));
+		const row = verdictOf([image(1, {size: null, checksum: null})], [file(imageUuid(1), 123)], imageUuid(1));
 		expect(row.verdict).toBe('ok');
 		expect(row.note).toMatch(/no size/);
 	});
 
 	it('images in other stores are not-file-backed, however Glance says so', () => {
-		const rbd = verdictOf([image(1, {stores: ['rbd']})], [], uuid(1));
+		const rbd = verdictOf([image(1, {stores: ['rbd']})], [], imageUuid(1));
 		expect(rbd.verdict).toBe('not-file-backed');
 		expect(rbd.note).toContain('rbd');
-		const byLocation = verdictOf([image(2, {locations: ['rbd://fsid/images/x/snap']})], [], uuid(2));
+		const byLocation = verdictOf([image(2, {locations: ['rbd://fsid/images/x/snap']})], [], imageUuid(2));
 		expect(byLocation.verdict).toBe('not-file-backed');
 		expect(byLocation.note).toContain('rbd://');
-		expect(verdictOf([image(3, {locations: ['http://mirror.example/cirros.img']})], [], uuid(3)).verdict).toBe('not-file-backed');
+		expect(verdictOf([image(3, {locations: ['http://mirror.example/cirros.img']})], [], imageUuid(3)).verdict).toBe('not-file-backed');
 		// file:// locations, a 'file' store, or no word at all: file-backed, so a missing file matters.
-		expect(verdictOf([image(4, {locations: ['file:///var/lib/glance/images/' + uuid(4)]})], [], uuid(4)).verdict).toBe('missing-file');
-		expect(verdictOf([image(5, {stores: ['file']})], [], uuid(5)).verdict).toBe('missing-file');
-		expect(verdictOf([image(6)], [], uuid(6)).verdict).toBe('missing-file');
+		expect(verdictOf([image(4, {locations: ['file:///var/lib/glance/images/' + imageUuid(4)]})], [], imageUuid(4)).verdict).toBe('missing-file');
+		expect(verdictOf([image(5, {stores: ['file']})], [], imageUuid(5)).verdict).toBe('missing-file');
+		expect(verdictOf([image(6)], [], imageUuid(6)).verdict).toBe('missing-file');
 	});
 
 	it('file backends can be named otherwise in multi-store deployments', () => {
 		const images = [image(1, {stores: ['fast']}), image(2, {stores: ['ceph']})];
 		const inventory = buildInventory(glanceOk(images), filesOk([]), noChecks, {fileBackends: ['fast']});
-		expect(rowOf(inventory, uuid(1)).verdict).toBe('missing-file');
-		expect(rowOf(inventory, uuid(2)).verdict).toBe('not-file-backed');
+		expect(rowOf(inventory, imageUuid(1)).verdict).toBe('missing-file');
+		expect(rowOf(inventory, imageUuid(2)).verdict).toBe('not-file-backed');
 	});
 
 	it('killed, deleted and pending_delete images whose file is still there are leftover-file', () => {
 		for (const status of ['killed', 'deleted', 'pending_delete']) {
-			const row = verdictOf([image(1, {status})], [file(uuid(1), GiB)], uuid(1));
+			const row = verdictOf([image(1, {status})], [file(imageUuid(1), GiB)], imageUuid(1));
 			expect(row.verdict, status).toBe('leftover-file');
 			expect(row.note).toContain(status);
 		}
-		expect(verdictOf([image(1, {status: 'killed'})], [], uuid(1)).verdict).toBe('no-data');
+		expect(verdictOf([image(1, {status: 'killed'})], [], imageUuid(1)).verdict).toBe('no-data');
 	});
 
 	it('a queued image without a file is no-data; with one, a failed upload left it', () => {
-		expect(verdictOf([image(1, {status: 'queued', size: null, checksum: null, osHashValue: null})], [], uuid(1)).verdict).toBe('no-data');
-		expect(verdictOf([image(1, {status: 'queued', size: null})], [file(uuid(1), 5000)], uuid(1)).verdict).toBe('leftover-file');
+		expect(verdictOf([image(1, {status: 'queued', size: null, checksum: null, osHashValue: null})], [], imageUuid(1)).verdict).toBe('no-data');
+		expect(verdictOf([image(1, {status: 'queued', size: null})], [file(imageUuid(1), 5000)], imageUuid(1)).verdict).toBe('leftover-file');
 	});
 
 	it('a finished verify that found a mismatch overrides the size verdict', () => {
-		const checks = new Map([[uuid(1), finished('checksum-mismatch', GiB)]]);
-		const row = verdictOf([image(1)], [file(uuid(1), GiB)], uuid(1), checks);
+		const checks = new Map([[imageUuid(1), finished('checksum-mismatch', GiB)]]);
+		const row = verdictOf([image(1)], [file(imageUuid(1), GiB)], imageUuid(1), checks);
 		expect(row.verdict).toBe('checksum-mismatch');
 		expect(row.note).toMatch(/sha512/);
 	});
 
 	it('a verify of a file that has since changed size no longer counts', () => {
-		const checks = new Map([[uuid(1), finished('checksum-mismatch', GiB - 10)]]);
-		expect(verdictOf([image(1)], [file(uuid(1), GiB)], uuid(1), checks).verdict).toBe('ok');
+		const checks = new Map([[imageUuid(1), finished('checksum-mismatch', GiB - 10)]]);
+		expect(verdictOf([image(1)], [file(imageUuid(1), GiB)], imageUuid(1), checks).verdict).toBe('ok');
 	});
 
 	it('a running or matching verify keeps the verdict and shows in the note', () => {
-		const running = new Map<string, ChecksumOutcome>([[uuid(1), {state: 'running', bytesDone: GiB / 2, bytesTotal: GiB, startedAt: now, bytesPerSecond: 1e8}]]);
-		const row = verdictOf([image(1)], [file(uuid(1), GiB)], uuid(1), running);
+		const running = new Map<string, ChecksumOutcome>([[imageUuid(1), {state: 'running', bytesDone: GiB / 2, bytesTotal: GiB, startedAt: now, bytesPerSecond: 1e8}]]);
+		const row = verdictOf([image(1)], [file(imageUuid(1), GiB)], imageUuid(1), running);
 		expect(row.verdict).toBe('ok');
 		expect(row.note).toContain('verifying 50%');
-		expect(verdictOf([image(1)], [file(uuid(1), GiB)], uuid(1), new Map([[uuid(1), finished('ok', GiB)]])).note).toContain('sha512 verified');
+		expect(verdictOf([image(1)], [file(imageUuid(1), GiB)], imageUuid(1), new Map([[imageUuid(1), finished('ok', GiB)]])).note).toContain('sha512 verified');
 	});
 
 	it('a hidden image is joined like any other', () => {
-		expect(verdictOf([image(1, {hidden: true})], [file(uuid(1), GiB)], uuid(1)).verdict).toBe('ok');
+		expect(verdictOf([image(1, {hidden: true})], [file(imageUuid(1), GiB)], imageUuid(1)).verdict).toBe('ok');
 	});
 
 	it('an image listed on two pages gives one row and is counted once', () => {
-		const inventory = buildInventory(glanceOk([image(1), image(2), image(1)]), filesOk([file(uuid(1), GiB)]), noChecks);
-		expect(inventory.rows.filter(row => row.id === uuid(1))).toHaveLength(1);
+		const inventory = buildInventory(glanceOk([image(1), image(2), image(1)]), filesOk([file(imageUuid(1), GiB)]), noChecks);
+		expect(inventory.rows.filter(row => row.id === imageUuid(1))).toHaveLength(1);
 		expect(inventory.rows).toHaveLength(2);
 		expect(inventory.totals.ok).toEqual({count: 1, bytes: GiB});
 	});
@@ -223,27 +200,27 @@ describe('buildInventory verdicts', () => {
 	});
 
 	it('puts everything that is not a UUID-named regular file in others', () => {
-		const otherNames = ['staging', 'tasks_work_dir', 'image-cache', 'lost+found', '.nfs000001', `${uuid(3)}.tmp`, 'cirros.img', '.hidden'];
+		const otherNames = ['staging', 'tasks_work_dir', 'image-cache', 'lost+found', '.nfs000001', `${imageUuid(3)}.tmp`, 'cirros.img', '.hidden'];
 		const entries = [
 			file('staging', 4096, {kind: 'directory'}),
 			file('tasks_work_dir', 4096, {kind: 'directory'}),
 			file('image-cache', 4096, {kind: 'directory'}),
 			file('lost+found', 16384, {kind: 'directory'}),
 			file('.nfs000001', 1234),
-			file(`${uuid(3)}.tmp`, 99),
+			file(`${imageUuid(3)}.tmp`, 99),
 			file('cirros.img', 12_000_000),
 			file('.hidden', 1),
-			file(uuid(4), 60, {kind: 'symlink'}),
-			file(uuid(5), 4096, {kind: 'directory'}),
-			file(uuid(1), GiB),
+			file(imageUuid(4), 60, {kind: 'symlink'}),
+			file(imageUuid(5), 4096, {kind: 'directory'}),
+			file(imageUuid(1), GiB),
 		];
 		const inventory = buildInventory(glanceOk([image(1)]), filesOk(entries), noChecks);
-		expect(inventory.others.map(entry => entry.name).sort()).toEqual([...otherNames, uuid(4), uuid(5)].sort());
-		expect(inventory.rows.map(row => row.id)).toEqual([uuid(1)]);
+		expect(inventory.others.map(entry => entry.name).sort()).toEqual([...otherNames, imageUuid(4), imageUuid(5)].sort());
+		expect(inventory.rows.map(row => row.id)).toEqual([imageUuid(1)]);
 	});
 
 	it('with Glance unavailable, every image file is listed as unknown with the reason', () => {
-		const inventory = buildInventory(glanceDown, filesOk([file(uuid(1), GiB), file(uuid(2), 2 * GiB), file('staging', 4096, {kind: 'directory'})]), noChecks);
+		const inventory = buildInventory(glanceDown, filesOk([file(imageUuid(1), GiB), file(imageUuid(2), 2 * GiB), file('staging', 4096, {kind: 'directory'})]), noChecks);
 		expect(inventory.rows).toHaveLength(2);
 		for (const row of inventory.rows) {
 			expect(row.verdict).toBe('unknown');
@@ -256,7 +233,7 @@ describe('buildInventory verdicts', () => {
 	});
 
 	it('before Glance has answered, files are unknown rather than orphans', () => {
-		const inventory = buildInventory(null, filesOk([file(uuid(1), GiB)]), noChecks);
+		const inventory = buildInventory(null, filesOk([file(imageUuid(1), GiB)]), noChecks);
 		expect(inventory.rows[0]?.verdict).toBe('unknown');
 		expect(inventory.glanceUnavailable).toMatch(/not listed yet/);
 	});
@@ -264,10 +241,10 @@ describe('buildInventory verdicts', () => {
 	it('with the datadir unreadable, images that need a file are unknown, not missing', () => {
 		const files: DatadirListing = {at: now, state: 'failed', directory: '/var/lib/glance/images', health: {state: 'unresponsive', afterMs: 5000}};
 		const inventory = buildInventory(glanceOk([image(1), image(2, {stores: ['rbd']}), image(3, {status: 'queued'})]), files, noChecks);
-		expect(rowOf(inventory, uuid(1)).verdict).toBe('unknown');
-		expect(rowOf(inventory, uuid(1)).note).toBe('datadir unavailable: /var/lib/glance/images: no answer after 5 s');
-		expect(rowOf(inventory, uuid(2)).verdict).toBe('not-file-backed');
-		expect(rowOf(inventory, uuid(3)).verdict).toBe('no-data');
+		expect(rowOf(inventory, imageUuid(1)).verdict).toBe('unknown');
+		expect(rowOf(inventory, imageUuid(1)).note).toBe('datadir unavailable: /var/lib/glance/images: no answer after 5 s');
+		expect(rowOf(inventory, imageUuid(2)).verdict).toBe('not-file-backed');
+		expect(rowOf(inventory, imageUuid(3)).verdict).toBe('no-data');
 		expect(inventory.filesUnavailable).toBe('/var/lib/glance/images: no answer after 5 s');
 		expect(inventory.totals['missing-file'].count).toBe(0);
 	});
@@ -275,7 +252,7 @@ describe('buildInventory verdicts', () => {
 	it('totals count on-disk bytes where there is a file and Glance bytes where there is none', () => {
 		const inventory = buildInventory(
 			glanceOk([image(1, {size: 100}), image(2, {size: 300}), image(3, {size: 50}), image(4, {stores: ['rbd'], size: 7})]),
-			filesOk([file(uuid(1), 100), file(uuid(2), 200), file(uuid(8), 40), file(uuid(9), 2)]),
+			filesOk([file(imageUuid(1), 100), file(imageUuid(2), 200), file(imageUuid(8), 40), file(imageUuid(9), 2)]),
 			noChecks,
 		);
 		expect(inventory.totals.ok).toEqual({count: 1, bytes: 100});
@@ -289,7 +266,7 @@ describe('buildInventory verdicts', () => {
 	it('sorts rows by severity, then name, by default', () => {
 		const inventory = buildInventory(
 			glanceOk([image(1, {name: 'zeta'}), image(2, {name: 'Alpha'}), image(3, {name: 'beta', size: 5}), image(4, {name: 'gamma'})]),
-			filesOk([file(uuid(1), GiB), file(uuid(2), GiB), file(uuid(3), 6), file(uuid(7), 1)]),
+			filesOk([file(imageUuid(1), GiB), file(imageUuid(2), GiB), file(imageUuid(3), 6), file(imageUuid(7), 1)]),
 			noChecks,
 		);
 		expect(inventory.rows.map(row => row.verdict)).toEqual(['missing-file', 'size-mismatch', 'orphan-file', 'ok', 'ok']);
@@ -304,7 +281,7 @@ describe('sortRows and filterRows', () => {
 		image(3, {name: 'debian-12', size: GiB, createdAt: null, owner: 'admin'}),
 		image(4, {name: 'rocky-9', size: 2 * GiB, createdAt: '2026-06-01T00:00:00Z', owner: 'admin'}),
 	];
-	const files = [file(uuid(1), 3 * GiB), file(uuid(2), 20 * 1024 ** 2), file(uuid(3), GiB)];
+	const files = [file(imageUuid(1), 3 * GiB), file(imageUuid(2), 20 * 1024 ** 2), file(imageUuid(3), GiB)];
 	const {rows} = buildInventory(glanceOk(images), filesOk(files), noChecks);
 	const names = (list: InventoryRow[]) => list.map(row => row.image?.name);
 
@@ -334,7 +311,7 @@ describe('sortRows and filterRows', () => {
 	it('filters by name, id and owner without regard to case, and by verdict', () => {
 		expect(names(filterRows(rows, {text: 'UBUNTU'}))).toEqual(['ubuntu-24.04']);
 		expect(names(filterRows(rows, {text: 'projectblue'}))).toEqual(['ubuntu-24.04']);
-		expect(names(filterRows(rows, {text: uuid(2).slice(-6)}))).toEqual(['cirros']);
+		expect(names(filterRows(rows, {text: imageUuid(2).slice(-6)}))).toEqual(['cirros']);
 		expect(names(filterRows(rows, {verdict: 'missing-file'}))).toEqual(['rocky-9']);
 		expect(filterRows(rows, {text: 'admin', verdict: 'ok'})).toHaveLength(2);
 		expect(filterRows(rows, {text: '', verdict: null})).toHaveLength(4);
@@ -348,22 +325,22 @@ describe('inventoryFindings', () => {
 	}
 
 	it('says nothing when every image is fine', () => {
-		expect(findingsFor([image(1), image(2, {stores: ['rbd']})], [file(uuid(1), GiB)])).toEqual([]);
+		expect(findingsFor([image(1), image(2, {stores: ['rbd']})], [file(imageUuid(1), GiB)])).toEqual([]);
 	});
 
 	it('a missing file is critical, names the image and says what to run', () => {
-		const [finding] = findingsFor([image(1, {name: 'ubuntu'}), image(2)], [file(uuid(2), GiB)]);
+		const [finding] = findingsFor([image(1, {name: 'ubuntu'}), image(2)], [file(imageUuid(2), GiB)]);
 		expect(finding?.id).toBe('image-missing-file');
 		expect(finding?.severity).toBe('critical');
-		expect(finding?.evidence.join(' ')).toContain(`ubuntu (${uuid(1)})`);
+		expect(finding?.evidence.join(' ')).toContain(`ubuntu (${imageUuid(1)})`);
 		expect(finding?.evidence.join(' ')).toContain('1 GiB');
-		expect(finding?.action).toContain(`openstack image show ${uuid(1)}`);
+		expect(finding?.action).toContain(`openstack image show ${imageUuid(1)}`);
 		expect(finding?.action).toMatch(/right one/);
 		expect(finding?.action).toMatch(/backup/);
 	});
 
 	it('orphan files are a warning with their total size, at most three examples and the scrubber note', () => {
-		const orphans = [1, 2, 3, 4, 5].map(n => file(uuid(n), GiB / 2));
+		const orphans = [1, 2, 3, 4, 5].map(n => file(imageUuid(n), GiB / 2));
 		const findings = findingsFor([], orphans);
 		const finding = findings.find(candidate => candidate.id === 'orphan-files');
 		expect(finding?.severity).toBe('warning');
@@ -375,8 +352,8 @@ describe('inventoryFindings', () => {
 	});
 
 	it('size and checksum mismatches are a warning and a critical finding', () => {
-		const checks = new Map([[uuid(2), finished('checksum-mismatch', GiB)]]);
-		const findings = findingsFor([image(1, {size: 2 * GiB}), image(2)], [file(uuid(1), GiB), file(uuid(2), GiB)], checks);
+		const checks = new Map([[imageUuid(2), finished('checksum-mismatch', GiB)]]);
+		const findings = findingsFor([image(1, {size: 2 * GiB}), image(2)], [file(imageUuid(1), GiB), file(imageUuid(2), GiB)], checks);
 		expect(findings.map(finding => [finding.id, finding.severity])).toEqual([
 			['checksum-mismatch', 'critical'],
 			['size-mismatch', 'warning'],
@@ -385,23 +362,23 @@ describe('inventoryFindings', () => {
 	});
 
 	it('uploads are info while they move and a warning once untouched for over an hour', () => {
-		const fresh = findingsFor([image(1, {status: 'saving'})], [file(uuid(1), 100, {mtimeMs: now - 60_000})]);
+		const fresh = findingsFor([image(1, {status: 'saving'})], [file(imageUuid(1), 100, {mtimeMs: now - 60_000})]);
 		expect(fresh.map(finding => [finding.id, finding.severity])).toEqual([['partial-uploads', 'info']]);
-		const stuck = findingsFor([image(1, {status: 'saving'}), image(2, {status: 'saving'})], [file(uuid(1), 100, {mtimeMs: now - 2 * 3_600_000}), file(uuid(2), 5, {mtimeMs: now})]);
+		const stuck = findingsFor([image(1, {status: 'saving'}), image(2, {status: 'saving'})], [file(imageUuid(1), 100, {mtimeMs: now - 2 * 3_600_000}), file(imageUuid(2), 5, {mtimeMs: now})]);
 		expect(stuck[0]?.severity).toBe('warning');
 		expect(stuck[0]?.title).toMatch(/1 upload has not moved/);
-		expect(stuck[0]?.evidence.join(' ')).toContain(uuid(1));
+		expect(stuck[0]?.evidence.join(' ')).toContain(imageUuid(1));
 	});
 
 	it('Glance unavailable gives an unknown-severity finding with the reason, the hint and what was still listed', () => {
-		const findings = inventoryFindings(buildInventory(glanceDown, filesOk([file(uuid(1), GiB)]), noChecks), {now});
+		const findings = inventoryFindings(buildInventory(glanceDown, filesOk([file(imageUuid(1), GiB)]), noChecks), {now});
 		expect(findings).toHaveLength(1);
 		expect(findings[0]).toMatchObject({id: 'glance-unavailable', severity: 'unknown', action: 'Glance runs in glance_api, which is not running: docker start glance_api'});
 		expect(findings[0]?.evidence).toEqual(['http://127.0.0.1:9292/v2/images: connection refused', '1 file listed without a verdict (1 GiB)']);
 	});
 
 	it('an empty file of an active image is critical', () => {
-		const findings = findingsFor([image(1)], [file(uuid(1), 0)]);
+		const findings = findingsFor([image(1)], [file(imageUuid(1), 0)]);
 		expect(findings.map(finding => [finding.id, finding.severity])).toEqual([['image-empty-file', 'critical']]);
 	});
 });
@@ -414,9 +391,9 @@ describe('at scale', () => {
 		for (let n = 0; n < count; n++) {
 			images.push(image(n, {size: 1000 + n}));
 			// Every 10th file is missing and every 7th has the wrong size; 1,000 orphans on top.
-			if (n % 10 !== 0) files.push(file(uuid(n), n % 7 === 0 ? 1 : 1000 + n));
+			if (n % 10 !== 0) files.push(file(imageUuid(n), n % 7 === 0 ? 1 : 1000 + n));
 		}
-		for (let n = count; n < count + 1000; n++) files.push(file(uuid(n), 5));
+		for (let n = count; n < count + 1000; n++) files.push(file(imageUuid(n), 5));
 		const started = performance.now();
 		const inventory = buildInventory(glanceOk(images), filesOk(files), noChecks);
 		const tookMs = performance.now() - started;

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import type {Credentials} from '../../source/world/real/openstack/credentials.js';
-import {authRequestBody, parseCatalog, selectEndpoint} from '../../source/world/real/openstack/keystone.js';
+import type {Credentials} from '../../source/model/openstack/credentials.js';
+import {authRequestBody, parseCatalog, selectEndpoint} from '../../source/model/openstack/keystone.js';
 
 // The `catalog` of a Keystone v3 token body on a two-region kolla deployment (internal VIP, public FQDN).
 const tokenCatalog = [
@@ -45,37 +45,39 @@ describe('service catalog', () => {
 	});
 
 	it('picks the image endpoint by interface and region', () => {
-		expect(selectEndpoint(catalog, {interface: 'internal', region: 'RegionOne'})).toEqual({ok: true, url: 'http://10.0.0.10:9292', region: 'RegionOne'});
-		expect(selectEndpoint(catalog, {interface: 'public', region: 'RegionTwo'})).toEqual({ok: true, url: 'https://two.example.org:9292', region: 'RegionTwo'});
-		expect(selectEndpoint(catalog, {type: 'compute', interface: 'internal', region: null})).toMatchObject({ok: true, url: 'http://10.0.0.10:8774/v2.1'});
+		expect(selectEndpoint(catalog, {interface: 'internal', region: 'RegionOne'})).toEqual({ok: true, value: {url: 'http://10.0.0.10:9292', region: 'RegionOne'}});
+		expect(selectEndpoint(catalog, {interface: 'public', region: 'RegionTwo'})).toEqual({ok: true, value: {url: 'https://two.example.org:9292', region: 'RegionTwo'}});
+		expect(selectEndpoint(catalog, {type: 'compute', interface: 'internal', region: null})).toMatchObject({ok: true, value: {url: 'http://10.0.0.10:8774/v2.1'}});
 	});
 
 	it('takes the first matching region when none is asked for', () => {
-		expect(selectEndpoint(catalog, {interface: 'internal', region: null})).toMatchObject({ok: true, url: 'http://10.0.0.10:9292'});
+		expect(selectEndpoint(catalog, {interface: 'internal', region: null})).toMatchObject({ok: true, value: {url: 'http://10.0.0.10:9292'}});
 	});
 
 	it('explains a missing interface and names what the catalog has', () => {
 		const choice = selectEndpoint(catalog, {interface: 'admin', region: 'RegionOne'});
 		expect(choice).toEqual({
 			ok: false,
-			reason: 'the Keystone catalog has no admin image endpoint in region RegionOne (it has: public RegionOne, internal RegionOne, public RegionTwo, internal RegionTwo)',
-			hint: 'Set OS_INTERFACE to one the catalog has (public, internal), or pass --glance-url',
+			problem: {
+				reason: 'the Keystone catalog has no admin image endpoint in region RegionOne (it has: public RegionOne, internal RegionOne, public RegionTwo, internal RegionTwo)',
+				hint: 'Set OS_INTERFACE to one the catalog has (public, internal), or pass --glance-url',
+			},
 		});
 	});
 
 	it('suggests the region when only the region is wrong', () => {
 		const choice = selectEndpoint(catalog, {interface: 'internal', region: 'RegionThree'});
 		expect(choice.ok).toBe(false);
-		if (!choice.ok) expect(choice.hint).toBe('Set OS_REGION_NAME to RegionOne');
+		if (!choice.ok) expect(choice.problem.hint).toBe('Set OS_REGION_NAME to RegionOne');
 	});
 
 	it('explains a catalog without an image service, and an unscoped token without a catalog', () => {
 		const noGlance = selectEndpoint(catalog.filter(service => service.type !== 'image'), {interface: 'internal', region: null});
-		expect(noGlance).toMatchObject({ok: false, reason: 'the Keystone catalog has no image service (it has: compute, identity, placement)'});
-		if (!noGlance.ok) expect(noGlance.hint).toContain('openstack service create image');
+		expect(noGlance).toMatchObject({ok: false, problem: {reason: 'the Keystone catalog has no image service (it has: compute, identity, placement)'}});
+		if (!noGlance.ok) expect(noGlance.problem.hint).toContain('openstack service create image');
 		const unscoped = selectEndpoint([], {interface: 'public', region: null});
-		expect(unscoped).toMatchObject({ok: false, reason: 'the token carries no service catalog, so no image endpoint'});
-		if (!unscoped.ok) expect(unscoped.hint).toContain('OS_PROJECT_NAME');
+		expect(unscoped).toMatchObject({ok: false, problem: {reason: 'the token carries no service catalog, so no image endpoint'}});
+		if (!unscoped.ok) expect(unscoped.problem.hint).toContain('OS_PROJECT_NAME');
 	});
 });
 

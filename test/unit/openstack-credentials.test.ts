@@ -1,14 +1,10 @@
 import {describe, expect, it} from 'vitest';
-import {
-	normalizeAuthUrl,
-	normalizeInterface,
-	parseOpenrc,
-	redact,
-	resolveGlanceAccess,
-	type AccessInput,
-	type AccessResolution,
-	type GlanceAccess,
-} from '../../source/world/real/openstack/credentials.js';
+import {defaultOpenrcPath, resolveGlanceAccess, type AccessInput} from '../../source/model/openstack/access.js';
+import {configSearchPaths, type ConfigFile} from '../../source/model/openstack/clouds.js';
+import {normalizeAuthUrl, normalizeInterface, type GlanceAccess} from '../../source/model/openstack/credentials.js';
+import {parseOpenrc} from '../../source/model/openstack/openrc.js';
+import {redact} from '../../source/model/openstack/redact.js';
+import type {Result} from '../../source/model/result.js';
 
 const adminPassword = 'Zq8#kolla$Adm1n"pw';
 const appSecret = 'appcred-S3cret-value-9f8e7d';
@@ -33,28 +29,38 @@ export OS_AUTH_PLUGIN='password'
 export OS_CACERT='/etc/kolla/certificates/ca/root.crt'
 `;
 
-function files(map: Record<string, string>): AccessInput['readFile'] {
-	return file => map[file] ?? null;
+type Resolution = Result<GlanceAccess>;
+
+/** The files on a pretend disk, found the way the world finds them: the openrc at its path, the first clouds.yaml and secure.yaml. */
+function resolve(input: Partial<AccessInput> & {disk?: Record<string, string>}): Resolution {
+	const {disk = {}, ...rest} = input;
+	const where = {env: {}, homeDir: '/home/op', cwd: '/work', ...rest};
+	const first = (kind: 'clouds' | 'secure'): ConfigFile | null => {
+		const found = configSearchPaths(kind, where.env, where.homeDir, where.cwd).find(path => disk[path] !== undefined);
+		return found ? {path: found, text: disk[found]!} : null;
+	};
+	return resolveGlanceAccess({openrc: disk[where.openrcPath ?? defaultOpenrcPath] ?? null, clouds: first('clouds'), secure: first('secure'), ...where});
 }
 
-function resolve(input: Partial<AccessInput>): AccessResolution {
-	return resolveGlanceAccess({env: {}, readFile: files({}), homeDir: '/home/op', cwd: '/work', ...input});
+function accessOf(result: Resolution): GlanceAccess {
+	if (!result.ok) throw new Error(`expected access, got ${result.problem.reason} — ${result.problem.hint}`);
+	return result.value;
 }
 
-function accessOf(result: AccessResolution): GlanceAccess {
-	if (!result.ok) throw new Error(`expected access, got ${result.reason} — ${result.hint}`);
-	return result.access;
-}
-
-function keystone(result: AccessResolution) {
+function keystone(result: Resolution) {
 	const access = accessOf(result);
 	if (access.kind !== 'keystone') throw new Error(`expected keystone access, got ${access.kind}`);
 	return access;
 }
 
 /** Everything a user may see from a resolution: source, reason, hint. */
-function visibleText(result: AccessResolution): string {
-	return result.ok ? result.access.source : `${result.reason}\n${result.hint}`;
+function visibleText(result: Resolution): string {
+	return result.ok ? result.value.source : `${result.problem.reason}\n${result.problem.hint}`;
+}
+
+/** The reason a resolution failed, or null when it did not. */
+function reasonOf(result: Resolution): string | null {
+	return result.ok ? null : result.problem.reason;
 }
 
 /** What kolla's admin-openrc.sh and the equivalent clouds.yaml entry both resolve to. */
@@ -86,23 +92,22 @@ describe('openrc parsing (kolla admin-openrc.sh)', () => {
 	it('never runs command substitutions: a computed password is reported, not guessed', () => {
 		const text = kollaOpenrc.replace(/^export OS_PASSWORD=.*$/m, 'export OS_PASSWORD=$(cat /etc/kolla/secret)');
 		expect(parseOpenrc(text).computed).toEqual(['OS_PASSWORD']);
-		const result = resolve({readFile: files({'/etc/kolla/admin-openrc.sh': text})});
+		const result = resolve({disk: {'/etc/kolla/admin-openrc.sh': text}});
 		expect(result.ok).toBe(false);
-		if (!result.ok) expect(result.reason).toContain('OS_PASSWORD is computed by a shell command');
+		expect(reasonOf(result)).toContain('OS_PASSWORD is computed by a shell command');
 	});
 
 	it('turns kolla admin-openrc.sh into scoped password credentials with /v3 appended', () => {
-		const access = keystone(resolve({readFile: files({'/etc/kolla/admin-openrc.sh': kollaOpenrc})}));
+		const access = keystone(resolve({disk: {'/etc/kolla/admin-openrc.sh': kollaOpenrc}}));
 		expect(access.credentials).toEqual(kollaAdminCredentials);
 		expect(access.source).toBe('openrc /etc/kolla/admin-openrc.sh (user admin, project admin)');
 	});
 
 	it('reads an openrc at another path when asked, and says when it cannot', () => {
-		const access = keystone(resolve({openrcPath: '/root/openrc', readFile: files({'/root/openrc': kollaOpenrc})}));
+		const access = keystone(resolve({openrcPath: '/root/openrc', disk: {'/root/openrc': kollaOpenrc}}));
 		expect(access.source).toMatch(/^openrc \/root\/openrc /);
 		const missing = resolve({openrcPath: '/root/nope'});
-		expect(missing.ok).toBe(false);
-		if (!missing.ok) expect(missing.reason).toBe('openrc /root/nope cannot be read (missing, or not readable by this user)');
+		expect(reasonOf(missing)).toBe('openrc /root/nope cannot be read (missing, or not readable by this user)');
 	});
 });
 
@@ -130,7 +135,7 @@ describe('auth URL and interface normalization', () => {
 		expect(keystone(resolve({env: {...base, OS_INTERFACE: 'admin', OS_ENDPOINT_TYPE: 'internalURL'}})).credentials.interface).toBe('admin');
 		expect(keystone(resolve({env: base})).credentials.interface).toBe('public');
 		const bad = resolve({env: {...base, OS_INTERFACE: 'private'}});
-		expect(bad.ok ? null : bad.reason).toBe('environment OS_*: OS_INTERFACE=private is not public, internal or admin');
+		expect(reasonOf(bad)).toBe('environment OS_*: OS_INTERFACE=private is not public, internal or admin');
 	});
 });
 
@@ -160,7 +165,7 @@ describe('environment OS_* variables', () => {
 		);
 		expect(access.credentials.method).toEqual({kind: 'application-credential', name: 'inspector', secret: appSecret, username: 'ops', userDomainName: 'Ops'});
 		const nameless = resolve({env: {OS_AUTH_TYPE: 'v3applicationcredential', OS_AUTH_URL: 'http://k:5000', OS_APPLICATION_CREDENTIAL_NAME: 'inspector', OS_APPLICATION_CREDENTIAL_SECRET: appSecret}});
-		expect(nameless.ok ? null : nameless.reason).toContain('needs its user');
+		expect(reasonOf(nameless)).toContain('needs its user');
 	});
 
 	it('uses OS_TOKEN with OS_AUTH_URL as token authentication', () => {
@@ -178,13 +183,13 @@ describe('environment OS_* variables', () => {
 
 	it('says which variable is missing', () => {
 		const noPassword = resolve({env: {OS_AUTH_URL: 'http://k:5000', OS_USERNAME: 'admin'}});
-		expect(noPassword.ok ? null : noPassword.reason).toBe('environment OS_*: OS_PASSWORD is not set');
+		expect(reasonOf(noPassword)).toBe('environment OS_*: OS_PASSWORD is not set');
 		const noSecret = resolve({env: {OS_AUTH_URL: 'http://k:5000', OS_AUTH_TYPE: 'v3applicationcredential', OS_APPLICATION_CREDENTIAL_ID: 'x'}});
-		expect(noSecret.ok ? null : noSecret.reason).toBe('environment OS_*: OS_APPLICATION_CREDENTIAL_SECRET is not set');
+		expect(reasonOf(noSecret)).toBe('environment OS_*: OS_APPLICATION_CREDENTIAL_SECRET is not set');
 		const badType = resolve({env: {OS_AUTH_URL: 'http://k:5000', OS_AUTH_TYPE: 'v3oidcpassword'}});
-		expect(badType.ok ? null : badType.reason).toContain('OS_AUTH_TYPE=v3oidcpassword is not supported');
+		expect(reasonOf(badType)).toContain('OS_AUTH_TYPE=v3oidcpassword is not supported');
 		const badUrl = resolve({env: {OS_AUTH_URL: 'keystone:5000', OS_USERNAME: 'u', OS_PASSWORD: 'p'}});
-		expect(badUrl.ok ? null : badUrl.reason).toContain('is not an http(s) URL');
+		expect(reasonOf(badUrl)).toContain('is not an http(s) URL');
 	});
 
 	it('honours OS_INSECURE and OS_CACERT', () => {
@@ -224,51 +229,54 @@ const secureYaml = `clouds:
 
 describe('clouds.yaml and secure.yaml', () => {
 	it('merges the password from secure.yaml into the named cloud', () => {
-		const result = resolve({env: {OS_CLOUD: 'kolla-admin'}, readFile: files({'/etc/openstack/clouds.yaml': cloudsYaml, '/etc/openstack/secure.yaml': secureYaml})});
+		const result = resolve({env: {OS_CLOUD: 'kolla-admin'}, disk: {'/etc/openstack/clouds.yaml': cloudsYaml, '/etc/openstack/secure.yaml': secureYaml}});
 		const access = keystone(result);
 		expect(access.credentials).toEqual(kollaAdminCredentials);
 		expect(access.source).toBe('clouds.yaml /etc/openstack/clouds.yaml [kolla-admin] (user admin, project admin)');
 	});
 
 	it('reads an application credential cloud with verify: false', () => {
-		const access = keystone(resolve({osCloud: 'appcred', readFile: files({'/home/op/.config/openstack/clouds.yaml': cloudsYaml, '/home/op/.config/openstack/secure.yaml': secureYaml})}));
+		const access = keystone(resolve({osCloud: 'appcred', disk: {'/home/op/.config/openstack/clouds.yaml': cloudsYaml, '/home/op/.config/openstack/secure.yaml': secureYaml}}));
 		expect(access.credentials.method).toEqual({kind: 'application-credential', id: '0123456789abcdef', secret: appSecret});
 		expect(access.credentials.insecure).toBe(true);
 		expect(access.credentials.interface).toBe('public');
 	});
 
 	it('searches $OS_CLIENT_CONFIG_FILE, then ./clouds.yaml, then ~/.config/openstack, then /etc/openstack', () => {
-		const one = (url: string) => `clouds:\n  c:\n    auth: {auth_url: '${url}', username: u, password: p}\n`;
-		const all = {'/work/clouds.yaml': one('http://cwd:5000'), '/home/op/.config/openstack/clouds.yaml': one('http://home:5000'), '/etc/openstack/clouds.yaml': one('http://etc:5000'), '/x/my.yaml': one('http://env:5000')};
-		const url = (readFile: Record<string, string>, env: Record<string, string> = {}) => keystone(resolve({env: {OS_CLOUD: 'c', ...env}, readFile: files(readFile)})).credentials.authUrl;
-		expect(url(all, {OS_CLIENT_CONFIG_FILE: '/x/my.yaml'})).toBe('http://env:5000/v3');
-		expect(url(all)).toBe('http://cwd:5000/v3');
-		const {['/work/clouds.yaml']: _cwd, ...noCwd} = all;
-		expect(url(noCwd)).toBe('http://home:5000/v3');
-		const {['/home/op/.config/openstack/clouds.yaml']: _home, ...onlyEtc} = noCwd;
-		expect(url(onlyEtc)).toBe('http://etc:5000/v3');
+		const yaml = (paths: string[]) => paths.filter(each => /\.(yaml|yml)$/.test(each));
+		expect(yaml(configSearchPaths('clouds', {OS_CLIENT_CONFIG_FILE: '/x/my.yaml'}, '/home/op', '/work'))).toEqual([
+			'/x/my.yaml',
+			'/work/clouds.yaml',
+			'/work/clouds.yml',
+			'/home/op/.config/openstack/clouds.yaml',
+			'/home/op/.config/openstack/clouds.yml',
+			'/etc/openstack/clouds.yaml',
+			'/etc/openstack/clouds.yml',
+		]);
+		expect(configSearchPaths('secure', {OS_CLIENT_SECURE_FILE: '/x/secure.yaml'}, '/home/op', '/work')[0]).toBe('/x/secure.yaml');
+		expect(configSearchPaths('clouds', {}, '/home/op', '/work')).toContain('/etc/openstack/clouds.json');
 	});
 
 	it('names the clouds it has when OS_CLOUD names a missing entry', () => {
-		const result = resolve({env: {OS_CLOUD: 'prod'}, readFile: files({'/etc/openstack/clouds.yaml': cloudsYaml})});
-		expect(result).toEqual({ok: false, reason: 'clouds.yaml /etc/openstack/clouds.yaml has no cloud named "prod"', hint: 'It has: kolla-admin, appcred — set OS_CLOUD (or --os-cloud) to one of them'});
+		const result = resolve({env: {OS_CLOUD: 'prod'}, disk: {'/etc/openstack/clouds.yaml': cloudsYaml}});
+		expect(result).toEqual({ok: false, problem: {reason: 'clouds.yaml /etc/openstack/clouds.yaml has no cloud named "prod"', hint: 'It has: kolla-admin, appcred — set OS_CLOUD (or --os-cloud) to one of them'}});
 	});
 
 	it('says where it looked when there is no clouds.yaml at all', () => {
 		const result = resolve({env: {OS_CLOUD: 'prod'}});
 		expect(result.ok).toBe(false);
 		if (!result.ok) {
-			expect(result.reason).toBe('OS_CLOUD=prod but no clouds.yaml was found');
-			expect(result.hint).toContain('/home/op/.config/openstack/clouds.yaml');
-			expect(result.hint).toContain('/etc/openstack/clouds.yaml');
+			expect(result.problem.reason).toBe('OS_CLOUD=prod but no clouds.yaml was found');
+			expect(result.problem.hint).toContain('/home/op/.config/openstack/clouds.yaml');
+			expect(result.problem.hint).toContain('/etc/openstack/clouds.yaml');
 		}
 	});
 
 	it('reports a broken clouds.yaml and a cloud without a password', () => {
-		const broken = resolve({env: {OS_CLOUD: 'x'}, readFile: files({'/etc/openstack/clouds.yaml': 'clouds: [\n'})});
-		expect(broken.ok ? null : broken.reason).toMatch(/^\/etc\/openstack\/clouds.yaml is not valid YAML/);
-		const noPassword = resolve({env: {OS_CLOUD: 'kolla-admin'}, readFile: files({'/etc/openstack/clouds.yaml': cloudsYaml})});
-		expect(noPassword.ok ? null : noPassword.reason).toBe('clouds.yaml /etc/openstack/clouds.yaml [kolla-admin]: auth.password is not set');
+		const broken = resolve({env: {OS_CLOUD: 'x'}, disk: {'/etc/openstack/clouds.yaml': 'clouds: [\n'}});
+		expect(reasonOf(broken)).toMatch(/^\/etc\/openstack\/clouds.yaml is not valid YAML/);
+		const noPassword = resolve({env: {OS_CLOUD: 'kolla-admin'}, disk: {'/etc/openstack/clouds.yaml': cloudsYaml}});
+		expect(reasonOf(noPassword)).toBe('clouds.yaml /etc/openstack/clouds.yaml [kolla-admin]: auth.password is not set');
 	});
 });
 
@@ -293,29 +301,29 @@ describe('precedence: --glance-url > OS_CLOUD > OS_* > openrc > not configured',
 	const env = {OS_CLOUD: 'kolla-admin', OS_AUTH_URL: 'http://env:5000', OS_USERNAME: 'envuser', OS_PASSWORD: 'envpass'};
 
 	it('walks down the list as each source is removed', () => {
-		expect(accessOf(resolve({glanceUrl: 'http://g:9292', env, readFile: files(everything)})).kind).toBe('endpoint');
-		expect(accessOf(resolve({env, readFile: files(everything)})).source).toMatch(/^clouds.yaml /);
-		expect(accessOf(resolve({env: {...env, OS_CLOUD: undefined}, readFile: files(everything)})).source).toBe('environment OS_* (user envuser)');
-		expect(accessOf(resolve({readFile: files(everything)})).source).toMatch(/^openrc \/etc\/kolla\/admin-openrc.sh /);
+		expect(accessOf(resolve({glanceUrl: 'http://g:9292', env, disk: everything})).kind).toBe('endpoint');
+		expect(accessOf(resolve({env, disk: everything})).source).toMatch(/^clouds.yaml /);
+		expect(accessOf(resolve({env: {...env, OS_CLOUD: undefined}, disk: everything})).source).toBe('environment OS_* (user envuser)');
+		expect(accessOf(resolve({disk: everything})).source).toMatch(/^openrc \/etc\/kolla\/admin-openrc.sh /);
 		const none = resolve({});
 		expect(none.ok).toBe(false);
 		if (!none.ok) {
-			expect(none.reason).toContain('not configured');
-			for (const option of ['--glance-url', 'OS_CLOUD', 'OS_AUTH_URL', '--openrc', '/etc/kolla/admin-openrc.sh']) expect(none.hint).toContain(option);
+			expect(none.problem.reason).toContain('not configured');
+			for (const option of ['--glance-url', 'OS_CLOUD', 'OS_AUTH_URL', '--openrc', '/etc/kolla/admin-openrc.sh']) expect(none.problem.hint).toContain(option);
 		}
 	});
 
 	it('lets --os-cloud beat OS_CLOUD', () => {
-		expect(accessOf(resolve({osCloud: 'appcred', env, readFile: files(everything)})).source).toMatch(/\[appcred\]/);
+		expect(accessOf(resolve({osCloud: 'appcred', env, disk: everything})).source).toMatch(/\[appcred\]/);
 	});
 });
 
 describe('secrets stay out of what is shown', () => {
 	it('never puts a password, secret or token into source, reason or hint', () => {
-		const cases: AccessResolution[] = [
-			resolve({readFile: files({'/etc/kolla/admin-openrc.sh': kollaOpenrc})}),
-			resolve({env: {OS_CLOUD: 'kolla-admin'}, readFile: files({'/etc/openstack/clouds.yaml': cloudsYaml, '/etc/openstack/secure.yaml': secureYaml})}),
-			resolve({env: {OS_CLOUD: 'appcred'}, readFile: files({'/etc/openstack/clouds.yaml': cloudsYaml, '/etc/openstack/secure.yaml': secureYaml})}),
+		const cases: Resolution[] = [
+			resolve({disk: {'/etc/kolla/admin-openrc.sh': kollaOpenrc}}),
+			resolve({env: {OS_CLOUD: 'kolla-admin'}, disk: {'/etc/openstack/clouds.yaml': cloudsYaml, '/etc/openstack/secure.yaml': secureYaml}}),
+			resolve({env: {OS_CLOUD: 'appcred'}, disk: {'/etc/openstack/clouds.yaml': cloudsYaml, '/etc/openstack/secure.yaml': secureYaml}}),
 			resolve({env: {OS_AUTH_TYPE: 'v3applicationcredential', OS_AUTH_URL: 'http://k:5000', OS_APPLICATION_CREDENTIAL_ID: 'id', OS_APPLICATION_CREDENTIAL_SECRET: appSecret}}),
 			resolve({env: {OS_AUTH_URL: 'http://k:5000', OS_PASSWORD: adminPassword}}),
 			resolve({env: {OS_AUTH_URL: 'http://k:5000', OS_PASSWORD: adminPassword, OS_USERNAME: 'u', OS_INTERFACE: 'bogus'}}),

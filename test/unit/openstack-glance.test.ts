@@ -8,8 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import type {GlanceListing} from '../../source/model/types.js';
-import {resolveGlanceAccess, type Credentials, type GlanceAccess} from '../../source/world/real/openstack/credentials.js';
-import {GlanceClient, glanceRoot, imageFromJson, notConfiguredListing, resolveNext} from '../../source/world/real/openstack/glance.js';
+import {resolveGlanceAccess} from '../../source/model/openstack/access.js';
+import type {Credentials, GlanceAccess} from '../../source/model/openstack/credentials.js';
+import {glanceRoot, imageFromJson, notConfiguredListing, resolveNext} from '../../source/model/openstack/glance.js';
+import {GlanceClient} from '../../source/world/real/openstack/glance.js';
 
 const password = 'pw-Very$ecret-42';
 const issuedToken = 'gAAAAA-issued-token-0001';
@@ -222,9 +224,9 @@ describe('listing through Keystone', () => {
 
 describe('not configured', () => {
 	it('turns a failed resolution into a glance-not-configured listing that names the options', () => {
-		const resolution = resolveGlanceAccess({env: {}, readFile: () => null, homeDir: '/root'});
+		const resolution = resolveGlanceAccess({env: {}, openrc: null, clouds: null, secure: null, homeDir: '/root'});
 		if (resolution.ok) throw new Error('expected no credentials');
-		const listing = unavailable(notConfiguredListing(resolution, 5));
+		const listing = unavailable(notConfiguredListing(resolution.problem, 5));
 		expect(listing).toMatchObject({at: 5, problem: 'glance-not-configured', endpoint: null, authSource: null});
 		expect(listing.hint).toContain('--glance-url');
 	});
@@ -305,11 +307,11 @@ describe('downloadFirstBytes', () => {
 		};
 		const client = new GlanceClient({kind: 'endpoint', url: base, token: 'static', source: '--glance-url', cacert: null, insecure: false}, {timeoutMs: 2000});
 		const big = await client.downloadFirstBytes('big', 1000);
-		expect(big).toMatchObject({ok: true, status: 200, contentLength: data.length});
-		if (big.ok) expect([...big.bytes]).toEqual(Array.from({length: 1000}, () => 7));
+		expect(big).toMatchObject({ok: true, value: {status: 200, contentLength: data.length}});
+		if (big.ok) expect([...big.value.bytes]).toEqual(Array.from({length: 1000}, () => 7));
 		const stale = await client.downloadFirstBytes('stale', 1000);
-		expect(stale).toMatchObject({ok: true, status: 204});
-		if (stale.ok) expect(stale.bytes).toHaveLength(0);
+		expect(stale).toMatchObject({ok: true, value: {status: 204}});
+		if (stale.ok) expect(stale.value.bytes).toHaveLength(0);
 		expect(requests.every(each => each.token === 'static')).toBe(true);
 	});
 
@@ -317,7 +319,7 @@ describe('downloadFirstBytes', () => {
 		handler = (_request, _body, response) => json(response, 401, {error: {message: 'token static-secret-token invalid'}});
 		const client = new GlanceClient({kind: 'endpoint', url: base, token: 'static-secret-token', source: '--glance-url (token from OS_TOKEN)', cacert: null, insecure: false}, {timeoutMs: 2000});
 		const result = await client.downloadFirstBytes('x', 10);
-		expect(result).toMatchObject({ok: false, problem: 'glance-auth-failed'});
+		expect(result).toMatchObject({ok: false, problem: {kind: 'glance-auth-failed'}});
 		expect(JSON.stringify(result)).not.toContain('static-secret-token');
 		expect(requests).toHaveLength(1);
 	});

@@ -1,6 +1,7 @@
 import {Text} from 'ink';
-import {capacityLevel, growth, percentUsed, timeToFull} from '../../model/capacity.js';
+import {assessCapacity} from '../../model/capacity.js';
 import {formatBytes, formatCount, formatDuration, formatRate, sparkline} from '../../model/format.js';
+import {healthWord} from '../../model/health.js';
 import type {DatadirProbe, Snapshot, Thresholds} from '../../model/types.js';
 import {useTheme, type Tone} from '../theme.js';
 import {Line, Panel} from './panel.js';
@@ -24,20 +25,16 @@ export function CapacityPanel(props: {snapshot: Snapshot; thresholds: Thresholds
 		);
 	}
 	if (!probe.stats) {
-		const why = probe.health.state === 'unresponsive' ? `no answer after ${formatDuration(probe.health.afterMs)}` : probe.health.state === 'responsive' ? 'no figures' : probe.health.errno;
 		return (
 			<Panel title="Capacity" badge={{text: 'UNKNOWN', tone: 'unknown'}} focused={props.focused} width={props.width}>
-				<Line tone="unknown">no figures: {why}</Line>
+				<Line tone="unknown">no figures: {healthWord(probe.health)}</Line>
 				<Line tone="dim">last known figures stay in the graph below</Line>
 				<Line tone="dim">{sparkline(props.snapshot.history.map(sample => sample.bytesUsed), inner)}</Line>
 			</Panel>
 		);
 	}
 	const stats = probe.stats;
-	const percent = percentUsed(stats);
-	const level = capacityLevel(Math.max(percent.bytes, percent.inodes ?? 0), props.thresholds);
-	const rate = growth(props.snapshot.history, probe.at);
-	const eta = rate ? timeToFull(stats, rate.bytesPerHour) : null;
+	const {percent, level, inodeLevel, growth: rate, timeToFullMs: eta, fillingSoon} = assessCapacity(stats, props.snapshot.history, props.thresholds, probe.at);
 	const percentText = `${percent.bytes.toFixed(0)}%`;
 	return (
 		<Panel title="Capacity" badge={{text: percentText, tone: levelTone[level]}} focused={props.focused} width={props.width}>
@@ -48,10 +45,10 @@ export function CapacityPanel(props: {snapshot: Snapshot; thresholds: Thresholds
 				<Text color={theme.color(levelTone[level])}>{bar(percent.bytes, Math.max(4, inner - 6))}</Text>
 				<Text> {percentText}</Text>
 			</Text>
-			<Line tone={percent.inodes !== null && capacityLevel(percent.inodes, props.thresholds) !== 'ok' ? 'warn' : 'plain'}>
+			<Line tone={inodeLevel !== null && inodeLevel !== 'ok' ? 'warn' : 'plain'}>
 				{percent.inodes === null ? 'inodes: not reported by this filesystem' : `inodes ${formatCount(stats.inodesUsed)} of ${formatCount(stats.inodesTotal)} (${percent.inodes.toFixed(0)}%)`}
 			</Line>
-			<Line tone={eta !== null && eta < 24 * 3_600_000 ? 'warn' : 'plain'}>
+			<Line tone={fillingSoon ? 'warn' : 'plain'}>
 				{rate ? `growth ${formatRate(rate.bytesPerHour)}${eta === null ? '' : ` · full in ${formatDuration(eta)}`}` : 'growth: measuring…'}
 			</Line>
 			<Line tone="accent">{sparkline(props.snapshot.history.map(sample => sample.bytesUsed), inner)}</Line>

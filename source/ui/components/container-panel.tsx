@@ -1,4 +1,5 @@
 import {formatDuration, truncateMiddle} from '../../model/format.js';
+import {healthWord} from '../../model/health.js';
 import type {ContainerProbe, ContainerView} from '../../model/types.js';
 import type {Tone} from '../theme.js';
 import {Line, Panel} from './panel.js';
@@ -9,12 +10,10 @@ function viewLine(view: ContainerView): {text: string; tone: Tone} {
 			return {text: `view of ${view.mount.mountPoint}: same mount as the host (dev ${view.mount.majorMinor}) ✔`, tone: 'ok'};
 		}
 		case 'stale': {
-			const inside = view.health.state === 'responsive' ? 'answers' : view.health.state === 'unresponsive' ? 'hangs' : view.health.errno;
-			return {text: `✖ STALE view: container dev ${view.mount.majorMinor}, host dev ${view.hostMajorMinor} (inside: ${inside})`, tone: 'crit'};
+			return {text: `✖ STALE view: container dev ${view.mount.majorMinor}, host dev ${view.hostMajorMinor} (inside: ${healthWord(view.health)})`, tone: 'crit'};
 		}
 		case 'dead': {
-			const inside = view.health.state === 'unresponsive' ? 'hangs' : view.health.state === 'responsive' ? 'answers' : view.health.errno;
-			return {text: `✖ DEAD view inside the container (${inside}) while the host is fine`, tone: 'crit'};
+			return {text: `✖ DEAD view inside the container (${healthWord(view.health)}) while the host is fine`, tone: 'crit'};
 		}
 		case 'unknown': {
 			return {text: `view: unknown — ${view.reason}`, tone: 'unknown'};

@@ -1,4 +1,5 @@
-import {formatDuration, truncateMiddle} from '../../model/format.js';
+import {truncateMiddle} from '../../model/format.js';
+import {describeHealth, healthTone} from '../../model/health.js';
 import type {DatadirProbe, MountVerdict} from '../../model/types.js';
 import type {Tone} from '../theme.js';
 import {Line, Panel} from './panel.js';
@@ -12,24 +13,6 @@ const verdictBadge: Record<MountVerdict, {text: string; tone: Tone}> = {
 	error: {text: 'ERROR', tone: 'unknown'},
 };
 
-function healthLine(probe: DatadirProbe): {text: string; tone: Tone} {
-	const health = probe.health;
-	switch (health.state) {
-		case 'responsive': {
-			return {text: `answers in ${health.latencyMs} ms · ${health.entries} entries`, tone: 'ok'};
-		}
-		case 'unresponsive': {
-			return {text: `statfs/readdir: no answer for ${formatDuration(health.afterMs)}`, tone: 'crit'};
-		}
-		case 'dead': {
-			return {text: `${health.errno}: the share's server is gone`, tone: 'crit'};
-		}
-		default: {
-			return {text: `${health.errno}: ${health.message}`, tone: health.state === 'missing' ? 'crit' : 'unknown'};
-		}
-	}
-}
-
 export function MountPanel(props: {probe: DatadirProbe | null; focused: boolean; width: number}) {
 	const inner = Math.max(10, props.width - 4);
 	const probe = props.probe;
@@ -41,7 +24,6 @@ export function MountPanel(props: {probe: DatadirProbe | null; focused: boolean;
 		);
 	}
 	const mount = probe.mount;
-	const health = healthLine(probe);
 	const fstabText = probe.fstab
 		? `fstab line ${probe.fstab.line}: ${probe.fstab.vfsType} ${probe.fstab.options.join(',')}`
 		: probe.expectedFrom === 'flag'
@@ -49,7 +31,7 @@ export function MountPanel(props: {probe: DatadirProbe | null; focused: boolean;
 			: probe.fstabProblem ?? 'no fstab line holds the datadir';
 	return (
 		<Panel title="Mount" badge={verdictBadge[probe.verdict]} focused={props.focused} width={props.width}>
-			<Line tone={health.tone}>{health.text}</Line>
+			<Line tone={healthTone(probe.health)}>{describeHealth(probe.health)}</Line>
 			<Line>
 				{mount ? `${truncateMiddle(mount.mountPoint, Math.max(8, inner - mount.fsType.length - 1))} ${mount.fsType}` : 'no mount found'}
 			</Line>

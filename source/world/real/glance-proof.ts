@@ -1,3 +1,4 @@
+import {describeProblem} from '../../model/result.js';
 import type {GlanceImage} from '../../model/types.js';
 import type {GlanceProof} from '../world.js';
 import type {GlanceClient} from './openstack/glance.js';
@@ -16,8 +17,9 @@ export async function proveGlance(client: GlanceClient, image: GlanceImage, cont
 	if (image.size === 0) {
 		return {ok: false, status: null, bytes: 0, imageId: image.id, reason: `image ${image.id} is empty (size 0): it cannot prove anything — pick an image with data`};
 	}
-	const answer = await client.downloadFirstBytes(image.id, proofBytes);
-	if (!answer.ok) return {ok: false, status: null, bytes: 0, imageId: image.id, reason: `${answer.reason} — ${answer.hint}`};
+	const download = await client.downloadFirstBytes(image.id, proofBytes);
+	if (!download.ok) return {ok: false, status: null, bytes: 0, imageId: image.id, reason: describeProblem(download.problem)};
+	const answer = download.value;
 	const bytes = answer.bytes.byteLength;
 	if (answer.status === 200 && bytes > 0) return {ok: true, status: 200, bytes, imageId: image.id, tookMs: answer.tookMs};
 	const said = answer.note ? ` (${answer.note})` : '';

@@ -5,6 +5,8 @@ import si from 'systeminformation';
 import {parseFstab} from '../../model/fstab.js';
 import {parseMountinfo} from '../../model/mountinfo.js';
 import {assessContainerView, expectedMount, findMountFor, mountVerdict} from '../../model/mount.js';
+import {notConfiguredListing} from '../../model/openstack/glance.js';
+import {describeProblem, type Problem} from '../../model/result.js';
 import type {ChecksumOutcome, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
 import type {Settings} from '../../settings.js';
 import type {ActionOptions, ActionResult, GlanceProof, Holder, MountSpec, World, WorldEvent} from '../world.js';
@@ -14,7 +16,7 @@ import {DockerClient} from './docker.js';
 import {proveGlance} from './glance-proof.js';
 import {mountHolders} from './holders.js';
 import {mountShare, unmountShare} from './mounting.js';
-import {GlanceClient, notConfiguredListing} from './openstack/glance.js';
+import {GlanceClient} from './openstack/glance.js';
 import {glanceAccessOnThisMachine, type GlanceFlags} from './openstack/machine.js';
 import {probePath, type PathProbeResult} from './path-probe.js';
 
@@ -56,14 +58,14 @@ export class RealWorld implements World {
 	private readonly listeners = new Set<(event: WorldEvent) => void>();
 	private stopWatching: (() => void) | null = null;
 
-	private readonly glance: GlanceClient | {reason: string; hint: string};
+	private readonly glance: GlanceClient | Problem;
 
 	constructor(private readonly settings: Settings) {
 		this.label = os.hostname();
 		this.docker = new DockerClient(settings.dockerSocket.value, settings.probeTimeoutSeconds.value * 1000);
 		const access = glanceAccessOnThisMachine(glanceFlags(settings));
 		// Keystone and Glance answer in seconds on a busy controller; they get more time than a statfs.
-		this.glance = access.ok ? new GlanceClient(access.access, {timeoutMs: Math.max(10_000, this.timeoutMs)}) : access;
+		this.glance = access.ok ? new GlanceClient(access.value, {timeoutMs: Math.max(10_000, this.timeoutMs)}) : access.problem;
 	}
 
 	/** Where Glance's credentials come from (never the credentials themselves), for --print-settings. */
@@ -218,7 +220,7 @@ export class RealWorld implements World {
 	}
 
 	async proveGlance(image: GlanceImage): Promise<GlanceProof> {
-		if (!(this.glance instanceof GlanceClient)) return {ok: false, status: null, bytes: 0, imageId: image.id, reason: `${this.glance.reason} — ${this.glance.hint}`};
+		if (!(this.glance instanceof GlanceClient)) return {ok: false, status: null, bytes: 0, imageId: image.id, reason: describeProblem(this.glance)};
 		return proveGlance(this.glance, image, this.settings.container.value);
 	}
 
