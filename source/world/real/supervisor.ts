@@ -2,7 +2,8 @@
 // supervisor gives it a deadline, kills it when it misses one, and abandons a killed child that does not
 // die (stuck in the kernel on a hung FUSE/NFS request): never waited on, counted, bounded per target.
 import {spawn, type ChildProcess} from 'node:child_process';
-import {siblingScript, parseJsonLine, splitLines} from './child-io.js';
+import {fileURLToPath} from 'node:url';
+import {parseJsonLine, splitLines} from './child-io.js';
 
 /** What a child does; each role is one program that reads its request and writes JSON lines. */
 export type ChildRole = 'probe-worker' | 'datadir-list' | 'checksum' | 'holders';
@@ -20,7 +21,9 @@ const stderrTailChars = 4000;
  * start `process.execPath` again with the role in an argument here, and no caller would change.
  */
 export function roleCommand(role: ChildRole, request: unknown): {command: string; args: string[]} {
-	return {command: process.execPath, args: [siblingScript(`${role}-child`, import.meta.url), JSON.stringify(request)]};
+	// Beside this file: TypeScript when running from source (tests), JavaScript from dist.
+	const script = fileURLToPath(new URL(`./${role}-child.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url));
+	return {command: process.execPath, args: [script, JSON.stringify(request)]};
 }
 
 type Stuck = {child: ChildProcess; role: ChildRole; since: number};
@@ -166,8 +169,8 @@ export type RunOutcome =
 	/** Missed its deadline (or said nothing for `timeoutMs`): killed, or abandoned if it would not die. */
 	| {how: 'timed-out'; afterMs: number}
 	| {how: 'cancelled'}
-	/** Not started: earlier children for the same target are still stuck. */
-	| {how: 'refused'; hungForMs: number};
+	/** Not started: earlier children for the same target are still stuck, the oldest for `afterMs`. */
+	| {how: 'refused'; afterMs: number};
 
 export type RunOptions = Omit<StartOptions, 'onEnd' | 'stdin'> & {
 	timeoutMs: number;
@@ -198,7 +201,7 @@ export function runChild(options: RunOptions): Promise<RunOutcome> {
 			},
 		});
 		if ('refused' in handle) {
-			resolve({how: 'refused', hungForMs: handle.hungForMs});
+			resolve({how: 'refused', afterMs: handle.hungForMs});
 			return;
 		}
 		const child = handle;
