@@ -26,25 +26,45 @@ export function roleCommand(role: ChildRole, request: unknown): {command: string
 	return {command: process.execPath, args: [script, JSON.stringify(request)]};
 }
 
-type Stuck = {child: ChildProcess; role: ChildRole; since: number};
+/** What the ledger needs of a child: whether it has exited, and to hear when it does. */
+export type Abandoned = Pick<ChildProcess, 'pid' | 'exitCode' | 'signalCode' | 'once'>;
 
-/** Killed children not yet seen to exit, by target. */
-const stuckByTarget = new Map<string, Set<Stuck>>();
+type Stuck = {child: Abandoned; role: ChildRole; since: number};
 
-/** Children killed but still alive, by target: what a hung share has cost so far, for the screen to say. */
-export function stuckChildren(): Array<{target: string; role: ChildRole; pid: number; sinceMs: number}> {
-	const now = Date.now();
-	return [...stuckByTarget].flatMap(([target, stuck]) =>
-		[...stuck].map(entry => ({target, role: entry.role, pid: entry.child.pid ?? 0, sinceMs: now - entry.since})),
-	);
+/** Killed children not yet seen to exit, by target: what a hung share has cost so far. */
+export class StuckLedger {
+	private readonly byTarget = new Map<string, Set<Stuck>>();
+
+	constructor(readonly maxPerTarget: number) {}
+
+	/** Counted from `since` (when it stopped answering) until it is seen to exit; one already gone is not. */
+	add(target: string, role: ChildRole, child: Abandoned, since: number): void {
+		if (child.exitCode !== null || child.signalCode !== null) return;
+		const entry: Stuck = {child, role, since};
+		const stuck = this.byTarget.get(target) ?? new Set<Stuck>();
+		this.byTarget.set(target, stuck.add(entry));
+		child.once('exit', () => {
+			stuck.delete(entry);
+			if (stuck.size === 0 && this.byTarget.get(target) === stuck) this.byTarget.delete(target);
+		});
+	}
+
+	/** When the oldest stuck child of `target` stopped answering, once the target has as many as it may. */
+	fullSince(target: string): number | null {
+		const stuck = this.byTarget.get(target);
+		if (!stuck || stuck.size < this.maxPerTarget) return null;
+		return Math.min(...[...stuck].map(entry => entry.since));
+	}
+
+	/** Every stuck child, for the screen to say how many a hung share holds. */
+	list(): Array<{target: string; role: ChildRole; pid: number; sinceMs: number}> {
+		const now = Date.now();
+		return [...this.byTarget].flatMap(([target, stuck]) => [...stuck].map(entry => ({target, role: entry.role, pid: entry.child.pid ?? 0, sinceMs: now - entry.since})));
+	}
 }
 
-/** How long the oldest stuck child of `target` has been hung, when the target has as many as it may. */
-function blockedSince(target: string): number | null {
-	const stuck = stuckByTarget.get(target);
-	if (!stuck || stuck.size < maxStuckPerTarget) return null;
-	return Math.min(...[...stuck].map(entry => entry.since));
-}
+/** The one ledger of this process's stuck children; `stuckChildren.list().length` is the count to show. */
+export const stuckChildren = new StuckLedger(maxStuckPerTarget);
 
 export type ChildEnd =
 	| {how: 'exited'; code: number | null; signal: NodeJS.Signals | null; stderrTail: string}
@@ -83,7 +103,7 @@ export type StartRefused = {refused: true; hungForMs: number};
  * share would otherwise collect one process per refresh): then say how long it has been hung.
  */
 export function startChild(options: StartOptions): Supervised | StartRefused {
-	const hungSince = blockedSince(options.target);
+	const hungSince = stuckChildren.fullSince(options.target);
 	if (hungSince !== null) return {refused: true, hungForMs: Date.now() - hungSince};
 
 	const {command, args} = roleCommand(options.role, options.request);
@@ -130,8 +150,7 @@ export function startChild(options: StartOptions): Supervised | StartRefused {
 			if (!killed && !ended) {
 				killed = true;
 				child.kill('SIGKILL');
-				// Already exited, its pipes not yet drained: nothing is left to abandon.
-				if (child.exitCode === null && child.signalCode === null) abandon(child, options, since);
+				abandon(child, options, since);
 			}
 			return gone(child, graceMs);
 		},
@@ -140,17 +159,11 @@ export function startChild(options: StartOptions): Supervised | StartRefused {
 
 /** Counted stuck until it is seen to exit; never waited on, its pipes let go. */
 function abandon(child: ChildProcess, options: StartOptions, since: number): void {
-	const entry: Stuck = {child, role: options.role, since};
-	const stuck = stuckByTarget.get(options.target) ?? new Set<Stuck>();
-	stuckByTarget.set(options.target, stuck.add(entry));
+	stuckChildren.add(options.target, options.role, child, since);
 	child.unref();
 	child.stdin?.destroy();
 	child.stdout?.destroy();
 	child.stderr?.destroy();
-	child.once('exit', () => {
-		stuck.delete(entry);
-		if (stuck.size === 0 && stuckByTarget.get(options.target) === stuck) stuckByTarget.delete(options.target);
-	});
 }
 
 function gone(child: ChildProcess, graceMs: number): Promise<boolean> {
