@@ -1,11 +1,8 @@
-import {spawn, type ChildProcess} from 'node:child_process';
 import {getHashes} from 'node:crypto';
 import {formatDuration} from '../../model/format.js';
 import type {ChecksumOutcome, GlanceImage} from '../../model/types.js';
 import {classifyErrno} from './path-probe.js';
-import {parseJsonLine, siblingScript, splitLines} from './child-io.js';
-
-const childScript = siblingScript('checksum-child', import.meta.url);
+import {lastStderrLine, runChild} from './supervisor.js';
 
 export type VerifyChecksumOptions = {
 	/** The fastest progress is reported; the UI redraws no more often than this. */
@@ -22,11 +19,6 @@ type ChildLine =
 
 type Expectation = {algorithm: string; expected: string; md5: string | null};
 
-/** Children still stuck in the kernel after being killed (a read on a hung share), by file. */
-const stuck = new Map<string, ChildProcess>();
-
-// How long a cancelled child gets to vanish before the caller is told anyway (it may be stuck in the kernel).
-const exitGraceMs = 1000;
 // Bytes/s is measured over this recent window, so a share that slows down shows it at once.
 const rateWindowMs = 2000;
 
@@ -70,115 +62,66 @@ export async function verifyChecksum(
 	if (typeof wanted === 'string') return {state: 'failed', reason: wanted, at: Date.now()};
 	const expected: Expectation = wanted;
 
-	const earlier = stuck.get(filePath);
-	if (earlier) {
-		if (earlier.exitCode === null && earlier.signalCode === null) {
-			return {state: 'failed', reason: `an earlier read of ${filePath} is still stuck on the share; it answers nothing`, at: Date.now()};
-		}
-		stuck.delete(filePath);
-	}
-
 	const algorithms = expected.md5 === null ? [expected.algorithm] : [expected.algorithm, 'md5'];
 	const startedAt = Date.now();
-	const child = spawn(process.execPath, [childScript, JSON.stringify({path: filePath, algorithms, progressIntervalMs})], {
-		stdio: ['ignore', 'pipe', 'pipe'],
+	let bytesTotal = image.size ?? 0;
+	const samples: Array<{at: number; bytes: number}> = [{at: startedAt, bytes: 0}];
+	let result: ChecksumOutcome | null = null;
+
+	function advance(bytesDone: number): void {
+		const now = Date.now();
+		samples.push({at: now, bytes: bytesDone});
+		while (samples.length > 2 && now - (samples[0]?.at ?? now) > rateWindowMs) samples.shift();
+		const oldest = samples[0] ?? {at: startedAt, bytes: 0};
+		const seconds = (now - oldest.at) / 1000;
+		const bytesPerSecond = seconds > 0 ? Math.round((bytesDone - oldest.bytes) / seconds) : 0;
+		onProgress({state: 'running', bytesDone, bytesTotal, startedAt, bytesPerSecond});
+	}
+
+	function take(parsed: ChildLine): void {
+		if ('size' in parsed) {
+			bytesTotal = parsed.size;
+			advance(0);
+		} else if ('progress' in parsed) {
+			advance(parsed.progress);
+		} else if ('error' in parsed) {
+			result = {state: 'failed', reason: errnoReason(parsed.error.errno, parsed.error.message), at: Date.now()};
+		} else {
+			const actual = parsed.done.digests[expected.algorithm] ?? '';
+			const md5Matches = expected.md5 === null ? null : parsed.done.digests['md5'] === expected.md5;
+			result = {
+				state: actual === expected.expected && md5Matches !== false ? 'ok' : 'checksum-mismatch',
+				algorithm: expected.algorithm,
+				expected: expected.expected,
+				actual,
+				md5Matches,
+				bytes: parsed.done.bytes,
+				tookMs: Date.now() - startedAt,
+				at: Date.now(),
+			};
+		}
+	}
+
+	const outcome = await runChild({
+		role: 'checksum',
+		target: filePath,
+		request: {path: filePath, algorithms, progressIntervalMs},
+		// Every progress line shows the share still answers; silence this long means it stopped.
+		timeoutMs: stallTimeoutMs,
+		timeoutIsSilence: true,
+		signal,
+		onLine: message => message && take(message as ChildLine),
 	});
-
-	return new Promise<ChecksumOutcome>(resolve => {
-		let settled = false;
-		let bytesTotal = image.size ?? 0;
-		let lastAdvanceAt = Date.now();
-		const samples: Array<{at: number; bytes: number}> = [{at: startedAt, bytes: 0}];
-		let result: ChecksumOutcome | null = null;
-		let errors = '';
-
-		function settle(outcome: ChecksumOutcome): void {
-			if (settled) return;
-			settled = true;
-			clearInterval(watchdog);
-			signal.removeEventListener('abort', cancel);
-			resolve(outcome);
-		}
-
-		function abandon(): void {
-			child.kill('SIGKILL');
-			child.stdout.destroy();
-			child.stderr.destroy();
-		}
-
-		function cancel(): void {
-			abandon();
-			const grace = setTimeout(() => {
-				// Still there: it is stuck in the kernel on a hung share; remember it and let it go.
-				stuck.set(filePath, child);
-				child.unref();
-				settle({state: 'cancelled', at: Date.now()});
-			}, exitGraceMs);
-			child.once('exit', () => {
-				clearTimeout(grace);
-				settle({state: 'cancelled', at: Date.now()});
-			});
-		}
-
-		const watchdog = setInterval(
-			() => {
-				const silentMs = Date.now() - lastAdvanceAt;
-				if (silentMs <= stallTimeoutMs) return;
-				abandon();
-				stuck.set(filePath, child);
-				child.unref();
-				settle({state: 'failed', reason: `${filePath}: no data for ${formatDuration(silentMs)} — the share stopped answering`, at: Date.now()});
-			},
-			Math.min(1000, Math.max(10, stallTimeoutMs / 4)),
-		);
-		signal.addEventListener('abort', cancel, {once: true});
-
-		function advance(bytesDone: number): void {
-			const now = Date.now();
-			lastAdvanceAt = now;
-			samples.push({at: now, bytes: bytesDone});
-			while (samples.length > 2 && now - (samples[0]?.at ?? now) > rateWindowMs) samples.shift();
-			const oldest = samples[0] ?? {at: startedAt, bytes: 0};
-			const seconds = (now - oldest.at) / 1000;
-			const bytesPerSecond = seconds > 0 ? Math.round((bytesDone - oldest.bytes) / seconds) : 0;
-			onProgress({state: 'running', bytesDone, bytesTotal, startedAt, bytesPerSecond});
-		}
-
-		function take(line: string): void {
-			const parsed = parseJsonLine<ChildLine>(line);
-			if (!parsed) return;
-			if ('size' in parsed) {
-				bytesTotal = parsed.size;
-				advance(0);
-			} else if ('progress' in parsed) {
-				advance(parsed.progress);
-			} else if ('error' in parsed) {
-				result = {state: 'failed', reason: errnoReason(parsed.error.errno, parsed.error.message), at: Date.now()};
-			} else {
-				const actual = parsed.done.digests[expected.algorithm] ?? '';
-				const md5Matches = expected.md5 === null ? null : parsed.done.digests['md5'] === expected.md5;
-				result = {
-					state: actual === expected.expected && md5Matches !== false ? 'ok' : 'checksum-mismatch',
-					algorithm: expected.algorithm,
-					expected: expected.expected,
-					actual,
-					md5Matches,
-					bytes: parsed.done.bytes,
-					tookMs: Date.now() - startedAt,
-					at: Date.now(),
-				};
-			}
-		}
-
-		const stdout = splitLines(take);
-		child.stdout.setEncoding('utf8').on('data', stdout.push);
-		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (errors = (errors + chunk).slice(-4000)));
-		child.on('error', error => settle({state: 'failed', reason: `could not start the verify process: ${error.message}`, at: Date.now()}));
-		child.on('close', code => {
-			// A cancel settles on 'exit' (or its grace); the killed child's close says nothing more.
-			if (signal.aborted) return;
-			stdout.flush();
-			settle(result ?? {state: 'failed', reason: `verify process exited ${code}: ${errors.trim().split('\n').at(-1) || 'no output'}`, at: Date.now()});
-		});
-	});
+	switch (outcome.how) {
+		case 'cancelled':
+			return {state: 'cancelled', at: Date.now()};
+		case 'refused':
+			return {state: 'failed', reason: `an earlier read of ${filePath} is still stuck on the share; it answers nothing`, at: Date.now()};
+		case 'timed-out':
+			return {state: 'failed', reason: `${filePath}: no data for ${formatDuration(outcome.afterMs)} — the share stopped answering`, at: Date.now()};
+		case 'spawn-failed':
+			return {state: 'failed', reason: `could not start the verify process: ${outcome.message}`, at: Date.now()};
+		case 'exited':
+			return result ?? {state: 'failed', reason: `verify process exited ${outcome.code}: ${lastStderrLine(outcome.stderrTail)}`, at: Date.now()};
+	}
 }

@@ -1,11 +1,4 @@
-// What every child process of the real World shares: where its script is, and its output as lines.
-import {fileURLToPath} from 'node:url';
-
-/** A child script beside `from`: TypeScript when running from source (tests), JavaScript from dist. */
-export function siblingScript(name: string, from: string): string {
-	return fileURLToPath(new URL(from.endsWith('.ts') ? `./${name}.ts` : `./${name}.js`, from));
-}
-
+// What every child process of the real World shares: its output as JSON lines.
 export type LineSplitter = {push(chunk: string): void; flush(): void};
 
 /** Text arriving in chunks, handed over a line at a time: a line may span chunks, `flush()` gives the last. */

@@ -1,10 +1,7 @@
-import {spawn} from 'node:child_process';
 import path from 'node:path';
 import {normalizeMountPath} from '../../model/mount.js';
 import type {Holder} from '../world.js';
-import {parseJsonLine, siblingScript, splitLines} from './child-io.js';
-
-const childScript = siblingScript('holders-child', import.meta.url);
+import {runChild} from './supervisor.js';
 
 export const defaultHoldersTimeoutMs = 10_000;
 
@@ -21,12 +18,10 @@ type ChildLine =
  */
 export async function mountHolders(mountpoint: string, options: {timeoutMs?: number} = {}): Promise<Holder[]> {
 	const target = normalizeMountPath(path.posix.resolve(mountpoint));
-	const child = spawn(process.execPath, [childScript, JSON.stringify({mountpoint: target, skip: [process.pid]})], {stdio: ['ignore', 'pipe', 'ignore']});
 	const holders: Holder[] = [];
 	const commands = new Map<number, string>();
 
-	function take(line: string): void {
-		const parsed = parseJsonLine<ChildLine>(line);
+	function take(parsed: ChildLine | null): void {
 		if (!parsed) return;
 		if ('holder' in parsed) {
 			const {comm, ...holder} = parsed.holder;
@@ -36,23 +31,13 @@ export async function mountHolders(mountpoint: string, options: {timeoutMs?: num
 		}
 	}
 
-	child.stdout.setEncoding('utf8').on('data', splitLines(take).push);
-
-	await new Promise<void>(resolve => {
-		const timer = setTimeout(() => {
-			child.kill('SIGKILL');
-			child.unref();
-			child.stdout.destroy();
-			resolve();
-		}, options.timeoutMs ?? defaultHoldersTimeoutMs);
-		child.on('error', () => {
-			clearTimeout(timer);
-			resolve();
-		});
-		child.on('close', () => {
-			clearTimeout(timer);
-			resolve();
-		});
+	// Whatever it found before it ended or missed the deadline counts.
+	await runChild({
+		role: 'holders',
+		target,
+		request: {mountpoint: target, skip: [process.pid]},
+		timeoutMs: options.timeoutMs ?? defaultHoldersTimeoutMs,
+		onLine: message => take(message as ChildLine | null),
 	});
 	return holders.map(holder => ({...holder, command: commands.get(holder.pid) ?? holder.command}));
 }
