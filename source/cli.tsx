@@ -11,7 +11,7 @@ import {jsonReport, textReport} from './report.js';
 import {resolveAuditLogPath} from './runbook/audit.js';
 import {RemountRunner, remountSettingsFrom} from './runbook/runner.js';
 import {describeProblem, ok, type Result} from './model/result.js';
-import {defaults, resolveSettings, settingRows, type GlobalsInput, type Settings} from './settings.js';
+import {defaults, findingContext, resolveSettings, settingRows, type GlobalsInput, type Settings} from './settings.js';
 import {createTheme, ThemeContext} from './ui/theme.js';
 import {SnapshotPoller} from './world/poller.js';
 import {ChecksumVerifier} from './world/verifier.js';
@@ -143,7 +143,7 @@ function remountRunner(world: World, poller: SnapshotPoller, settings: Settings)
 }
 
 function findingsOf(snapshot: Snapshot, settings: Settings, inventory: Inventory) {
-	return deriveFindings(snapshot, {warnPercent: settings.warnPercent.value, critPercent: settings.critPercent.value, container: settings.container.value, now: Date.now(), inventory});
+	return deriveFindings(snapshot, findingContext(settings, {now: Date.now(), inventory}));
 }
 
 async function main(): Promise<number> {

@@ -103,14 +103,14 @@ function dockerSocketFrom(env: NodeJS.ProcessEnv): Setting<string> {
 export function datadirFromGlobals(globals: GlobalsInput): {datadir: Setting<string> | null; problem: string | null} {
 	if (globals.text === null) return {datadir: null, problem: globals.readError};
 	const parsed = parseKollaGlobals(globals.text);
-	if (!parsed.ok) return {datadir: null, problem: `${globals.path}: ${parsed.problem} — ignored; pass --datadir to be sure`};
-	const unresolved = parsed.globals.unresolved.find(each => each.key === 'glance_file_datadir_volume');
+	if (!parsed.ok) return {datadir: null, problem: `${globals.path}: ${parsed.problem.reason} — ignored; pass --datadir to be sure`};
+	const unresolved = parsed.value.unresolved.find(each => each.key === 'glance_file_datadir_volume');
 	if (unresolved) {
 		return {datadir: null, problem: `${globals.path}: glance_file_datadir_volume is ${unresolved.reason} (${unresolved.value}) — pass --datadir`};
 	}
-	const volume = parsed.globals.glanceDatadirVolume;
+	const volume = parsed.value.glanceDatadirVolume;
 	if (!volume) return {datadir: null, problem: null};
-	const host = hostPathOfDatadirVolume(volume, parsed.globals.dockerRuntimeDirectory ?? undefined);
+	const host = hostPathOfDatadirVolume(volume, parsed.value.dockerRuntimeDirectory ?? undefined);
 	return {
 		datadir: {
 			value: path.posix.join(host.hostPath, 'images'),

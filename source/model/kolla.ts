@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {LineCounter, parseDocument} from 'yaml';
 import {normalizeMountPath} from './mount.js';
+import {fail, ok, type Result} from './result.js';
 
 /** The few settings of kolla-ansible's /etc/kolla/globals.yml that say where Glance keeps its files. */
 export type KollaGlobals = {
@@ -68,21 +69,21 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 }
 
 /** Read globals.yml text; malformed YAML or a top level that is not a mapping is a problem, not an exception. */
-export function parseKollaGlobals(text: string): {ok: true; globals: KollaGlobals} | {ok: false; problem: string} {
+export function parseKollaGlobals(text: string): Result<KollaGlobals> {
 	const lineCounter = new LineCounter();
 	// Read it as Ansible does: YAML 1.1 (`yes` is true) and a repeated key keeps its last value.
 	const document = parseDocument(text, {lineCounter, prettyErrors: false, version: '1.1', uniqueKeys: false});
 	const [error] = document.errors;
 	if (error) {
 		const {line, col} = lineCounter.linePos(error.pos[0]);
-		return {ok: false, problem: `globals.yml is not valid YAML: line ${line}, column ${col}: ${error.message}`};
+		return fail({reason: `globals.yml is not valid YAML: line ${line}, column ${col}: ${error.message}`});
 	}
 	const content: unknown = document.toJS();
 	// A file of nothing but comments is kolla's own default: every setting keeps its default.
 	const settings = content === null || content === undefined ? {} : content;
 	if (!isMapping(settings)) {
 		const kind = Array.isArray(settings) ? 'a list' : `a ${typeof settings}`;
-		return {ok: false, problem: `globals.yml should be a mapping of settings, but its top level is ${kind}`};
+		return fail({reason: `globals.yml should be a mapping of settings, but its top level is ${kind}`});
 	}
 	const reader = readerOf(settings);
 	const globals: KollaGlobals = {
@@ -93,7 +94,7 @@ export function parseKollaGlobals(text: string): {ok: true; globals: KollaGlobal
 		dockerRuntimeDirectory: reader.text('docker_runtime_directory'),
 		unresolved: reader.unresolved,
 	};
-	return {ok: true, globals};
+	return ok(globals);
 }
 
 /**

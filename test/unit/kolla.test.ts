@@ -57,14 +57,14 @@ neutron_external_interface: "eth1"
 
 function globalsOf(text: string): KollaGlobals {
 	const result = parseKollaGlobals(text);
-	if (!result.ok) throw new Error(`expected globals.yml to parse: ${result.problem}`);
-	return result.globals;
+	if (!result.ok) throw new Error(`expected globals.yml to parse: ${result.problem.reason}`);
+	return result.value;
 }
 
 function problemOf(text: string): string {
 	const result = parseKollaGlobals(text);
 	if (result.ok) throw new Error('expected globals.yml to be rejected');
-	return result.problem;
+	return result.problem.reason;
 }
 
 describe('parseKollaGlobals', () => {

@@ -2,7 +2,7 @@ import {useMemo} from 'react';
 import {deriveFindings} from '../../model/findings.js';
 import {buildInventory, filterRows, sortRows} from '../../model/inventory.js';
 import type {Finding, GlanceImage, Inventory, InventoryRow, Snapshot} from '../../model/types.js';
-import type {Settings} from '../../settings.js';
+import {findingContext, type Settings} from '../../settings.js';
 import type {VerifierState} from '../../world/verifier.js';
 import type {ImagesState} from '../images-state.js';
 
@@ -27,13 +27,7 @@ export function useInventory(snapshot: Snapshot, verification: VerifierState, se
 	const inventory = useMemo(() => buildInventory(snapshot.glance, snapshot.files, verification.outcomes), [snapshot.glance, snapshot.files, verification.outcomes]);
 	const findings = useMemo(
 		() =>
-			deriveFindings(snapshot, {
-				warnPercent: settings.warnPercent.value,
-				critPercent: settings.critPercent.value,
-				container: settings.container.value,
-				now: snapshot.datadir?.at ?? Date.now(),
-				inventory,
-			}),
+			deriveFindings(snapshot, findingContext(settings, {now: snapshot.datadir?.at ?? Date.now(), inventory})),
 		[snapshot, settings, inventory],
 	);
 	const rows = useMemo(
