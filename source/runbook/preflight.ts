@@ -35,7 +35,7 @@ export function firstReadableImage(images: readonly GlanceImage[]): GlanceImage 
 	return images.find(image => image.status === 'active' && (image.size ?? 0) > 0 && (image.stores === null || image.stores.includes('file'))) ?? null;
 }
 
-export function uploadsInProgress(images: readonly GlanceImage[]): GlanceImage[] {
+function uploadsInProgress(images: readonly GlanceImage[]): GlanceImage[] {
 	return images.filter(image => uploadStatuses.has(image.status));
 }
 
@@ -103,7 +103,7 @@ export type PreflightFacts = NamedFacts & {
 	notes?: string[];
 };
 
-export function whatIsWrong(snapshot: Snapshot, names: {container: string; mountpoint: string}, context: Thresholds & {now: number}): WrongNow[] {
+function whatIsWrong(snapshot: Snapshot, names: {container: string; mountpoint: string}, context: Thresholds & {now: number}): WrongNow[] {
 	return deriveFindings(snapshot, {...context, container: names.container})
 		.filter(finding => remountFindingIds.has(finding.id))
 		.map(finding => ({finding, remedy: remedies[finding.id]!(names)}));

@@ -419,7 +419,6 @@ export class RemountRunner {
 	/** What a step reaches of this run: the World, the plan, live output, and probes remembered for its diagnosis. */
 	private contextFor(step: StepId): StepContext {
 		const {graceSeconds, healthWaitMs, pollIntervalMs} = this.settings;
-		const probeDatadir = () => this.world.probeDatadir();
 		return {
 			world: this.world,
 			plan: this.current.plan!,
@@ -429,7 +428,7 @@ export class RemountRunner {
 			now: this.now,
 			sleep: this.sleep,
 			output: line => this.output(step, line),
-			probeDatadir,
+			probeDatadir: () => this.world.probeDatadir(),
 			probeContainer: async (datadir: DatadirProbe | null) => {
 				this.lastContainer = await this.world.probeContainer(datadir?.mount ?? null, datadir?.health ?? null);
 				return this.lastContainer;

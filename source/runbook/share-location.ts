@@ -17,7 +17,7 @@ export const unknownLocation: ShareLocation = {mountpoint: null, from: null, cur
 /** Filesystems that come from another machine: the only kind a remount can fix. */
 const networkFsType = /^(nfs4?|cifs|smb3|ceph|glusterfs|lustre|9p|beegfs)$|^fuse\./;
 
-export function isNetworkFilesystem(fsType: string): boolean {
+function isNetworkFilesystem(fsType: string): boolean {
 	return networkFsType.test(fsType);
 }
 

@@ -203,9 +203,9 @@ export class SimulatedController {
 	}
 
 	/** `docker stop`: SIGTERM, the API drains, the process exits and the container lets go of its mount. */
-	async stopContainer(): Promise<void> {
+	async stopContainer(): Promise<ControllerResult> {
 		const container = this.state.container;
-		if (!container.running) return;
+		if (!container.running) return done;
 		// Docker marks a container unhealthy as soon as its health monitor stops, before the process exits.
 		container.health = 'unhealthy';
 		this.emit('kill');
@@ -217,6 +217,7 @@ export class SimulatedController {
 		container.view = null;
 		this.emit('die');
 		this.emit('stop');
+		return done;
 	}
 
 	/** `docker start`: the container captures whatever is mounted on the host right now. */

@@ -360,9 +360,8 @@ export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedW
 		async stopContainer(options: ActionOptions & {graceSeconds: number}): Promise<ActionResult> {
 			const started = now();
 			const name = controller.container.name;
-			await controller.stopContainer();
 			// docker stop prints the container's name once it has stopped (also when it already was).
-			return actionResult(ok(undefined), started, options, [name]);
+			return actionResult(await controller.stopContainer(), started, options, [name]);
 		},
 
 		async startContainer(options: ActionOptions = {}): Promise<ActionResult> {
