@@ -28,8 +28,8 @@ export type AppProps = {
 	verifier: ChecksumVerifier;
 	label: string;
 	settings: Settings;
-	/** A new guided remount on this World; only called by the remount key, which read-only mode removes. */
-	createRemount: () => RemountRunner;
+	/** A new guided remount on this World; null where nothing may change the machine (--read-only). */
+	createRemount: (() => RemountRunner) | null;
 	/** On the training simulator: what the scenario teaches, shown at the top of the help. */
 	lesson?: string;
 };
@@ -43,7 +43,8 @@ export function App({poller, verifier, label, settings, createRemount, lesson}: 
 	const screen = useScreen();
 	const wizard = useWizard(screen.remount);
 	const table = useInventory(snapshot, verification, settings, screen.images);
-	const readOnly = settings.readOnly.value;
+	// Two guards: the setting removes the dangerous keys, and in read-only mode the CLI gives no remount at all.
+	const readOnly = settings.readOnly.value || createRemount === null;
 	const tableHeight = Math.max(6, rows - 2);
 	useAppKeys({screen, table, wizard, readOnly, poller, verifier, verification, createRemount, page: Math.max(1, tableHeight - 8)});
 
@@ -81,7 +82,7 @@ export function App({poller, verifier, label, settings, createRemount, lesson}: 
 			{view === 'remount' ? (
 				<RemountStatusBar ended={hasEnded(wizard)} />
 			) : (
-				<StatusBar readOnly={readOnly} scope={scope} width={columns} place={view === 'images' ? `images: ${images.mode}` : `focus: ${screen.focus}`} />
+				<StatusBar readOnly={readOnly} readOnlyMark={settings.readOnly.value} scope={scope} width={columns} place={view === 'images' ? `images: ${images.mode}` : `focus: ${screen.focus}`} />
 			)}
 		</Box>
 	);

@@ -209,7 +209,7 @@ async function main(): Promise<number> {
 				verifier={new ChecksumVerifier(world)}
 				label={world.label}
 				settings={settings}
-				createRemount={() => remountRunner(world, poller, settings)}
+				createRemount={settings.readOnly.value ? null : () => remountRunner(world, poller, settings)}
 				{...(scenario ? {lesson: scenarios.find(each => each.name === scenario)?.lesson ?? ''} : {})}
 			/>
 		</ThemeContext.Provider>,

@@ -4,9 +4,9 @@ import {appendFileSync, closeSync, mkdirSync, openSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import {fail, ok, problemFrom, type Problem, type Result} from '../model/result.js';
 import type {MountSpec} from '../world/world.js';
-
-export type AuditStep = 'stop' | 'unmount' | 'mount' | 'start' | 'prove';
+import type {StepId} from './steps/step.js';
 
 export type AuditEvent =
 	| 'preflight'
@@ -60,7 +60,7 @@ export type AuditRecord = {
 	/** SSH_CONNECTION (client ip, port, server ip, port) when the operator came in over ssh. */
 	ssh: string | null;
 	event: AuditEvent;
-	step: AuditStep | null;
+	step: StepId | null;
 	command: string | null;
 	dryRun: boolean;
 	outcome: string | null;
@@ -69,7 +69,7 @@ export type AuditRecord = {
 
 export type AuditIdentity = Pick<AuditRecord, 'host' | 'operator' | 'ssh'>;
 
-export type AuditEntry = {event: AuditEvent; step?: AuditStep | null; command?: string | null; outcome?: string | null; detail?: AuditDetail};
+export type AuditEntry = {event: AuditEvent; step?: StepId | null; command?: string | null; outcome?: string | null; detail?: AuditDetail};
 
 export const systemAuditLogPath = '/var/log/glance-inspector/audit.jsonl';
 
@@ -117,7 +117,8 @@ export function redact(text: string): string {
 	return result;
 }
 
-function redactDeep<T>(value: T): T {
+/** Every string in a value redacted (see redact), its shape kept. */
+export function redactDeep<T>(value: T): T {
 	if (typeof value === 'string') return redact(value) as T;
 	if (Array.isArray(value)) return value.map(item => redactDeep(item)) as T;
 	if (value && typeof value === 'object') {
@@ -126,8 +127,12 @@ function redactDeep<T>(value: T): T {
 	return value;
 }
 
-function describeWriteError(file: string, error: unknown): string {
+function writeProblem(file: string, error: unknown): Problem {
 	const code = (error as NodeJS.ErrnoException).code;
+	return {reason: describeWriteError(file, code, error), ...(code ? {errno: code} : {})};
+}
+
+function describeWriteError(file: string, code: string | undefined, error: unknown): string {
 	switch (code) {
 		case 'EACCES':
 		case 'EPERM':
@@ -146,8 +151,6 @@ function describeWriteError(file: string, error: unknown): string {
 	}
 }
 
-export type AuditWrite = {ok: true} | {ok: false; problem: string};
-
 /** An append-only JSON-lines log. Writes are synchronous so that "recorded" is known before anything is run. */
 export class AuditLog {
 	private constructor(
@@ -159,18 +162,17 @@ export class AuditLog {
 	) {}
 
 	/** Creates the directory (mkdir -p) and checks the file can be appended to; the problem is said, not thrown. */
-	static open(file: string, options: {identity: AuditIdentity; run: string; dryRun: boolean; now?: () => number}): {log: AuditLog; problem: string | null} {
-		const log = new AuditLog(file, options.identity, options.run, options.dryRun, options.now ?? Date.now);
+	static open(file: string, options: {identity: AuditIdentity; run: string; dryRun: boolean; now?: () => number}): Result<AuditLog> {
 		try {
 			mkdirSync(path.dirname(file), {recursive: true, mode: 0o750});
 			closeSync(openSync(file, 'a', 0o640));
-			return {log, problem: null};
+			return ok(new AuditLog(file, options.identity, options.run, options.dryRun, options.now ?? Date.now));
 		} catch (error) {
-			return {log, problem: describeWriteError(file, error)};
+			return fail(writeProblem(file, error));
 		}
 	}
 
-	write(entry: AuditEntry): AuditWrite {
+	write(entry: AuditEntry): Result<AuditRecord> {
 		const record: AuditRecord = {
 			time: new Date(this.now()).toISOString(),
 			run: this.run,
@@ -184,9 +186,9 @@ export class AuditLog {
 		};
 		try {
 			appendFileSync(this.path, JSON.stringify(record) + '\n', {mode: 0o640});
-			return {ok: true};
+			return ok(record);
 		} catch (error) {
-			return {ok: false, problem: describeWriteError(this.path, error)};
+			return fail(writeProblem(this.path, error));
 		}
 	}
 }
@@ -198,13 +200,13 @@ function isAuditRecord(value: unknown): value is AuditRecord {
 }
 
 /** Every record of the log, oldest first; lines that do not parse (a torn write, a hand edit) are skipped. Missing file: none. */
-export async function readAuditLog(file: string): Promise<AuditRecord[]> {
+export async function readAuditLog(file: string): Promise<Result<AuditRecord[]>> {
 	let text: string;
 	try {
 		text = await readFile(file, 'utf8');
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-		throw error;
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return ok([]);
+		return fail(problemFrom(error));
 	}
 	const records: AuditRecord[] = [];
 	for (const line of text.split('\n')) {
@@ -216,7 +218,7 @@ export async function readAuditLog(file: string): Promise<AuditRecord[]> {
 			// A torn or hand-edited line is not evidence; the others still are.
 		}
 	}
-	return records;
+	return ok(records);
 }
 
 /**
@@ -230,11 +232,6 @@ export function lastRunOf(records: readonly AuditRecord[]): AuditRecord[] | null
 		return records.filter(each => each.run === record.run);
 	}
 	return null;
-}
-
-/** The last run's events (see lastRunOf), read from the log at `file`. */
-export async function lastRun(file: string): Promise<AuditRecord[] | null> {
-	return lastRunOf(await readAuditLog(file));
 }
 
 /** The last mount spec recorded for `mountpoint`, to mount a share again that has no fstab line and is not mounted now. */

@@ -1,27 +1,23 @@
-// Runs the remount plan against a World: confirm -> act -> verify -> audit. The UI only sends keys
-// (handleKey) and draws the state (subscribe); every side effect lives here.
+// Runs the remount plan against a World: confirm -> act -> verify -> record, one step at a time. The steps
+// (steps/*.ts) say what each does and checks; this is the loop, the audit trail and the one gate before any
+// action. The UI only sends keys (handleKey) and draws the state (subscribe); every side effect lives here.
 import {randomUUID} from 'node:crypto';
 import os from 'node:os';
 import {formatDuration} from '../model/format.js';
-import type {ContainerProbe, DatadirProbe, FsStats, PathHealth, Snapshot, Thresholds} from '../model/types.js';
+import {errorMessage, type Result} from '../model/result.js';
+import type {ContainerProbe, DatadirProbe, Snapshot, Thresholds} from '../model/types.js';
 import type {Settings} from '../settings.js';
-import type {ActionResult, GlanceProof, Holder, World} from '../world/world.js';
 import {emptySnapshot} from '../world/poller.js';
-import {AuditLog, auditIdentity, lastMountSpecOf, lastRunOf, readAuditLog, redact, type AuditEntry, type AuditRecord} from './audit.js';
-import {
-	buildPlan,
-	buildPreflight,
-	firstReadableImage,
-	kollaGraceSeconds,
-	locateShare,
-	mountSourceFor,
-	resumePoint,
-	specFromMount,
-	type Fact,
-	type MountSource,
-	type StepId,
-} from './plan.js';
-import {checkMounted, checkProof, checkStarted, checkStopped, checkUnmounted, mayStillTurnHealthy, type Verdict} from './postconditions.js';
+import type {World} from '../world/world.js';
+import {AuditLog, auditIdentity, lastRunOf, readAuditLog, redactDeep, type AuditEntry, type AuditRecord} from './audit.js';
+import {specFromMount} from './mount-spec.js';
+import {buildPlan, type Plan} from './plan.js';
+import {buildPreflight, gatherPreflight, type NamedFacts, type Preflight} from './preflight.js';
+import {resumePoint} from './resume.js';
+import {unknownLocation} from './share-location.js';
+import {remountStep} from './steps/index.js';
+import type {Ran, StepContext, StepId, Verdict} from './steps/step.js';
+import {kollaGraceSeconds} from './steps/stop.js';
 import {
 	commandForKey,
 	currentStep,
@@ -78,9 +74,6 @@ export const remountDefaults = {
 	thresholds: {warnPercent: 80, critPercent: 90},
 } as const;
 
-/** Deadlines handed to the World's actions: mount.nfs retries for about 2 min; kolla's start chowns the whole share. */
-const actionTimeoutsMs = {unmount: 60_000, mount: 150_000, start: 300_000} as const;
-
 /** The runner's settings from the app's resolved settings plus the two flags only the remount has. */
 export function remountSettingsFrom(settings: Settings, options: {dryRun: boolean; auditLog: string}): RemountSettings {
 	return {
@@ -95,18 +88,10 @@ export function remountSettingsFrom(settings: Settings, options: {dryRun: boolea
 	};
 }
 
-function errorMessage(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}
+/** Events that carry what the World said (command output, checks, failures, logs): redacted before they reach the state. */
+const fromTheWorld = new Set<WizardEvent['type']>(['output', 'acted', 'checked', 'verified']);
 
-const neededActions: Array<{method: 'stopContainer' | 'unmount' | 'mount' | 'startContainer'; words: string}> = [
-	{method: 'stopContainer', words: 'stop containers'},
-	{method: 'unmount', words: 'unmount'},
-	{method: 'mount', words: 'mount'},
-	{method: 'startContainer', words: 'start containers'},
-];
-
-type StepVerdict = {outcome: 'done' | 'already-done' | 'failed'; verdict: Verdict; failure: StepFailure | null; evidence: string[]};
+type Judged = {outcome: 'done' | 'already-done' | 'failed'; verdict: Verdict; failure: StepFailure | null; evidence: string[]};
 
 /**
  * The guided remount. Call start() once, then send the operator's keys to handleKey() (or call the explicit
@@ -119,7 +104,6 @@ export class RemountRunner {
 	private audit: AuditLog | null = null;
 	private preparing: Promise<WizardState> | null = null;
 	private disposed = false;
-	private lastDatadir: DatadirProbe | null = null;
 	private lastContainer: ContainerProbe | null = null;
 	private readonly world: World;
 	private readonly settings: RemountSettings & Required<Pick<RemountSettings, 'graceSeconds' | 'healthWaitMs' | 'pollIntervalMs' | 'thresholds'>>;
@@ -310,7 +294,8 @@ export class RemountRunner {
 	// ---- internals ----
 
 	private apply(event: WizardEvent): void {
-		const next = reduce(this.current, event);
+		// What a command prints or a container logs reaches the screen: a password or token in it must not.
+		const next = reduce(this.current, fromTheWorld.has(event.type) ? redactDeep(event) : event);
 		if (next === this.current) return;
 		const ended = next.phase === 'finished' && this.current.phase !== 'finished';
 		this.current = next;
@@ -343,18 +328,11 @@ export class RemountRunner {
 	}
 
 	private record(entry: AuditEntry): boolean {
-		if (!this.audit) return false;
-		return this.audit.write(entry).ok;
-	}
-
-	private refuse(step: StepId): void {
-		const reason = `the audit log ${this.settings.auditLog} cannot be written, so nothing was run: free space or fix its permissions, or restart with --audit-log PATH`;
-		this.apply({type: 'refused', step, reason, at: this.now()});
+		return this.audit?.write(entry).ok ?? false;
 	}
 
 	private output(step: StepId, line: string): void {
-		// What a command prints reaches the screen: a token in it must not.
-		this.apply({type: 'output', step, line: redact(line), at: this.now()});
+		this.apply({type: 'output', step, line, at: this.now()});
 	}
 
 	private readSnapshot(): Snapshot {
@@ -367,54 +345,40 @@ export class RemountRunner {
 		if (typeof source !== 'function') source.refreshNow?.();
 	}
 
+	/** The facts of the preflight that come from the settings, whatever the world answered. */
+	private namedFacts(): NamedFacts {
+		const settings = this.settings;
+		return {
+			now: this.now(),
+			dryRun: settings.dryRun,
+			container: settings.container,
+			datadir: settings.datadir,
+			containerDatadir: settings.containerDatadir,
+			thresholds: settings.thresholds,
+		};
+	}
+
+	private planOf(preflight: Preflight): Plan {
+		const {graceSeconds, probeTimeoutMs, healthWaitMs} = this.settings;
+		return buildPlan(preflight, {graceSeconds, probeTimeoutMs, healthWaitMs});
+	}
+
 	private async prepare(): Promise<void> {
 		const settings = this.settings;
 		const identity = auditIdentity(this.options.env ?? process.env, this.options.hostname ?? os.hostname());
 		const opened = AuditLog.open(settings.auditLog, {identity, run: randomUUID(), dryRun: settings.dryRun, now: this.now});
-		this.audit = opened.log;
-		const problems: string[] = [];
-		const notes: string[] = [];
-		let records: AuditRecord[] = [];
-		try {
-			records = await readAuditLog(settings.auditLog);
-		} catch (error) {
-			notes.push(`The audit log could not be read (${errorMessage(error)}): earlier runs are not taken into account.`);
-		}
-
-		let snapshot = this.readSnapshot();
-		try {
-			const datadir = await this.world.probeDatadir();
-			const container = await this.world.probeContainer(datadir.mount, datadir.health);
-			snapshot = {...snapshot, datadir, container};
-			this.lastDatadir = datadir;
-		} catch (error) {
-			problems.push(`Probing the machine failed: ${errorMessage(error)}`);
-		}
-
-		const location = locateShare(snapshot, {mountpoint: settings.mountpoint, datadir: settings.datadir});
-		const mountSource: MountSource = location.mountpoint
-			? mountSourceFor(location, lastMountSpecOf(records, location.mountpoint))
-			: {kind: 'unknown', reason: 'no mount point is known'};
-		const [holders, parentFilesystem] = await Promise.all([this.holdersOf(location.mountpoint), this.parentFilesystemOf(location.mountpoint)]);
-		const preflight = buildPreflight(snapshot, {
-			...this.namedFacts(),
-			location,
-			mountSource,
-			holders,
-			parentFilesystem,
-			audit: {path: settings.auditLog, problem: opened.problem},
-			missingActions: neededActions.filter(action => typeof this.world[action.method] !== 'function').map(action => action.words),
-			canProve: typeof this.world.proveGlance === 'function',
-			problems,
-			notes,
-		});
-		const plan = buildPlan(preflight, {graceSeconds: settings.graceSeconds, probeTimeoutMs: settings.probeTimeoutMs, healthWaitMs: settings.healthWaitMs});
+		this.audit = opened.ok ? opened.value : null;
+		const records: Result<AuditRecord[]> = await readAuditLog(settings.auditLog);
+		const audit = {path: settings.auditLog, problem: opened.ok ? null : opened.problem.reason};
+		const {snapshot, location, facts} = await gatherPreflight(this.world, this.readSnapshot(), {named: this.namedFacts(), mountpoint: settings.mountpoint, records, audit});
+		const preflight = buildPreflight(snapshot, facts);
+		const plan = this.planOf(preflight);
 		const resume = resumePoint({
 			container: snapshot.container,
 			datadir: snapshot.datadir,
 			containerName: settings.container,
 			mountpoint: plan.mountpoint,
-			lastRun: lastRunOf(records),
+			lastRun: records.ok ? lastRunOf(records.value) : null,
 		});
 		this.record({
 			event: 'preflight',
@@ -434,288 +398,118 @@ export class RemountRunner {
 		this.apply({type: 'prepared', preflight, plan, resume, at: this.now()});
 	}
 
-	/** The facts of the preflight that come from the settings, whatever the world answered. */
-	private namedFacts() {
-		const settings = this.settings;
-		return {
-			now: this.now(),
-			dryRun: settings.dryRun,
-			container: settings.container,
-			datadir: settings.datadir,
-			containerDatadir: settings.containerDatadir,
-			thresholds: settings.thresholds,
-		};
-	}
-
 	/** A bug while preparing: a preflight that can only be aborted, saying what went wrong, rather than a stack trace. */
 	private prepareFailed(error: unknown): void {
 		const settings = this.settings;
-		const location = {mountpoint: null, from: null, currentMount: null, fstab: null};
+		const notAsked = {ok: false as const, problem: {reason: 'not asked'}};
 		const preflight = buildPreflight(emptySnapshot, {
 			...this.namedFacts(),
-			location,
+			location: unknownLocation,
 			mountSource: {kind: 'unknown', reason: 'the remount could not be prepared'},
-			holders: {ok: false, problem: 'not asked'},
-			parentFilesystem: {ok: false, problem: 'not asked'},
+			holders: notAsked,
+			parentFilesystem: notAsked,
 			audit: {path: settings.auditLog, problem: null},
-			missingActions: [],
-			canProve: false,
 			problems: [`Preparing the remount failed: ${errorMessage(error)}`],
 		});
-		const plan = buildPlan(preflight, {graceSeconds: settings.graceSeconds, probeTimeoutMs: settings.probeTimeoutMs, healthWaitMs: settings.healthWaitMs});
+		const plan = this.planOf(preflight);
 		const resume = resumePoint({container: null, datadir: null, containerName: settings.container, mountpoint: plan.mountpoint, lastRun: null});
 		this.apply({type: 'prepared', preflight, plan, resume, at: this.now()});
 	}
 
-	private async holdersOf(mountpoint: string | null): Promise<Fact<Holder[]>> {
-		if (!mountpoint) return {ok: false, problem: 'no mount point is known'};
-		if (!this.world.mountHolders) return {ok: false, problem: 'this World cannot list the processes holding a mount'};
-		try {
-			return {ok: true, value: await this.world.mountHolders(mountpoint)};
-		} catch (error) {
-			return {ok: false, problem: errorMessage(error)};
-		}
-	}
-
-	private async parentFilesystemOf(mountpoint: string | null): Promise<Fact<{stats: FsStats | null; health: PathHealth}>> {
-		if (!mountpoint) return {ok: false, problem: 'no mount point is known'};
-		if (!this.world.parentFilesystem) return {ok: false, problem: 'this World cannot statfs the parent filesystem'};
-		try {
-			return {ok: true, value: await this.world.parentFilesystem(mountpoint)};
-		} catch (error) {
-			return {ok: false, problem: errorMessage(error)};
-		}
-	}
-
-	private get plan() {
-		return this.current.plan!;
+	/** What a step reaches of this run: the World, the plan, live output, and probes remembered for its diagnosis. */
+	private contextFor(step: StepId): StepContext {
+		const {graceSeconds, healthWaitMs, pollIntervalMs} = this.settings;
+		return {
+			world: this.world,
+			plan: this.current.plan!,
+			preflight: this.current.preflight!,
+			planned: planStep(this.current, step),
+			settings: {graceSeconds, healthWaitMs, pollIntervalMs, logLines: remountDefaults.logLines},
+			now: this.now,
+			sleep: this.sleep,
+			output: line => this.output(step, line),
+			probeDatadir: () => this.world.probeDatadir(),
+			probeContainer: async (datadir: DatadirProbe | null) => {
+				this.lastContainer = await this.world.probeContainer(datadir?.mount ?? null, datadir?.health ?? null);
+				return this.lastContainer;
+			},
+			lastContainer: () => this.lastContainer,
+		};
 	}
 
 	/** Before asking: is the step's work already done? Then it is marked so, with the evidence, and not asked. */
 	private async precheck(step: StepId): Promise<void> {
-		const verdict = await this.postcondition(step, false);
+		const verdict = await remountStep(step).postcondition(this.contextFor(step), null);
 		const evidence = verdict.holds ? verdict.checks.map(check => `${check.label}: ${check.evidence}`) : [];
 		if (verdict.holds) this.record({event: 'already-done', step, command: planStep(this.current, step).command, outcome: 'already-done', detail: {checks: verdict.checks, evidence}});
 		this.apply({type: 'checked', step, holds: verdict.holds, checks: verdict.checks, evidence, at: this.now()});
 	}
 
-	private async postcondition(step: StepId, wait: boolean): Promise<Verdict> {
-		const {mountpoint} = this.plan;
-		switch (step) {
-			case 'stop':
-				return checkStopped(await this.probeContainer(null));
-			case 'unmount': {
-				const datadir = await this.probeDatadir();
-				return checkUnmounted(datadir, mountpoint);
-			}
-			case 'mount': {
-				const datadir = await this.probeDatadir();
-				// Listing a datadir that did not answer statfs would only wait for the same timeout again.
-				const listing = datadir.health.state === 'responsive' ? await this.world.listDatadir() : null;
-				return checkMounted(datadir, listing, {mountpoint, source: this.plan.expectedSource, filesBefore: this.current.preflight?.imageFilesBefore ?? null});
-			}
-			case 'start':
-				return this.startedVerdict(step, wait);
-			case 'prove':
-				return {holds: false, checks: []};
-		}
-	}
-
-	private async probeDatadir(): Promise<DatadirProbe> {
-		this.lastDatadir = await this.world.probeDatadir();
-		return this.lastDatadir;
-	}
-
-	private async probeContainer(datadir: DatadirProbe | null): Promise<ContainerProbe> {
-		this.lastContainer = await this.world.probeContainer(datadir?.mount ?? null, datadir?.health ?? null);
-		return this.lastContainer;
-	}
-
-	/** Running, healthy, and on the host's mount; while Docker says `starting` (or not yet healthy), asks again until the limit. */
-	private async startedVerdict(step: StepId, wait: boolean): Promise<Verdict> {
-		const deadline = this.now() + this.settings.healthWaitMs;
-		let announced: string | null = null;
-		for (;;) {
-			const container = await this.probeContainer(await this.probeDatadir());
-			if (wait && mayStillTurnHealthy(container) && this.now() < deadline) {
-				const health = container.state === 'present' ? container.health : 'unknown';
-				if (health !== announced) {
-					this.output(step, `health: ${health} — waiting for a passing healthcheck (up to ${formatDuration(this.settings.healthWaitMs)})`);
-					announced = health;
-				}
-				await this.sleep(this.settings.pollIntervalMs);
-				continue;
-			}
-			return checkStarted(container, this.plan.mountpoint);
-		}
-	}
-
-	private async act(step: StepId, lazy: boolean, onOutput: (line: string) => void): Promise<ActionResult> {
-		const world = this.world;
-		const {mountpoint, mountSpec} = this.plan;
-		const started = this.now();
-		const unsupported = (words: string): ActionResult => ({ok: false, tookMs: 0, output: [], errno: 'ENOSYS', reason: `this World cannot ${words}`});
-		try {
-			switch (step) {
-				case 'stop':
-					return world.stopContainer
-						? await world.stopContainer({graceSeconds: this.settings.graceSeconds, onOutput, timeoutMs: (this.settings.graceSeconds + 30) * 1000})
-						: unsupported('stop containers');
-				case 'unmount':
-					return world.unmount ? await world.unmount(mountpoint, {lazy, onOutput, timeoutMs: actionTimeoutsMs.unmount}) : unsupported('unmount');
-				case 'mount':
-					return world.mount ? await world.mount(mountpoint, mountSpec, {onOutput, timeoutMs: actionTimeoutsMs.mount}) : unsupported('mount');
-				case 'start':
-					return world.startContainer ? await world.startContainer({onOutput, timeoutMs: actionTimeoutsMs.start}) : unsupported('start containers');
-				case 'prove':
-					return unsupported('run the proof as an action');
-			}
-		} catch (error) {
-			return {ok: false, tookMs: this.now() - started, output: [], errno: (error as NodeJS.ErrnoException).code ?? null, reason: errorMessage(error)};
-		}
-	}
-
-	/** A confirmed step: record the command, run it, record what it said, check the world, record the check. */
+	/** A confirmed step (or the proof): record the command, run it, record what it said, check the world, record the check. */
 	private async execute(step: StepId, lazy: boolean): Promise<void> {
-		if (step === 'prove') {
-			await this.prove();
+		const module = remountStep(step);
+		const context = this.contextFor(step);
+		const attempt = await module.attempt(context, lazy);
+		if (!attempt.ok) {
+			this.settleWithoutCommand(step, attempt.problem.outcome, attempt.problem.reason);
 			return;
 		}
-		const planned = planStep(this.current, step);
-		const command = lazy && planned.lazy ? planned.lazy.command : planned.command;
+		const {command} = attempt.value;
 		// The one gate before every mutating action: what cannot be recorded is not run.
-		if (!this.record({event: 'command', step, command, outcome: 'started'})) {
-			this.refuse(step);
+		if (!this.record({event: 'command', step, command, outcome: 'started', ...(attempt.value.detail ? {detail: attempt.value.detail} : {})}) && context.planned.mutates) {
+			this.apply({type: 'refused', step, reason: `the audit log ${this.settings.auditLog} cannot be written, so nothing was run: free space or fix its permissions, or restart with --audit-log PATH`, at: this.now()});
 			return;
 		}
 		this.output(step, `$ ${command}`);
-		const result = await this.act(step, lazy, line => this.output(step, line));
+		const ran = await attempt.value.run(context.output);
+		const {result} = ran;
+		const said = result.ok ? result.value : result.problem;
 		this.record({
 			event: 'result',
 			step,
 			command,
-			outcome: result.ok ? 'ok' : (result.errno ?? 'failed'),
-			detail: {tookMs: result.tookMs, output: result.output.slice(-remountDefaults.logLines), ...(result.ok ? {} : {reason: result.reason, errno: result.errno})},
+			outcome: result.ok ? 'ok' : (result.problem.errno ?? 'failed'),
+			detail: {tookMs: said.tookMs, output: said.output.slice(-remountDefaults.logLines), ...(result.ok ? {} : {reason: result.problem.reason, errno: result.problem.errno ?? null}), ...ran.detail},
 		});
 		this.apply({type: 'acted', step, result, at: this.now()});
-		this.output(step, result.ok ? `finished in ${formatDuration(result.tookMs)}; checking: ${planned.verifies.join('; ')}` : `failed: ${result.reason}; checking the world`);
+		// The proof's answer is its check: only a command that changed the machine is checked against it afterwards.
+		if (context.planned.mutates) {
+			this.output(step, result.ok ? `finished in ${formatDuration(result.value.tookMs)}; checking: ${context.planned.verifies.join('; ')}` : `failed: ${result.problem.reason}; checking the world`);
+		}
 
-		const judged = await this.judge(step, command, result, lazy);
+		const judged = await this.judge(context, command, ran, lazy);
 		for (const check of judged.verdict.checks) this.output(step, `${check.ok ? '✓' : '✗'} ${check.label} — ${check.evidence}`);
-		const device = step === 'mount' && judged.outcome !== 'failed' && this.lastDatadir?.mount?.mountPoint === this.plan.mountpoint ? this.lastDatadir.mount.majorMinor : null;
 		this.record({
 			event: 'postcondition',
 			step,
 			command,
 			outcome: judged.outcome,
-			detail: {checks: judged.verdict.checks, evidence: judged.evidence, ...(device ? {device, mountpoint: this.plan.mountpoint} : {}), ...(judged.failure ? {reason: judged.failure.reason} : {})},
+			detail: {checks: judged.verdict.checks, evidence: judged.evidence, ...judged.verdict.record, ...(judged.failure ? {reason: judged.failure.reason} : {})},
 		});
 		this.apply({type: 'verified', step, outcome: judged.outcome, checks: judged.verdict.checks, evidence: judged.evidence, failure: judged.failure, at: this.now()});
 		this.refreshSnapshots();
 	}
 
-	private async judge(step: StepId, command: string, result: ActionResult, lazy: boolean): Promise<StepVerdict> {
-		const verdict = await this.postcondition(step, true);
+	private async judge(context: StepContext, command: string, ran: Ran, lazy: boolean): Promise<Judged> {
+		const module = remountStep(context.planned.id);
+		const verdict = await module.postcondition(context, ran);
 		if (verdict.holds) {
 			// The command failed but the world is as it should be (umount: not mounted): done, with that evidence.
-			const evidence = result.ok ? [] : [`${command} said: ${result.reason}`, ...verdict.checks.map(check => `${check.label}: ${check.evidence}`)];
-			return {outcome: result.ok ? 'done' : 'already-done', verdict, failure: null, evidence};
+			const evidence = ran.result.ok ? [] : [`${command} said: ${ran.result.problem.reason}`, ...verdict.checks.map(check => `${check.label}: ${check.evidence}`)];
+			return {outcome: ran.result.ok ? 'done' : 'already-done', verdict, failure: null, evidence};
 		}
-		return {outcome: 'failed', verdict, failure: await this.failureOf(step, result, verdict, lazy), evidence: []};
+		return {outcome: 'failed', verdict, failure: await module.diagnose(context, {ran, verdict, lazy}), evidence: []};
 	}
 
-	private async failureOf(step: StepId, result: ActionResult, verdict: Verdict, lazy: boolean): Promise<StepFailure> {
-		const unmet = verdict.checks.filter(check => !check.ok).map(check => `${check.label} (${check.evidence})`);
-		const reason = result.ok ? `the command succeeded but the world is not as it should be: ${unmet.join('; ')}` : result.reason;
-		const planned = planStep(this.current, step);
-		switch (step) {
-			case 'unmount': {
-				if (!result.ok && (result.errno === 'EBUSY' || result.errno === 'ETIMEDOUT')) {
-					const holders = await this.holdersOf(this.plan.mountpoint);
-					const nobody = holders.ok && holders.value.length === 0 ? ' — no process holds it: the share itself is stuck (hung); a lazy unmount detaches it' : '';
-					return {
-						kind: 'busy',
-						reason: `${lazy ? 'even the lazy unmount failed: ' : ''}${reason}${nobody}`,
-						holders: holders.ok ? holders.value : null,
-						holdersProblem: holders.ok ? null : holders.problem,
-					};
-				}
-				return {kind: 'failed', reason};
-			}
-			case 'mount':
-				return {kind: 'mount-failed', reason, fstabLine: planned.fstabLine, output: result.output};
-			case 'start': {
-				const container = this.lastContainer;
-				let logs: string[] = [];
-				if (this.world.containerLogs) {
-					try {
-						logs = (await this.world.containerLogs(remountDefaults.logLines)).map(redact);
-					} catch (error) {
-						logs = [`(the logs could not be read: ${errorMessage(error)})`];
-					}
-				}
-				return {
-					kind: 'start-failed',
-					reason,
-					logs,
-					health: container?.state === 'present' ? container.health : null,
-					healthOutput: container?.state === 'present' ? container.healthOutput : null,
-				};
-			}
-			default:
-				return {kind: 'failed', reason};
-		}
-	}
-
-	/** The end-to-end proof: Glance serves the first bytes of an active image. It only reads, so it runs without a `y`. */
-	private async prove(): Promise<void> {
-		const step: StepId = 'prove';
-		let image = this.plan.proveImage;
-		if (!image) {
-			this.output(step, 'asking Glance for an active image to read');
-			const listing = await this.world.listGlanceImages();
-			if (listing.state !== 'ok') {
-				this.finishProof(null, {kind: 'failed', reason: `Glance could not list its images: ${listing.reason}`}, {holds: false, checks: []});
-				return;
-			}
-			image = firstReadableImage(listing.images);
-			if (!image) {
-				const evidence = ['Glance lists no active image with data to read: nothing to prove the read with'];
-				this.record({event: 'skipped', step, outcome: 'skipped', detail: {evidence}});
-				this.apply({type: 'verified', step, outcome: 'skipped', checks: [], evidence, failure: null, at: this.now()});
-				return;
-			}
-		}
-		if (!this.world.proveGlance) {
-			this.finishProof(null, {kind: 'failed', reason: 'this World cannot ask Glance for an image'}, {holds: false, checks: []});
+	/** A step that found nothing to run: skipped with the reason as evidence, or failed before any command. */
+	private settleWithoutCommand(step: StepId, outcome: 'skipped' | 'failed', reason: string): void {
+		if (outcome === 'skipped') {
+			this.record({event: 'skipped', step, outcome, detail: {evidence: [reason]}});
+			this.apply({type: 'verified', step, outcome, checks: [], evidence: [reason], failure: null, at: this.now()});
 			return;
 		}
-		const endpoint = this.current.preflight?.glanceEndpoint ?? '<glance endpoint>';
-		const command = `GET ${endpoint}/v2/images/${image.id}/file (first bytes of ${image.name ?? image.id})`;
-		this.record({event: 'command', step, command, outcome: 'started', detail: {imageId: image.id}});
-		this.output(step, `$ ${command}`);
-		let proof: GlanceProof;
-		try {
-			proof = await this.world.proveGlance(image);
-		} catch (error) {
-			proof = {ok: false, status: null, bytes: 0, imageId: image.id, reason: errorMessage(error)};
-		}
-		const result: ActionResult = proof.ok
-			? {ok: true, tookMs: proof.tookMs, output: [`HTTP ${proof.status}, ${proof.bytes} bytes`]}
-			: {ok: false, tookMs: 0, output: [`${proof.status === null ? 'no answer' : `HTTP ${proof.status}`}, ${proof.bytes} bytes`], errno: null, reason: proof.reason};
-		this.record({event: 'result', step, command, outcome: proof.ok ? 'ok' : 'failed', detail: {status: proof.status, bytes: proof.bytes, imageId: proof.imageId, ...(proof.ok ? {} : {reason: proof.reason})}});
-		this.apply({type: 'acted', step, result, at: this.now()});
-		const verdict = checkProof(proof);
-		const failure: StepFailure | null = verdict.holds ? null : {kind: 'failed', reason: verdict.checks.map(check => check.evidence).join('; ')};
-		this.finishProof(command, failure, verdict);
-	}
-
-	private finishProof(command: string | null, failure: StepFailure | null, verdict: Verdict): void {
-		const step: StepId = 'prove';
-		for (const check of verdict.checks) this.output(step, `${check.ok ? '✓' : '✗'} ${check.label} — ${check.evidence}`);
-		const outcome = failure ? 'failed' : 'done';
-		this.record({event: 'postcondition', step, command, outcome, detail: {checks: verdict.checks, ...(failure ? {reason: failure.reason} : {})}});
-		this.apply({type: 'verified', step, outcome, checks: verdict.checks, evidence: [], failure, at: this.now()});
+		this.record({event: 'postcondition', step, outcome, detail: {checks: [], reason}});
+		this.apply({type: 'verified', step, outcome, checks: [], evidence: [], failure: {kind: 'failed', reason}, at: this.now()});
 	}
 
 	/** A bug or a World that threw: the step fails with the message instead of the wizard hanging. */
@@ -727,7 +521,7 @@ export class RemountRunner {
 			this.apply({type: 'checked', step, holds: false, checks: [{label: 'pre-check', ok: false, evidence: reason}], evidence: [], at: this.now()});
 			return;
 		}
-		if (status === 'running') this.apply({type: 'acted', step, result: {ok: false, tookMs: 0, output: [], errno: null, reason}, at: this.now()});
+		if (status === 'running') this.apply({type: 'acted', step, result: {ok: false, problem: {reason, tookMs: 0, output: []}}, at: this.now()});
 		this.apply({type: 'verified', step, outcome: 'failed', checks: [], evidence: [], failure: {kind: 'failed', reason}, at: this.now()});
 	}
 }

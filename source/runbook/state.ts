@@ -7,8 +7,10 @@
 // `a` at any prompt -> aborted (with a summary);  the last step settled -> finished (with a summary).
 import type {ContainerHealth} from '../model/types.js';
 import type {ActionResult, Holder} from '../world/world.js';
-import type {Plan, PlanStep, Preflight, ResumePoint, StepId} from './plan.js';
-import type {Check} from './postconditions.js';
+import type {Plan} from './plan.js';
+import type {Preflight} from './preflight.js';
+import type {ResumePoint} from './resume.js';
+import type {Check, PlanStep, StepId} from './steps/step.js';
 
 export type StepStatus =
 	| 'pending'
@@ -29,7 +31,7 @@ export type StepStatus =
 
 export type StepFailure =
 	/** umount said busy (or hung): the processes holding it, and the lazy way out. */
-	| {kind: 'busy'; reason: string; holders: Holder[] | null; holdersProblem: string | null}
+	| {kind: 'busy'; reason: string; holders: Holder[]}
 	| {kind: 'mount-failed'; reason: string; fstabLine: string | null; output: string[]}
 	/** The container would not start, or started and did not turn healthy on the right mount. */
 	| {kind: 'start-failed'; reason: string; logs: string[]; health: ContainerHealth | null; healthOutput: string | null}

@@ -1,7 +1,7 @@
 import {appendSample} from '../model/capacity.js';
 import {reassessContainerView} from '../model/mount.js';
 import type {Snapshot} from '../model/types.js';
-import type {World} from './world.js';
+import type {WorldView} from './world.js';
 
 const historyMaxAgeMs = 60 * 60_000;
 const historyMaxCount = 1800;
@@ -25,7 +25,7 @@ export class SnapshotPoller {
 	private inventoryRunning: Promise<void> | null = null;
 
 	constructor(
-		private readonly world: World,
+		private readonly world: WorldView,
 		private readonly refreshMs: number,
 		private readonly now: () => number = Date.now,
 		/** Listing Glance and the datadir costs more than a statfs: done less often. */

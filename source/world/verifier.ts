@@ -1,5 +1,5 @@
 import type {ChecksumOutcome, GlanceImage} from '../model/types.js';
-import type {World} from './world.js';
+import type {WorldView} from './world.js';
 
 export type VerifierState = {outcomes: ReadonlyMap<string, ChecksumOutcome>; queued: readonly string[]};
 
@@ -13,7 +13,7 @@ export class ChecksumVerifier {
 	private active: {id: string; abort: AbortController} | null = null;
 	private readonly listeners = new Set<(state: VerifierState) => void>();
 
-	constructor(private readonly world: World) {}
+	constructor(private readonly world: WorldView) {}
 
 	get state(): VerifierState {
 		return {outcomes: new Map(this.outcomes), queued: this.queue.map(image => image.id)};

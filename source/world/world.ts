@@ -1,11 +1,15 @@
+import type {Problem, Result} from '../model/result.js';
 import type {ChecksumOutcome, ContainerProbe, DatadirListing, DatadirProbe, FsStats, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../model/types.js';
 
 export type WorldEvent = {at: number; kind: 'container'; text: string};
 
-/** What a mutating action did: the command's own words either way, and on failure an errno to branch on. */
-export type ActionResult =
-	| {ok: true; tookMs: number; output: string[]}
-	| {ok: false; tookMs: number; output: string[]; errno: string | null; reason: string};
+/** What a mutating action printed and how long it took: kept on both sides, a failure has its words too. */
+export type ActionRun = {tookMs: number; output: string[]};
+
+/** A failed action: the reason (errno to branch on: EBUSY, EINVAL, ETIMEDOUT...), with the command's own output. */
+export type ActionProblem = Problem & ActionRun;
+
+export type ActionResult = Result<ActionRun, ActionProblem>;
 
 /** A process keeping a mount busy, as `fuser -vm` would list it, found through /proc without touching the mount. */
 export type Holder = {pid: number; command: string; user: string | null; how: 'cwd' | 'root' | 'open file' | 'mapped file'; path: string};
@@ -13,17 +17,22 @@ export type Holder = {pid: number; command: string; user: string | null; how: 'c
 /** How to mount a share that has no fstab line: taken from its current or last-known mount. */
 export type MountSpec = {source: string; fsType: string; options: string[]};
 
-export type GlanceProof = {ok: true; status: number; bytes: number; imageId: string; tookMs: number} | {ok: false; status: number | null; bytes: number; imageId: string | null; reason: string};
+/** Glance served the first bytes of an image. */
+export type GlanceRead = {status: number; bytes: number; imageId: string; tookMs: number};
+
+/** Glance served no data: its HTTP status when it answered at all, and why. */
+export type GlanceReadProblem = Problem & {status: number | null; bytes: number; imageId: string | null};
+
+export type GlanceProof = Result<GlanceRead, GlanceReadProblem>;
 
 /** Options every action takes: live output lines as they come, and a deadline. */
 export type ActionOptions = {onOutput?: (line: string) => void; timeoutMs?: number};
 
 /**
- * The one port between the app and the machine. The real adapter touches /proc, a killable child,
- * dockerode and (later) Glance; the simulated one is the training controller. Every probe resolves:
- * failures and timeouts come back as values, never as rejections.
+ * What the app may read of the machine: probes, listings, checksums and live events. The dashboard, the
+ * poller and the verifier take only this. Every probe resolves: failures and timeouts come back as values.
  */
-export type World = {
+export type WorldView = {
 	readonly kind: 'real' | 'simulated';
 	/** Shown in the header: the host name, or "simulator: flapped". */
 	readonly label: string;
@@ -40,26 +49,29 @@ export type World = {
 	 * place image contents are read, and only when the operator asks. Progress arrives as `running` outcomes.
 	 */
 	verifyChecksum(image: GlanceImage, onProgress: (outcome: ChecksumOutcome) => void, signal: AbortSignal): Promise<ChecksumOutcome>;
-	// ---- Actions of the guided remount: each mutates the machine and is run only after a confirmation ----
-	/** docker stop with a grace period (kolla uses 60 s). */
-	stopContainer?(options: ActionOptions & {graceSeconds: number}): Promise<ActionResult>;
-	startContainer?(options?: ActionOptions): Promise<ActionResult>;
-	/** umount [-l] MOUNTPOINT: errno EBUSY when held, EINVAL when it is not mounted. */
-	unmount?(mountpoint: string, options: ActionOptions & {lazy: boolean}): Promise<ActionResult>;
-	/** mount MOUNTPOINT from fstab, or with an explicit spec when fstab has no line for it. */
-	mount?(mountpoint: string, spec: MountSpec | null, options?: ActionOptions): Promise<ActionResult>;
-
-	// ---- Read-only facts the remount needs ----
-	/** Processes with their cwd, root, open or mapped files under the mount point. */
-	mountHolders?(mountpoint: string): Promise<Holder[]>;
-	/** The last lines of the container's log (stdout and stderr). */
-	containerLogs?(lines: number): Promise<string[]>;
-	/** statfs of the filesystem the mount point directory sits on, where Glance would write while unmounted. */
-	parentFilesystem?(mountpoint: string): Promise<{stats: FsStats | null; health: PathHealth}>;
-	/** Glance serves the first bytes of an active image: the end-to-end proof that it reads the share again. */
-	proveGlance?(image: GlanceImage): Promise<GlanceProof>;
-
 	/** Live changes (Docker events); returns an unsubscribe function. */
 	watch(listener: (event: WorldEvent) => void): () => void;
 	close(): Promise<void>;
 };
+
+/** The guided remount's actions, and the facts only it needs. Each action runs only after a confirmation. */
+export type RemountActions = {
+	/** docker stop with a grace period (kolla uses 60 s). */
+	stopContainer(options: ActionOptions & {graceSeconds: number}): Promise<ActionResult>;
+	startContainer(options?: ActionOptions): Promise<ActionResult>;
+	/** umount [-l] MOUNTPOINT: errno EBUSY when held, EINVAL when it is not mounted. */
+	unmount(mountpoint: string, options: ActionOptions & {lazy: boolean}): Promise<ActionResult>;
+	/** mount MOUNTPOINT from fstab, or with an explicit spec when fstab has no line for it. */
+	mount(mountpoint: string, spec: MountSpec | null, options?: ActionOptions): Promise<ActionResult>;
+	/** Processes with their cwd, root, open or mapped files under the mount point (what was found by the deadline). */
+	mountHolders(mountpoint: string): Promise<Holder[]>;
+	/** The last lines of the container's log (stdout and stderr), or why Docker would not give them. */
+	containerLogs(lines: number): Promise<Result<string[]>>;
+	/** statfs of the filesystem the mount point directory sits on, where Glance would write while unmounted. */
+	parentFilesystem(mountpoint: string): Promise<{stats: FsStats | null; health: PathHealth}>;
+	/** Glance serves the first bytes of an active image: the end-to-end proof that it reads the share again. */
+	proveGlance(image: GlanceImage): Promise<GlanceProof>;
+};
+
+/** The one port between the app and the machine: the real adapter (/proc, children, dockerode, Glance) or the simulator. */
+export type World = WorldView & RemountActions;

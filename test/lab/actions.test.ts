@@ -10,7 +10,7 @@ import {parseMountinfo} from '../../source/model/mountinfo.js';
 import type {ContainerProbe, GlanceImage, MountEntry} from '../../source/model/types.js';
 import {resolveSettings, type Flags} from '../../source/settings.js';
 import {RealWorld} from '../../source/world/real/real-world.js';
-import type {ActionResult} from '../../source/world/world.js';
+import type {ActionResult, ActionRun} from '../../source/world/world.js';
 import {adminToken, deleteImages, openrcPath, upload, type Uploaded} from '../support/glance-lab.js';
 import {lab, labScript, repoRoot, sh} from '../support/lab.js';
 
@@ -50,11 +50,17 @@ function recorder(): {lines: string[]; onOutput: (line: string) => void} {
 }
 
 function expectOk(result: ActionResult, what: string): void {
-	if (!result.ok) throw new Error(`${what} failed: ${result.errno} ${result.reason}\n${result.output.join('\n')}`);
+	if (!result.ok) throw new Error(`${what} failed: ${result.problem.errno} ${result.problem.reason}\n${result.problem.output.join('\n')}`);
+}
+
+/** What the action printed and how long it took, whichever way it went. */
+function said(result: ActionResult): ActionRun {
+	return result.ok ? result.value : result.problem;
 }
 
 function report(what: string, result: ActionResult): void {
-	console.log(`[actions] ${what}: ${result.ok ? 'ok' : `failed ${result.errno}`} in ${result.tookMs} ms; output ${JSON.stringify(result.output)}${result.ok ? '' : `; reason: ${result.reason}`}`);
+	const {tookMs, output} = said(result);
+	console.log(`[actions] ${what}: ${result.ok ? 'ok' : `failed ${result.problem.errno}`} in ${tookMs} ms; output ${JSON.stringify(output)}${result.ok ? '' : `; reason: ${result.problem.reason}`}`);
 }
 
 // Processes that hold the share in a test; always killed before the lab is healed.
@@ -118,23 +124,25 @@ describe('the documented remount on the real lab', () => {
 		const world = worldWith();
 		const image = await activeImage(world, proofImage.id);
 		const healthy = await world.proveGlance(image);
-		expect(healthy).toMatchObject({ok: true, status: 200, bytes: 64 * 1024, imageId: image.id});
+		expect(healthy).toMatchObject({ok: true, value: {status: 200, bytes: 64 * 1024, imageId: image.id}});
 
 		await labScript('flap');
 		const stale = await world.proveGlance(image);
 		console.log(`[actions] proveGlance on the stale container: ${JSON.stringify(stale)}`);
 		expect(stale.ok).toBe(false);
-		expect([204, 500]).toContain(stale.status);
-		expect(stale.bytes).toBe(0);
-		if (!stale.ok) expect(stale.reason).toMatch(new RegExp(`${stale.status}`));
+		if (!stale.ok) {
+			expect([204, 500]).toContain(stale.problem.status);
+			expect(stale.problem.bytes).toBe(0);
+			expect(stale.problem.reason).toMatch(new RegExp(`${stale.problem.status}`));
+		}
 		expect((await containerProbe(world)).view.state).toBe('stale');
 
 		const stopOut = recorder();
 		const stopped = await world.stopContainer({graceSeconds: 10, onOutput: stopOut.onOutput});
 		report('stopContainer', stopped);
 		expectOk(stopped, 'docker stop');
-		expect(stopped.output).toEqual([container]);
-		expect(stopOut.lines).toEqual(stopped.output);
+		expect(said(stopped).output).toEqual([container]);
+		expect(stopOut.lines).toEqual(said(stopped).output);
 		expect(await running()).toBe(false);
 		// Stopping a stopped container is what the operator asked for: ok, as docker stop says.
 		expectOk(await world.stopContainer({graceSeconds: 10}), 'second docker stop');
@@ -144,7 +152,7 @@ describe('the documented remount on the real lab', () => {
 		report('unmount', unmounted);
 		expectOk(unmounted, 'umount');
 		expect(mountsAt(share)).toEqual([]);
-		expect(unmountOut.lines).toEqual(unmounted.output);
+		expect(unmountOut.lines).toEqual(said(unmounted).output);
 
 		const mountOut = recorder();
 		const mounted = await world.mount(share, null, {onOutput: mountOut.onOutput});
@@ -158,7 +166,7 @@ describe('the documented remount on the real lab', () => {
 		const started = await world.startContainer({onOutput: startOut.onOutput});
 		report('startContainer', started);
 		expectOk(started, 'docker start');
-		expect(started.output).toEqual([container]);
+		expect(said(started).output).toEqual([container]);
 		expect(await running()).toBe(true);
 		const probe = await containerProbe(world);
 		expect(probe.view.state).toBe('same');
@@ -169,7 +177,7 @@ describe('the documented remount on the real lab', () => {
 
 		const proof = await proveUntil(world, image, true, 30_000);
 		console.log(`[actions] proveGlance after the remount: ${JSON.stringify(proof)}`);
-		expect(proof).toMatchObject({ok: true, status: 200, bytes: 64 * 1024, imageId: image.id});
+		expect(proof).toMatchObject({ok: true, value: {status: 200, bytes: 64 * 1024, imageId: image.id}});
 		await world.close();
 	});
 
@@ -184,13 +192,13 @@ describe('the documented remount on the real lab', () => {
 
 		const refused = await world.startContainer();
 		report('startContainer on a dead share', refused);
-		expect(refused).toMatchObject({ok: false, errno: 'ENOTCONN'});
-		expect(refused.output[0]).toMatch(/^Error response from daemon: .*\/srv\/glance-lab\/share/);
-		if (!refused.ok) expect(refused.reason).toMatch(/dead mount.*remount/);
+		expect(refused).toMatchObject({ok: false, problem: {errno: 'ENOTCONN'}});
+		expect(said(refused).output[0]).toMatch(/^Error response from daemon: .*\/srv\/glance-lab\/share/);
+		if (!refused.ok) expect(refused.problem.reason).toMatch(/dead mount.*remount/);
 		expect(await running()).toBe(false);
 
 		// The dead mount is still in the table: mounting again must be refused until it is unmounted.
-		expect(await world.mount(share, null)).toMatchObject({ok: false, errno: 'EBUSY'});
+		expect(await world.mount(share, null)).toMatchObject({ok: false, problem: {errno: 'EBUSY'}});
 		const unmounted = await world.unmount(share, {lazy: false});
 		report('unmount of the dead share', unmounted);
 		expectOk(unmounted, 'umount of a dead share');
@@ -205,8 +213,8 @@ describe('the documented remount on the real lab', () => {
 		expect(before).toHaveLength(1);
 		const result = await world.mount(share, null);
 		report('mount over a mounted share', result);
-		expect(result).toMatchObject({ok: false, errno: 'EBUSY'});
-		if (!result.ok) expect(result.reason).toContain('already mounted');
+		expect(result).toMatchObject({ok: false, problem: {errno: 'EBUSY'}});
+		if (!result.ok) expect(result.problem.reason).toContain('already mounted');
 		expect(mountsAt(share)).toEqual(before);
 	});
 });
@@ -243,9 +251,9 @@ describe('a busy share', () => {
 		const before = mountsAt(share);
 		const busy = await world.unmount(share, {lazy: false});
 		report('unmount with holders', busy);
-		expect(busy).toMatchObject({ok: false, errno: 'EBUSY'});
-		expect(busy.output.join('\n')).toContain('target is busy');
-		if (!busy.ok) expect(busy.reason).toContain('umount -l');
+		expect(busy).toMatchObject({ok: false, problem: {errno: 'EBUSY'}});
+		expect(said(busy).output.join('\n')).toContain('target is busy');
+		if (!busy.ok) expect(busy.problem.reason).toContain('umount -l');
 		expect(mountsAt(share)).toEqual(before);
 		expect((await world.probeDatadir()).verdict).toBe('responsive');
 
@@ -290,8 +298,8 @@ describe('a hung share', () => {
 		const hung = await world.unmount(share, {lazy: false, timeoutMs: 2000});
 		report('unmount of the frozen share', hung);
 		expect(Date.now() - started).toBeLessThan(2000 + 2000);
-		expect(hung).toMatchObject({ok: false, errno: 'ETIMEDOUT'});
-		if (!hung.ok) expect(hung.reason).toContain(`umount -l ${share}`);
+		expect(hung).toMatchObject({ok: false, problem: {errno: 'ETIMEDOUT'}});
+		if (!hung.ok) expect(hung.problem.reason).toContain(`umount -l ${share}`);
 		expect(mountsAt(share)).toEqual(before);
 
 		const lazy = await world.unmount(share, {lazy: true, timeoutMs: 2000});
@@ -308,9 +316,9 @@ describe('actions that fail, with a reason to act on', () => {
 		try {
 			const result = await world.unmount(scratch, {lazy: false});
 			report('unmount of a plain directory', result);
-			expect(result).toMatchObject({ok: false, errno: 'EINVAL', output: [`umount: ${scratch}: not mounted.`]});
-			if (!result.ok) expect(result.reason).toContain('not mounted');
-			expect(await world.unmount(path.join(scratch, 'absent'), {lazy: true})).toMatchObject({ok: false, errno: 'EINVAL'});
+			expect(result).toMatchObject({ok: false, problem: {errno: 'EINVAL', output: [`umount: ${scratch}: not mounted.`]}});
+			if (!result.ok) expect(result.problem.reason).toContain('not mounted');
+			expect(await world.unmount(path.join(scratch, 'absent'), {lazy: true})).toMatchObject({ok: false, problem: {errno: 'EINVAL'}});
 		} finally {
 			rmSync(scratch, {recursive: true, force: true});
 		}
@@ -323,22 +331,22 @@ describe('actions that fail, with a reason to act on', () => {
 		try {
 			const missing = await world.mount(scratch, {source: 'root@127.0.0.1:/nonexistent', fsType: 'fuse.sshfs', options: sshOptions});
 			report('mount of a missing export', missing);
-			expect(missing).toMatchObject({ok: false, errno: 'ENOENT'});
-			expect(missing.output.join('\n')).toContain('No such file or directory');
-			if (!missing.ok) expect(missing.reason).toMatch(/does not exist.*exported path/);
+			expect(missing).toMatchObject({ok: false, problem: {errno: 'ENOENT'}});
+			expect(said(missing).output.join('\n')).toContain('No such file or directory');
+			if (!missing.ok) expect(missing.problem.reason).toMatch(/does not exist.*exported path/);
 			expect(mountsAt(scratch)).toEqual([]);
 
 			// sshfs hides ssh's error ("read: Connection reset by peer"): the action asks ssh itself why.
 			const refused = await world.mount(scratch, {source: lab.LAB_SSHFS_SOURCE!, fsType: 'fuse.sshfs', options: sshOptions.map(option => option.replace(/^port=.*/, 'port=1'))});
 			report('mount against a closed port', refused);
-			expect(refused).toMatchObject({ok: false, errno: 'ECONNREFUSED'});
-			expect(refused.output).toContain('ssh: connect to host 127.0.0.1 port 1: Connection refused');
+			expect(refused).toMatchObject({ok: false, problem: {errno: 'ECONNREFUSED'}});
+			expect(said(refused).output).toContain('ssh: connect to host 127.0.0.1 port 1: Connection refused');
 			expect(mountsAt(scratch)).toEqual([]);
 
 			const wrongKey = await world.mount(scratch, {source: lab.LAB_SSHFS_SOURCE!, fsType: 'fuse.sshfs', options: sshOptions.map(option => option.replace(/^IdentityFile=.*/, 'IdentityFile=/nonexistent/key'))});
 			report('mount with a key the server does not know', wrongKey);
-			expect(wrongKey).toMatchObject({ok: false, errno: 'EACCES'});
-			expect(wrongKey.output.join('\n')).toContain('Permission denied (publickey)');
+			expect(wrongKey).toMatchObject({ok: false, problem: {errno: 'EACCES'}});
+			expect(said(wrongKey).output.join('\n')).toContain('Permission denied (publickey)');
 		} finally {
 			rmSync(scratch, {recursive: true, force: true});
 		}
@@ -347,17 +355,19 @@ describe('actions that fail, with a reason to act on', () => {
 	it('docker actions on a container that does not exist say so', async () => {
 		const world = worldWith({container: 'glance_api_not_here'});
 		const stopped = await world.stopContainer({graceSeconds: 1});
-		expect(stopped).toMatchObject({ok: false, errno: 'ENOENT'});
-		expect(stopped.output[0]).toMatch(/^Error response from daemon: No such container: glance_api_not_here/);
-		expect(await world.startContainer()).toMatchObject({ok: false, errno: 'ENOENT'});
-		expect(await world.containerLogs(5)).toEqual([expect.stringContaining('there is no container named glance_api_not_here')]);
+		expect(stopped).toMatchObject({ok: false, problem: {errno: 'ENOENT'}});
+		expect(said(stopped).output[0]).toMatch(/^Error response from daemon: No such container: glance_api_not_here/);
+		expect(await world.startContainer()).toMatchObject({ok: false, problem: {errno: 'ENOENT'}});
+		expect(await world.containerLogs(5)).toEqual({ok: false, problem: {reason: expect.stringContaining('there is no container named glance_api_not_here')}});
 	});
 });
 
 describe('read-only facts for the remount', () => {
 	it("containerLogs returns glance-api's own last lines, as docker logs prints them", async () => {
 		const world = worldWith();
-		const lines = await world.containerLogs(20);
+		const logs = await world.containerLogs(20);
+		if (!logs.ok) throw new Error(`docker logs failed: ${logs.problem.reason}`);
+		const lines = logs.value;
 		expect(lines.length).toBeGreaterThan(0);
 		expect(lines.length).toBeLessThanOrEqual(20);
 		expect(lines.join('\n')).toMatch(/eventlet\.wsgi\.server|glance/);

@@ -1,6 +1,16 @@
 // The guided remount driven by keys, on the training simulator: every branch an operator can take.
-import {readFileSync} from 'node:fs';
-import {describe, expect, it} from 'vitest';
+import {mkdtempSync, readFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {render} from 'ink-testing-library';
+import {afterEach, describe, expect, it} from 'vitest';
+import {ok} from '../../source/model/result.js';
+import {RemountRunner} from '../../source/runbook/runner.js';
+import type {WizardState} from '../../source/runbook/state.js';
+import {RemountWizard} from '../../source/ui/components/remount-wizard.js';
+import {SnapshotPoller} from '../../source/world/poller.js';
+import {createSimulatedWorld, simulatedDatadir} from '../../source/world/simulated/simulated-world.js';
+import type {ActionResult, World} from '../../source/world/world.js';
 import {appFixture, plain} from './render-app.js';
 
 const open = appFixture();
@@ -90,7 +100,9 @@ describe('the guided remount on the simulator', () => {
 		await app.waitFor('Unmount /srv/glance', 10_000);
 		await app.waitFor('Run this step? [y/N]', 10_000);
 		await app.press('y');
-		const busy = plain(await app.waitFor('target is busy', 10_000));
+		// The step's why already says "target is busy": wait for the failure itself.
+		const busy = plain(await app.waitFor('held by pid 4242', 10_000));
+		expect(busy).toContain('umount: /srv/glance: target is busy.');
 		expect(busy).toMatch(/held by pid 4242 .*rsync -a \/srv\/glance\/images\/ \/backup\//);
 		await app.waitFor('l lazy unmount');
 		await app.press('l');
@@ -159,5 +171,79 @@ describe('the guided remount on the simulator', () => {
 		await app.press('?');
 		const help = plain(await app.waitFor('Help — keys'));
 		expect(help).not.toContain('guided remount');
+	});
+});
+
+describe('secrets in what the machine says', () => {
+	const password = 'hunter2-not-for-screens';
+	const token = `gAAAAABn${'Q7x_k2Lm9'.repeat(6)}`;
+	const closing: Array<() => Promise<void>> = [];
+	afterEach(async () => {
+		for (const close of closing.splice(0)) await close();
+	});
+
+	/** The simulator, with a stop that prints a password, a start that prints a token, and logs that carry both. */
+	function leakyWorld(): World {
+		const world = createSimulatedWorld('flapped', {speed: 100, probeTimeoutMs: 50});
+		closing.push(() => world.close());
+		world.controller.breakHealthcheck('exit 1: curl: (7) Failed to connect to 10.0.0.11 port 9292');
+		const saying = (line: string, result: ActionResult): ActionResult => (result.ok ? ok({...result.value, output: [line, ...result.value.output]}) : result);
+		return {
+			...world,
+			async stopContainer(options) {
+				const line = `OS_PASSWORD=${password} docker stop`;
+				options.onOutput?.(line);
+				return saying(line, await world.stopContainer(options));
+			},
+			async startContainer(options = {}) {
+				const line = `curl -H "X-Auth-Token: ${token}" http://10.0.0.10:9292/healthcheck`;
+				options.onOutput?.(line);
+				return saying(line, await world.startContainer(options));
+			},
+			async containerLogs(lines) {
+				const logs = await world.containerLogs(lines);
+				return logs.ok ? ok([...logs.value, `keystonemiddleware.auth_token [-] password=${password} rejected, X-Auth-Token: ${token}`]) : logs;
+			},
+		};
+	}
+
+	async function answer(runner: RemountRunner, input: string): Promise<WizardState> {
+		runner.handleKey(input, {});
+		return runner.whenWaiting();
+	}
+
+	it('a password in a command\'s output and a token in the logs of a failed start never reach the wizard', async () => {
+		const world = leakyWorld();
+		const snapshot = await new SnapshotPoller(world, 60_000).collect();
+		const auditLog = path.join(mkdtempSync(path.join(tmpdir(), 'gi-audit-')), 'audit.jsonl');
+		const runner = new RemountRunner({
+			world,
+			snapshots: () => snapshot,
+			env: {USER: 'trainee'},
+			settings: {container: 'glance_api', mountpoint: null, datadir: simulatedDatadir, containerDatadir: '/var/lib/glance/images', probeTimeoutMs: 50, dryRun: false, auditLog, healthWaitMs: 200, pollIntervalMs: 10},
+		});
+		closing.push(async () => runner.dispose());
+		await runner.start();
+		let state = await answer(runner, 'y');
+		while (state.prompt?.kind === 'confirm') state = await answer(runner, 'y');
+
+		const start = state.steps.find(step => step.id === 'start')!;
+		expect(start.failure?.kind).toBe('start-failed');
+		const logs = start.failure?.kind === 'start-failed' ? start.failure.logs : [];
+		// The lines did arrive, with their secrets cut out.
+		expect(logs.at(-1)).toBe('keystonemiddleware.auth_token [-] password=[redacted] rejected, X-Auth-Token: [redacted]');
+		expect(state.steps[0]?.output).toContain('OS_PASSWORD=[redacted] docker stop');
+		expect(start.output).toContain('curl -H "X-Auth-Token: [redacted]" http://10.0.0.10:9292/healthcheck');
+		const everything = JSON.stringify(state);
+		expect(everything).not.toContain(password);
+		expect(everything).not.toContain(token);
+
+		const frame = plain(render(<RemountWizard state={state} width={160} height={60} />).lastFrame() ?? '');
+		expect(frame).toContain('log: keystonemiddleware.auth_token [-] password=[redacted]');
+		expect(frame).not.toContain(password);
+		expect(frame).not.toContain(token);
+		const audit = readFileSync(auditLog, 'utf8');
+		expect(audit).not.toContain(password);
+		expect(audit).not.toContain(token);
 	});
 });

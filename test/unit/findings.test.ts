@@ -90,8 +90,9 @@ describe('findings', () => {
 	});
 
 	it('takes its thresholds and container from the settings', () => {
-		const settings = resolveSettings({flags: {warnPercent: 50, critPercent: 60, container: 'glance'}, env: {}, globals: {path: '/etc/kolla/globals.yml', text: null, readError: null}, containerGlanceSource: null});
-		const judged = findingContext(settings, {now: 1_000_000});
+		const resolved = resolveSettings({flags: {warnPercent: 50, critPercent: 60, container: 'glance'}, env: {}, globals: {path: '/etc/kolla/globals.yml', text: null, readError: null}, containerGlanceSource: null});
+		if (!resolved.ok) throw new Error(resolved.problem.reason);
+		const judged = findingContext(resolved.value, {now: 1_000_000});
 		expect(judged).toEqual({warnPercent: 50, critPercent: 60, container: 'glance', now: 1_000_000});
 		const [dead] = deriveFindings(snapshot({datadir: {...healthyDatadir, verdict: 'dead', health: {state: 'dead', errno: 'EIO', message: 'x'}, stats: null}}), judged);
 		expect(dead?.action).toContain('docker stop glance → umount /srv/glance');

@@ -3,7 +3,7 @@ import {appendFileSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {AuditLog, auditIdentity, lastMountSpecOf, lastRun, lastRunOf, readAuditLog, redact, resolveAuditLogPath, systemAuditLogPath} from '../../source/runbook/audit.js';
+import {AuditLog, auditIdentity, lastMountSpecOf, lastRunOf, readAuditLog, redact, resolveAuditLogPath, systemAuditLogPath, type AuditRecord} from '../../source/runbook/audit.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -54,10 +54,11 @@ describe('redaction', () => {
 describe('the log file', () => {
 	it('creates its directory, appends one JSON object per line with who and when, and redacts the details', () => {
 		const file = path.join(tempDir(), 'deep', 'er', 'audit.jsonl');
-		const {log, problem} = AuditLog.open(file, {identity, run: 'run-1', dryRun: false, now: () => Date.parse('2026-11-24T10:00:00Z')});
-		expect(problem).toBeNull();
-		expect(log.write({event: 'command', step: 'mount', command: 'mount /srv/glance', outcome: 'started'})).toEqual({ok: true});
-		expect(log.write({event: 'result', step: 'mount', outcome: 'failed', detail: {output: ['mount.nfs4: password=hunter2 rejected'], reason: 'token: abc'}})).toEqual({ok: true});
+		const opened = AuditLog.open(file, {identity, run: 'run-1', dryRun: false, now: () => Date.parse('2026-11-24T10:00:00Z')});
+		if (!opened.ok) throw new Error(opened.problem.reason);
+		const log = opened.value;
+		expect(log.write({event: 'command', step: 'mount', command: 'mount /srv/glance', outcome: 'started'})).toMatchObject({ok: true});
+		expect(log.write({event: 'result', step: 'mount', outcome: 'failed', detail: {output: ['mount.nfs4: password=hunter2 rejected'], reason: 'token: abc'}})).toMatchObject({ok: true});
 		const lines = readFileSync(file, 'utf8').split('\n');
 		expect(lines.at(-1)).toBe('');
 		const records = lines.filter(Boolean).map(line => JSON.parse(line) as Record<string, unknown>);
@@ -78,12 +79,13 @@ describe('the log file', () => {
 		expect(statSync(file).mode & 0o007).toBe(0);
 	});
 
-	it('says why it cannot be written instead of throwing', () => {
+	it('says why it cannot be written or read instead of throwing', async () => {
 		const dir = tempDir();
 		appendFileSync(path.join(dir, 'file'), 'x');
 		const opened = AuditLog.open(path.join(dir, 'file', 'audit.jsonl'), {identity, run: 'r', dryRun: false});
-		expect(opened.problem).toMatch(/a part of its directory path is a file — pass --audit-log PATH/);
-		expect(opened.log.write({event: 'begin'})).toMatchObject({ok: false});
+		expect(opened).toMatchObject({ok: false, problem: {errno: 'EEXIST', reason: expect.stringMatching(/a part of its directory path is a file — pass --audit-log PATH/)}});
+		expect(await readAuditLog(dir)).toMatchObject({ok: false, problem: {errno: 'EISDIR'}});
+		expect(await readAuditLog(path.join(dir, 'absent.jsonl'))).toEqual({ok: true, value: []});
 	});
 });
 
@@ -91,10 +93,10 @@ describe('reading it back for a resume', () => {
 	it('keeps the parseable lines, and finds the last run that changed something', async () => {
 		const file = path.join(tempDir(), 'audit.jsonl');
 		const write = (run: string, dryRun: boolean, entries: Parameters<AuditLog['write']>[0][]) => {
-			const {log} = AuditLog.open(file, {identity, run, dryRun});
-			for (const entry of entries) log.write(entry);
+			const opened = AuditLog.open(file, {identity, run, dryRun});
+			if (!opened.ok) throw new Error(opened.problem.reason);
+			for (const entry of entries) opened.value.write(entry);
 		};
-		expect(await lastRun(file)).toBeNull();
 		write('changed', false, [
 			{event: 'preflight', detail: {mountpoint: '/srv/glance', mountSpec: {source: 'nfs01:/export/glance', fsType: 'nfs4', options: ['rw', 'vers=4.2']}}},
 			{event: 'command', step: 'stop', command: 'docker stop -t 60 glance_api'},
@@ -103,10 +105,11 @@ describe('reading it back for a resume', () => {
 		write('dry', true, [{event: 'command', step: 'stop'}]);
 		write('looked', false, [{event: 'preflight'}, {event: 'aborted'}]);
 
-		const records = await readAuditLog(file);
+		const read = await readAuditLog(file);
+		const records: AuditRecord[] = read.ok ? read.value : [];
 		expect(records.map(record => record.run)).toEqual(['changed', 'changed', 'dry', 'looked', 'looked']);
-		expect((await lastRun(file))?.map(record => record.event)).toEqual(['preflight', 'command']);
-		expect(lastRunOf(records)?.[0]?.run).toBe('changed');
+		expect(lastRunOf(records)?.map(record => record.event)).toEqual(['preflight', 'command']);
+		expect(lastRunOf([])).toBeNull();
 		expect(lastMountSpecOf(records, '/srv/glance')?.spec).toEqual({source: 'nfs01:/export/glance', fsType: 'nfs4', options: ['rw', 'vers=4.2']});
 		expect(lastMountSpecOf(records, '/mnt/other')).toBeNull();
 	});

@@ -1,38 +1,17 @@
-import {beforeAll, describe, expect, it} from 'vitest';
-import type {Snapshot} from '../../source/model/types.js';
-import {buildPlan, buildPreflight, locateShare, mountSourceFor, resumePoint, type Preflight, type ResumePoint, type StepId} from '../../source/runbook/plan.js';
+import {describe, expect, it} from 'vitest';
+import {buildPlan} from '../../source/runbook/plan.js';
+import {buildPreflight, type Preflight} from '../../source/runbook/preflight.js';
+import {resumePoint, type ResumePoint} from '../../source/runbook/resume.js';
 import {commandForKey, currentStep, initialState, reduce, type StepFailure, type WizardKey, type WizardState} from '../../source/runbook/state.js';
-import {SnapshotPoller} from '../../source/world/poller.js';
-import {createSimulatedWorld, simulatedDatadir} from '../../source/world/simulated/simulated-world.js';
+import type {StepId} from '../../source/runbook/steps/step.js';
+import {flappedSnapshot, preflightFacts} from './runbook-fixtures.js';
 
-let snapshot: Snapshot;
-
-beforeAll(async () => {
-	const world = createSimulatedWorld('flapped', {speed: 1000, probeTimeoutMs: 20});
-	snapshot = await new SnapshotPoller(world, 60_000).collect();
-	await world.close();
-});
+const snapshot = flappedSnapshot();
 
 let clock = 1000;
 
 function prepared(options: {dryRun?: boolean; blockers?: string[]; resume?: ResumePoint; proveSkipped?: string | null} = {}): WizardState {
-	const location = locateShare(snapshot, {mountpoint: null, datadir: simulatedDatadir});
-	const preflight: Preflight = buildPreflight(snapshot, {
-		now: clock,
-		dryRun: options.dryRun ?? false,
-		container: 'glance_api',
-		datadir: simulatedDatadir,
-		containerDatadir: '/var/lib/glance/images',
-		thresholds: {warnPercent: 80, critPercent: 90},
-		location,
-		mountSource: mountSourceFor(location, null),
-		holders: {ok: true, value: []},
-		parentFilesystem: {ok: false, problem: 'not asked'},
-		audit: {path: '/tmp/audit.jsonl', problem: null},
-		missingActions: [],
-		canProve: true,
-		problems: options.blockers ?? [],
-	});
+	const preflight: Preflight = buildPreflight(snapshot, preflightFacts(snapshot, {now: clock, dryRun: options.dryRun ?? false, problems: options.blockers ?? []}));
 	if (options.proveSkipped !== undefined) preflight.proveSkipped = options.proveSkipped;
 	const plan = buildPlan(preflight, {graceSeconds: 60, probeTimeoutMs: 3000, healthWaitMs: 60_000});
 	const resume = options.resume ?? resumePoint({container: snapshot.container, datadir: snapshot.datadir, containerName: 'glance_api', mountpoint: '/srv/glance', lastRun: null});
@@ -54,7 +33,7 @@ function notDoneYet(state: WizardState, step: StepId): WizardState {
 }
 
 function ran(state: WizardState, step: StepId, outcome: 'done' | 'already-done' | 'failed' = 'done', failure: StepFailure | null = null): WizardState {
-	const acted = reduce(state, {type: 'acted', step, result: outcome === 'failed' ? {ok: false, tookMs: 5, output: ['boom'], errno: 'EBUSY', reason: 'boom'} : {ok: true, tookMs: 5, output: []}, at: ++clock});
+	const acted = reduce(state, {type: 'acted', step, result: outcome === 'failed' ? {ok: false, problem: {tookMs: 5, output: ['boom'], errno: 'EBUSY', reason: 'boom'}} : {ok: true, value: {tookMs: 5, output: []}}, at: ++clock});
 	return reduce(acted, {type: 'verified', step, outcome, checks: [], evidence: outcome === 'already-done' ? ['it already was'] : [], failure, at: ++clock});
 }
 
@@ -69,7 +48,7 @@ function upTo(step: StepId, options: Parameters<typeof prepared>[0] = {}): Wizar
 	}
 }
 
-const busy: StepFailure = {kind: 'busy', reason: 'umount: /srv/glance: target is busy.', holders: [{pid: 4242, command: 'rsync', user: 'root', how: 'cwd', path: '/srv/glance/images'}], holdersProblem: null};
+const busy: StepFailure = {kind: 'busy', reason: 'umount: /srv/glance: target is busy.', holders: [{pid: 4242, command: 'rsync', user: 'root', how: 'cwd', path: '/srv/glance/images'}]};
 
 describe('the preflight prompt', () => {
 	it('waits for y to begin, at the resume point, and then looks whether the first step is already done', () => {
@@ -148,7 +127,7 @@ describe('confirming a step', () => {
 		let state = press(upTo('stop'), 'y');
 		expect(currentStep(state)?.startedAt).toBe(clock);
 		state = reduce(state, {type: 'output', step: 'stop', line: '$ docker stop -t 60 glance_api', at: ++clock});
-		state = reduce(state, {type: 'acted', step: 'stop', result: {ok: true, tookMs: 1500, output: ['glance_api']}, at: ++clock});
+		state = reduce(state, {type: 'acted', step: 'stop', result: {ok: true, value: {tookMs: 1500, output: ['glance_api']}}, at: ++clock});
 		expect(currentStep(state)?.status).toBe('verifying');
 		state = reduce(state, {type: 'output', step: 'stop', line: '✓ glance_api is not running', at: ++clock});
 		// Keys mean nothing while a step works: there is no prompt, and abort cannot take it back half-way.

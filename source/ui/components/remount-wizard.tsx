@@ -1,7 +1,9 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
 import {formatBytes, formatDuration} from '../../model/format.js';
-import {stepOrder, type Preflight} from '../../runbook/plan.js';
+import {describeProblem} from '../../model/result.js';
+import type {Preflight} from '../../runbook/preflight.js';
+import {stepOrder} from '../../runbook/steps/index.js';
 import {currentStep, planStep, type StepState, type StepStatus, type WizardState} from '../../runbook/state.js';
 import {useNow} from '../hooks/use-now.js';
 import {useTheme, type Tone} from '../theme.js';
@@ -83,14 +85,14 @@ function PreflightFacts(props: {preflight: Preflight; resume: WizardState['resum
 			? preflight.uploads.value.length === 0
 				? {text: 'uploads in progress: none'}
 				: {text: `uploads in progress: ${preflight.uploads.value.length} (stopping Glance kills them): ${preflight.uploads.value.map(image => image.name ?? image.id).join(', ')}`, tone: 'warn'}
-			: {text: `uploads in progress: unknown — ${preflight.uploads.problem}`, tone: 'unknown'},
+			: {text: `uploads in progress: unknown — ${describeProblem(preflight.uploads.problem)}`, tone: 'unknown'},
 	);
 	lines.push(
 		preflight.holders.ok
 			? preflight.holders.value.length === 0
 				? {text: 'other processes holding the mount: none'}
 				: {text: `holding the mount: ${preflight.holders.value.map(holder => `${holder.pid} ${holder.command}`).join('; ')}`, tone: 'warn'}
-			: {text: `holders: unknown — ${preflight.holders.problem}`, tone: 'unknown'},
+			: {text: `holders: unknown — ${describeProblem(preflight.holders.problem)}`, tone: 'unknown'},
 	);
 	const parent = preflight.parentFilesystem;
 	lines.push({
@@ -111,8 +113,8 @@ function Failure(props: {step: StepState}) {
 	if (!failure) return null;
 	const lines: ToneLine[] = [{text: `✖ ${failure.reason}`, tone: 'crit'}];
 	if (failure.kind === 'busy') {
-		if (failure.holders && failure.holders.length > 0) for (const holder of failure.holders) lines.push({text: `  held by pid ${holder.pid} ${holder.user ?? ''} ${holder.command} (${holder.how} ${holder.path})`});
-		else lines.push({text: `  ${failure.holdersProblem ?? 'no process holds it: the share itself is hung'}`, tone: 'dim'});
+		if (failure.holders.length > 0) for (const holder of failure.holders) lines.push({text: `  held by pid ${holder.pid} ${holder.user ?? ''} ${holder.command} (${holder.how} ${holder.path})`});
+		else lines.push({text: '  no process holds it: the share itself is hung', tone: 'dim'});
 	}
 	if (failure.kind === 'mount-failed') {
 		if (failure.fstabLine) lines.push({text: `  fstab: ${failure.fstabLine}`, tone: 'dim'});

@@ -3,7 +3,7 @@ import {activeBindings, type Scope} from '../keymap.js';
 import {useTheme} from '../theme.js';
 
 /** The bottom line: the keys that work here, then whether changes are off, then where the focus is. */
-export function StatusBar(props: {readOnly: boolean; scope: Scope; width: number; place: string}) {
+export function StatusBar(props: {readOnly: boolean; readOnlyMark: boolean; scope: Scope; width: number; place: string}) {
 	const theme = useTheme();
 	const keys = activeBindings(props.readOnly, props.scope).filter(binding => binding.inStatusBar);
 	return (
@@ -20,7 +20,7 @@ export function StatusBar(props: {readOnly: boolean; scope: Scope; width: number
 					))}
 				</Text>
 			</Box>
-			{props.readOnly ? (
+			{props.readOnlyMark ? (
 				// The keys and the place may be cut to fit; the mode that removed the remount key may not.
 				<Box flexShrink={0}>
 					<Text color={theme.color('dim')}>read-only · </Text>

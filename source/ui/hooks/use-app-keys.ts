@@ -18,7 +18,7 @@ export type AppKeys = {
 	poller: SnapshotPoller;
 	verifier: ChecksumVerifier;
 	verification: VerifierState;
-	createRemount: () => RemountRunner;
+	createRemount: (() => RemountRunner) | null;
 	/** How many rows a page key moves in the image table. */
 	page: number;
 };
@@ -70,6 +70,7 @@ export function useAppKeys({screen, table, wizard, readOnly, poller, verifier, v
 				break;
 			}
 			case 'remount': {
+				if (!createRemount) break;
 				const runner = createRemount();
 				screen.setRemount(runner);
 				screen.setView('remount');

@@ -1,12 +1,14 @@
 import Docker from 'dockerode';
 import type {ContainerHealth, ContainerProbe} from '../../model/types.js';
+import {fail, ok, type Problem, type Result} from '../../model/result.js';
 import {splitLines} from './child-io.js';
-import type {ActionResult} from '../world.js';
+import type {ActionProblem, ActionResult} from '../world.js';
 
 /** What docker inspect says of the container: the probe's fields before the view is judged. */
 export type ContainerFacts = Omit<Extract<ContainerProbe, {state: 'present'}>, 'at' | 'state' | 'glanceSource' | 'view'>;
 
-export type DockerAnswer<T> = {ok: true; value: T} | {ok: false; kind: 'missing'} | {ok: false; kind: 'unreachable'; reason: string; hint: string};
+/** Docker answered that there is no such container, or could not be asked at all. */
+export type DockerProblem = (Problem & {kind: 'missing'}) | (Problem & {kind: 'unreachable'; hint: string});
 
 const zeroTime = '0001-01-01T00:00:00Z';
 
@@ -68,13 +70,11 @@ export class DockerClient {
 		}
 	}
 
-	async inspect(name: string): Promise<DockerAnswer<ContainerFacts>> {
+	async inspect(name: string): Promise<Result<ContainerFacts, DockerProblem>> {
 		try {
 			const info = await this.withTimeout(signal => this.docker.getContainer(name).inspect({abortSignal: signal}));
 			const {health, output} = healthOf(info.State);
-			return {
-				ok: true,
-				value: {
+			return ok({
 					id: info.Id,
 					name: info.Name.replace(/^\//, ''),
 					image: info.Config.Image,
@@ -96,11 +96,10 @@ export class DockerClient {
 						propagation: mount.Propagation,
 						...(mount.Name ? {name: mount.Name} : {}),
 					})),
-				},
-			};
+				});
 		} catch (error) {
-			if ((error as {statusCode?: number}).statusCode === 404) return {ok: false, kind: 'missing'};
-			return {ok: false, kind: 'unreachable', ...explainDockerError(error, this.socketPath, this.timeoutMs)};
+			if ((error as {statusCode?: number}).statusCode === 404) return fail({kind: 'missing', reason: `there is no container named ${name}`});
+			return fail({kind: 'unreachable', ...explainDockerError(error, this.socketPath, this.timeoutMs)});
 		}
 	}
 
@@ -124,13 +123,13 @@ export class DockerClient {
 		} catch (error) {
 			const status = (error as {statusCode?: number}).statusCode;
 			// 304: already stopped (or already running): the state asked for is there.
-			if (status !== 304) return {ok: false, tookMs: Date.now() - started, output, ...this.actionFailure(error, name, verb, options.timeoutMs, say)};
+			if (status !== 304) return fail<ActionProblem>({...this.actionFailure(error, name, verb, options.timeoutMs, say), tookMs: Date.now() - started, output});
 		}
 		say(name);
-		return {ok: true, tookMs: Date.now() - started, output};
+		return ok({tookMs: Date.now() - started, output});
 	}
 
-	private actionFailure(error: unknown, name: string, verb: 'stop' | 'start', timeoutMs: number, say: (line: string) => void): {errno: string | null; reason: string} {
+	private actionFailure(error: unknown, name: string, verb: 'stop' | 'start', timeoutMs: number, say: (line: string) => void): Problem {
 		const status = (error as {statusCode?: number}).statusCode;
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'ETIMEDOUT' || (error as Error).name === 'AbortError') {
@@ -140,7 +139,7 @@ export class DockerClient {
 		if (status === undefined) {
 			const {reason, hint} = explainDockerError(error, this.socketPath, timeoutMs);
 			say(reason);
-			return {errno: code ?? null, reason: `${reason} — ${hint}`};
+			return {reason: `${reason} — ${hint}`, ...(code ? {errno: code} : {})};
 		}
 		const message = daemonMessage(error);
 		say(`Error response from daemon: ${message}`);
@@ -153,21 +152,20 @@ export class DockerClient {
 		if (source) {
 			return {errno: 'ENOTCONN', reason: `docker could not bind ${source} into ${name}: the path exists but cannot be read — most likely a dead mount (ls ${source}); remount it, then start again`};
 		}
-		return {errno: null, reason: `docker ${verb} ${name} failed: ${message} — see docker logs ${name} and journalctl -u docker`};
+		return {reason: `docker ${verb} ${name} failed: ${message} — see docker logs ${name} and journalctl -u docker`};
 	}
 
 	/** The last `lines` lines of the container's stdout and stderr, in order. */
-	async logs(name: string, lines: number, timeoutMs: number): Promise<{ok: true; lines: string[]} | {ok: false; reason: string}> {
+	async logs(name: string, lines: number, timeoutMs: number): Promise<Result<string[]>> {
 		const tail = Math.max(0, Math.floor(lines));
 		try {
 			const raw: unknown = await this.withTimeout(signal => this.docker.getContainer(name).logs({stdout: true, stderr: true, tail, follow: false, abortSignal: signal}), timeoutMs);
 			// docker-modem hands over a Buffer, or a parsed value when the whole log happened to be JSON.
 			const buffer = Buffer.isBuffer(raw) ? raw : Buffer.from(typeof raw === 'string' ? raw : JSON.stringify(raw));
-			return {ok: true, lines: demultiplexLog(buffer).slice(-tail || undefined)};
+			return ok(demultiplexLog(buffer).slice(-tail || undefined));
 		} catch (error) {
-			if ((error as {statusCode?: number}).statusCode === 404) return {ok: false, reason: `there is no container named ${name}`};
-			const {reason, hint} = explainDockerError(error, this.socketPath, timeoutMs);
-			return {ok: false, reason: `${reason} — ${hint}`};
+			if ((error as {statusCode?: number}).statusCode === 404) return fail({reason: `there is no container named ${name}`});
+			return fail(explainDockerError(error, this.socketPath, timeoutMs));
 		}
 	}
 

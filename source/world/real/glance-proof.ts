@@ -1,4 +1,4 @@
-import {describeProblem} from '../../model/result.js';
+import {describeProblem, fail, ok} from '../../model/result.js';
 import type {GlanceImage} from '../../model/types.js';
 import type {GlanceProof} from '../world.js';
 import type {GlanceClient} from './openstack/glance.js';
@@ -12,16 +12,16 @@ export const proofBytes = 64 * 1024;
  */
 export async function proveGlance(client: GlanceClient, image: GlanceImage, container: string): Promise<GlanceProof> {
 	if (image.status !== 'active') {
-		return {ok: false, status: null, bytes: 0, imageId: image.id, reason: `image ${image.id} is ${image.status}, not active: Glance serves no data for it — pick an active image`};
+		return fail({status: null, bytes: 0, imageId: image.id, reason: `image ${image.id} is ${image.status}, not active: Glance serves no data for it`, hint: 'pick an active image'});
 	}
 	if (image.size === 0) {
-		return {ok: false, status: null, bytes: 0, imageId: image.id, reason: `image ${image.id} is empty (size 0): it cannot prove anything — pick an image with data`};
+		return fail({status: null, bytes: 0, imageId: image.id, reason: `image ${image.id} is empty (size 0): it cannot prove anything`, hint: 'pick an image with data'});
 	}
 	const download = await client.downloadFirstBytes(image.id, proofBytes);
-	if (!download.ok) return {ok: false, status: null, bytes: 0, imageId: image.id, reason: describeProblem(download.problem)};
+	if (!download.ok) return fail({status: null, bytes: 0, imageId: image.id, reason: describeProblem(download.problem)});
 	const answer = download.value;
 	const bytes = answer.bytes.byteLength;
-	if (answer.status === 200 && bytes > 0) return {ok: true, status: 200, bytes, imageId: image.id, tookMs: answer.tookMs};
+	if (answer.status === 200 && bytes > 0) return ok({status: 200, bytes, imageId: image.id, tookMs: answer.tookMs});
 	const said = answer.note ? ` (${answer.note})` : '';
 	let reason: string;
 	if (answer.status === 204 || (answer.status === 200 && bytes === 0)) {
@@ -31,5 +31,5 @@ export async function proveGlance(client: GlanceClient, image: GlanceImage, cont
 	} else {
 		reason = `Glance answered ${answer.status}${said} for image ${image.id}: no data was served`;
 	}
-	return {ok: false, status: answer.status, bytes, imageId: image.id, reason};
+	return fail({status: answer.status, bytes, imageId: image.id, reason});
 }

@@ -5,15 +5,15 @@ import {formatDuration} from '../../model/format.js';
 import {parseFstab} from '../../model/fstab.js';
 import {normalizeMountPath} from '../../model/mount.js';
 import {parseMountinfo} from '../../model/mountinfo.js';
+import {fail, ok, type Problem} from '../../model/result.js';
 import type {MountEntry} from '../../model/types.js';
-import type {ActionResult, MountSpec} from '../world.js';
+import type {ActionProblem, ActionResult, MountSpec} from '../world.js';
 import {runCommand, type CommandRun} from './commands.js';
 
 export const defaultUnmountTimeoutMs = 15_000;
 export const defaultMountTimeoutMs = 30_000;
 const sshCheckTimeoutMs = 10_000;
 
-type Failure = {errno: string | null; reason: string};
 type Rule = {pattern: RegExp; errno: string; reason: (mountpoint: string, line: string) => string};
 
 async function mountsAt(mountpoint: string): Promise<MountEntry[] | null> {
@@ -24,15 +24,15 @@ async function mountsAt(mountpoint: string): Promise<MountEntry[] | null> {
 	}
 }
 
-function failed(run: CommandRun, failure: Failure): ActionResult {
-	return {ok: false, tookMs: run.tookMs, output: run.lines, ...failure};
+function failed(run: CommandRun, problem: Problem, tookMs = run.tookMs): ActionResult {
+	return fail<ActionProblem>({...problem, tookMs, output: run.lines});
 }
 
 function lastWords(run: CommandRun): string {
 	return run.stderr.at(-1) ?? run.lines.at(-1) ?? 'no output';
 }
 
-function match(rules: readonly Rule[], mountpoint: string, lines: readonly string[]): Failure | null {
+function match(rules: readonly Rule[], mountpoint: string, lines: readonly string[]): Problem | null {
 	for (const rule of rules) {
 		const line = lines.find(each => rule.pattern.test(each));
 		if (line !== undefined) return {errno: rule.errno, reason: rule.reason(mountpoint, line)};
@@ -41,7 +41,7 @@ function match(rules: readonly Rule[], mountpoint: string, lines: readonly strin
 }
 
 /** The run never produced an exit status: not installed, stuck from before, or killed at the deadline. */
-function runProblem(run: CommandRun, what: string, mountpoint: string, timeoutMs: number): Failure | null {
+function runProblem(run: CommandRun, what: string, mountpoint: string, timeoutMs: number): Problem | null {
 	if (run.blockedBy) {
 		return {
 			errno: 'ETIMEDOUT',
@@ -88,8 +88,8 @@ export async function unmountShare(mountpoint: string, options: {lazy: boolean; 
 		if (run.timedOut && !options.lazy) problem.reason += `: the share is hung. A lazy unmount (umount -l ${target}) detaches it without waiting`;
 		return failed(run, problem);
 	}
-	if (run.exitCode === 0) return {ok: true, tookMs: run.tookMs, output: run.lines};
-	return failed(run, match(unmountRules, target, run.lines) ?? {errno: null, reason: `umount ${target} failed (exit ${run.exitCode ?? run.signal}): ${lastWords(run)}`});
+	if (run.exitCode === 0) return ok({tookMs: run.tookMs, output: run.lines});
+	return failed(run, match(unmountRules, target, run.lines) ?? {reason: `umount ${target} failed (exit ${run.exitCode ?? run.signal}): ${lastWords(run)}`});
 }
 
 const mountRules: readonly Rule[] = [
@@ -198,31 +198,30 @@ export async function mountShare(mountpoint: string, spec: MountSpec | null, opt
 	const before = await mountsAt(target);
 	const present = before?.at(-1);
 	if (present) {
-		return {
-			ok: false,
-			tookMs: 0,
-			output: [],
+		return fail<ActionProblem>({
 			errno: 'EBUSY',
 			reason: `${target} is already mounted (${present.fsType} ${present.source}, dev ${present.majorMinor}): unmount it first (umount ${target}), or lazily if it is held (umount -l)`,
-		};
+			tookMs: 0,
+			output: [],
+		});
 	}
 	const fstabArgs = options.fstabPath === '/etc/fstab' ? [] : ['--fstab', options.fstabPath];
 	const args = spec
 		? ['-t', spec.fsType, ...(spec.options.length > 0 ? ['-o', spec.options.join(',')] : []), spec.source, target]
 		: [...fstabArgs, target];
 	const run = await runCommand('mount', args, {timeoutMs, stuckKey: target, onLine: options.onOutput});
-	const problem = runProblem(run, 'mount', target, timeoutMs);
-	if (problem) {
-		if (run.timedOut) problem.reason += `: the server did not answer. ${await detachHalfMade(target, before ?? [], options.onOutput)}`;
-		return {...failed(run, problem), tookMs: Date.now() - started};
+	const unfinished = runProblem(run, 'mount', target, timeoutMs);
+	if (unfinished) {
+		if (run.timedOut) unfinished.reason += `: the server did not answer. ${await detachHalfMade(target, before ?? [], options.onOutput)}`;
+		return failed(run, unfinished, Date.now() - started);
 	}
-	if (run.exitCode === 0) return {ok: true, tookMs: run.tookMs, output: run.lines};
+	if (run.exitCode === 0) return ok({tookMs: run.tookMs, output: run.lines});
 
 	const used = spec ?? (await fstabLineFor(target, options.fstabPath));
 	const sshSaid = used?.fsType === 'fuse.sshfs' && run.lines.some(line => /connection reset by peer|remote host has disconnected/i.test(line)) ? await askSsh(used.source, used.options, options.onOutput) : [];
 	const output = [...run.lines, ...sshSaid];
-	const failure = match(mountRules, target, [...sshSaid, ...run.lines]) ?? {errno: null, reason: `mount ${target} failed (exit ${run.exitCode ?? run.signal}): ${lastWords(run)}`};
-	return {ok: false, tookMs: Date.now() - started, output, ...failure};
+	const problem = match(mountRules, target, [...sshSaid, ...run.lines]) ?? {reason: `mount ${target} failed (exit ${run.exitCode ?? run.signal}): ${lastWords(run)}`};
+	return fail<ActionProblem>({...problem, tookMs: Date.now() - started, output});
 }
 
 /** A mount(8) killed mid-way (sshfs mounts before its ssh session answers) leaves a dead mount: detach it. */

@@ -6,7 +6,7 @@ import {parseFstab} from '../../model/fstab.js';
 import {parseMountinfo} from '../../model/mountinfo.js';
 import {assessContainerView, expectedMount, findMountFor, mountVerdict} from '../../model/mount.js';
 import {notConfiguredListing} from '../../model/openstack/glance.js';
-import {describeProblem, type Problem} from '../../model/result.js';
+import {describeProblem, fail, type Problem, type Result} from '../../model/result.js';
 import type {ChecksumOutcome, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
 import type {Settings} from '../../settings.js';
 import type {ActionOptions, ActionResult, GlanceProof, Holder, MountSpec, World, WorldEvent} from '../world.js';
@@ -131,7 +131,8 @@ export class RealWorld implements World {
 		const answer = await this.docker.inspect(name);
 		const at = Date.now();
 		if (!answer.ok) {
-			return answer.kind === 'missing' ? {at, state: 'missing', name} : {at, state: 'docker-unreachable', name, reason: answer.reason, hint: answer.hint};
+			const problem = answer.problem;
+			return problem.kind === 'missing' ? {at, state: 'missing', name} : {at, state: 'docker-unreachable', name, reason: problem.reason, hint: problem.hint};
 		}
 		const facts = answer.value;
 		const glanceDir = path.posix.dirname(this.settings.containerDatadir.value);
@@ -207,11 +208,8 @@ export class RealWorld implements World {
 		return mountHolders(mountpoint, {timeoutMs: Math.max(10_000, this.timeoutMs)});
 	}
 
-	async containerLogs(lines: number): Promise<string[]> {
-		const name = this.settings.container.value;
-		const answer = await this.docker.logs(name, lines, Math.max(10_000, this.timeoutMs));
-		// The port has no error channel here: the one line says why, where the log would be.
-		return answer.ok ? answer.lines : [`(docker logs ${name} failed: ${answer.reason})`];
+	containerLogs(lines: number): Promise<Result<string[]>> {
+		return this.docker.logs(this.settings.container.value, lines, Math.max(10_000, this.timeoutMs));
 	}
 
 	parentFilesystem(mountpoint: string): Promise<PathProbeResult> {
@@ -220,7 +218,7 @@ export class RealWorld implements World {
 	}
 
 	async proveGlance(image: GlanceImage): Promise<GlanceProof> {
-		if (!(this.glance instanceof GlanceClient)) return {ok: false, status: null, bytes: 0, imageId: image.id, reason: describeProblem(this.glance)};
+		if (!(this.glance instanceof GlanceClient)) return fail({status: null, bytes: 0, imageId: image.id, reason: describeProblem(this.glance)});
 		return proveGlance(this.glance, image, this.settings.container.value);
 	}
 

@@ -1,3 +1,4 @@
+import {fail, ok, type Problem, type Result} from '../../model/result.js';
 import type {ContainerHealth, FsStats} from '../../model/types.js';
 
 export type ShareServerState = 'up' | 'frozen' | 'down';
@@ -93,15 +94,15 @@ export const kollaHealthcheckOutput = 'exit 0: 300 10.0.0.11:9292 0.003127 secon
 const averageUploadBytes = 512 * 1024 ** 2;
 
 /** A failed action, worded and coded like the real command's failure (umount, mount.nfs4, docker). */
-export class ControllerActionError extends Error {
-	override readonly name = 'ControllerActionError';
-	readonly code: string;
+export type ControllerProblem = Problem & {errno: string};
 
-	constructor(code: string, message: string) {
-		super(message);
-		this.code = code;
-	}
+export type ControllerResult = Result<void, ControllerProblem>;
+
+function refused(errno: string, reason: string): ControllerResult {
+	return fail({errno, reason});
 }
+
+const done: ControllerResult = ok(undefined);
 
 type PendingTimer = {handle: NodeJS.Timeout; resolve: () => void};
 
@@ -202,9 +203,9 @@ export class SimulatedController {
 	}
 
 	/** `docker stop`: SIGTERM, the API drains, the process exits and the container lets go of its mount. */
-	async stopContainer(): Promise<void> {
+	async stopContainer(): Promise<ControllerResult> {
 		const container = this.state.container;
-		if (!container.running) return;
+		if (!container.running) return done;
 		// Docker marks a container unhealthy as soon as its health monitor stops, before the process exits.
 		container.health = 'unhealthy';
 		this.emit('kill');
@@ -216,16 +217,17 @@ export class SimulatedController {
 		container.view = null;
 		this.emit('die');
 		this.emit('stop');
+		return done;
 	}
 
 	/** `docker start`: the container captures whatever is mounted on the host right now. */
-	async startContainer(): Promise<void> {
+	async startContainer(): Promise<ControllerResult> {
 		const container = this.state.container;
-		if (container.running) return;
+		if (container.running) return done;
 		await this.delay(actionDurationsMs.start);
 		const {hostMount, share, next} = this.state;
 		if (hostMount && this.condition(hostMount.filesystem) === 'dead') {
-			throw new ControllerActionError(
+			return refused(
 				'ENOTCONN',
 				`Error response from daemon: error while creating mount source path '${share.mountPoint}': mkdir ${share.mountPoint}: transport endpoint is not connected`,
 			);
@@ -239,31 +241,32 @@ export class SimulatedController {
 		next.mountId += 2;
 		this.emit('start');
 		void this.becomeHealthy(container.pid);
+		return done;
 	}
 
 	/** `umount [-l] <mountpoint>` on the host. A lazy unmount detaches it and leaves holders on the old filesystem. */
-	async unmount(options: {lazy?: boolean} = {}): Promise<void> {
+	async unmount(options: {lazy?: boolean} = {}): Promise<ControllerResult> {
 		await this.delay(actionDurationsMs.unmount);
 		const {hostMount, share} = this.state;
-		if (!hostMount) throw new ControllerActionError('EINVAL', `umount: ${share.mountPoint}: not mounted.`);
+		if (!hostMount) return refused('EINVAL', `umount: ${share.mountPoint}: not mounted.`);
 		if (!options.lazy) {
-			if (hostMount.holders.length > 0) throw new ControllerActionError('EBUSY', `umount: ${share.mountPoint}: target is busy.`);
-			if (this.condition(hostMount.filesystem) === 'frozen') {
-				throw new ControllerActionError('EBUSY', `umount.${share.fsType}: ${share.mountPoint}: device is busy`);
-			}
+			if (hostMount.holders.length > 0) return refused('EBUSY', `umount: ${share.mountPoint}: target is busy.`);
+			if (this.condition(hostMount.filesystem) === 'frozen') return refused('EBUSY', `umount.${share.fsType}: ${share.mountPoint}: device is busy`);
 		}
 		this.state.hostMount = null;
+		return done;
 	}
 
 	/** `mount <mountpoint>` from fstab: a fresh filesystem, so a new major:minor. */
-	async mount(): Promise<void> {
+	async mount(): Promise<ControllerResult> {
 		const {share} = this.state;
 		await this.delay(share.server === 'frozen' ? actionDurationsMs.mountTimeout : actionDurationsMs.mount);
 		const target = `${share.source} on ${share.mountPoint}`;
-		if (this.state.hostMount) throw new ControllerActionError('EBUSY', `mount: ${share.mountPoint}: ${share.source} already mounted on ${share.mountPoint}.`);
-		if (share.server === 'down') throw new ControllerActionError('ECONNREFUSED', `mount.${share.fsType}: Connection refused for ${target}`);
-		if (share.server === 'frozen') throw new ControllerActionError('ETIMEDOUT', `mount.${share.fsType}: Connection timed out for ${target}`);
+		if (this.state.hostMount) return refused('EBUSY', `mount: ${share.mountPoint}: ${share.source} already mounted on ${share.mountPoint}.`);
+		if (share.server === 'down') return refused('ECONNREFUSED', `mount.${share.fsType}: Connection refused for ${target}`);
+		if (share.server === 'frozen') return refused('ETIMEDOUT', `mount.${share.fsType}: Connection timed out for ${target}`);
 		this.state.hostMount = this.freshHostMount();
+		return done;
 	}
 
 	/**
@@ -303,12 +306,13 @@ export class SimulatedController {
 	}
 
 	/** `kill <pid>` of a process holding the mount, the other way out of EBUSY. */
-	async killHolder(pid: number): Promise<void> {
+	async killHolder(pid: number): Promise<ControllerResult> {
 		await this.delay(actionDurationsMs.killHolder);
 		const holders = this.state.hostMount?.holders ?? [];
 		const index = holders.findIndex(holder => holder.pid === pid);
-		if (index < 0) throw new ControllerActionError('ESRCH', `kill: (${pid}) - No such process`);
+		if (index < 0) return refused('ESRCH', `kill: (${pid}) - No such process`);
 		holders.splice(index, 1);
+		return done;
 	}
 
 	/** Glance inside the container stops passing its healthcheck: every start turns unhealthy instead of healthy. */

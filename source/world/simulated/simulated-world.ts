@@ -1,7 +1,8 @@
 import {assessContainerView, expectedMount, findMountFor, mountVerdict, normalizeMountPath} from '../../model/mount.js';
+import {fail, ok, type Result} from '../../model/result.js';
 import type {ChecksumOutcome, ContainerMount, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FsStats, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
-import type {ActionOptions, ActionResult, GlanceProof, Holder, MountSpec, World, WorldEvent} from '../world.js';
-import {ControllerActionError, SimulatedController, type CapturedView, type ShareFilesystem} from './controller.js';
+import type {ActionOptions, ActionProblem, ActionResult, GlanceProof, Holder, MountSpec, World, WorldEvent} from '../world.js';
+import {SimulatedController, type CapturedView, type ControllerProblem, type ControllerResult, type ShareFilesystem} from './controller.js';
 import {corruptImages, createCatalogue} from './catalogue.js';
 import {createScenarioState, type ScenarioName} from './scenarios.js';
 
@@ -173,11 +174,17 @@ export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedW
 	}
 
 	/** A failed action: the command's own words, printed as they come, and the errno to branch on. */
-	function actionFailure(error: unknown, started: number, options: ActionOptions, trailer: string[] = []): ActionResult {
-		if (!(error instanceof ControllerActionError)) throw error;
-		const output = [error.message, ...trailer];
+	function actionFailure(problem: ControllerProblem, started: number, options: ActionOptions, trailer: string[] = []): ActionResult {
+		const output = [problem.reason, ...trailer];
 		for (const line of output) options.onOutput?.(line);
-		return {ok: false, tookMs: now() - started, output, errno: error.code, reason: error.message};
+		return fail<ActionProblem>({...problem, tookMs: now() - started, output});
+	}
+
+	/** What the controller did, as the command would print it: `printed` on success (docker prints the name, umount nothing). */
+	function actionResult(done: ControllerResult, started: number, options: ActionOptions, printed: string[] = [], trailer: string[] = []): ActionResult {
+		if (!done.ok) return actionFailure(done.problem, started, options, trailer);
+		for (const line of printed) options.onOutput?.(line);
+		return ok({tookMs: now() - started, output: printed});
 	}
 
 	function missing(target: string): PathHealth {
@@ -353,37 +360,22 @@ export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedW
 		async stopContainer(options: ActionOptions & {graceSeconds: number}): Promise<ActionResult> {
 			const started = now();
 			const name = controller.container.name;
-			await controller.stopContainer();
 			// docker stop prints the container's name once it has stopped (also when it already was).
-			options.onOutput?.(name);
-			return {ok: true, tookMs: now() - started, output: [name]};
+			return actionResult(await controller.stopContainer(), started, options, [name]);
 		},
 
 		async startContainer(options: ActionOptions = {}): Promise<ActionResult> {
 			const started = now();
 			const name = controller.container.name;
-			try {
-				await controller.startContainer();
-				options.onOutput?.(name);
-				return {ok: true, tookMs: now() - started, output: [name]};
-			} catch (error) {
-				return actionFailure(error, started, options, [`Error: failed to start containers: ${name}`]);
-			}
+			return actionResult(await controller.startContainer(), started, options, [name], [`Error: failed to start containers: ${name}`]);
 		},
 
 		async unmount(mountpoint: string, options: ActionOptions & {lazy: boolean}): Promise<ActionResult> {
 			const started = now();
 			const target = normalizeMountPath(mountpoint);
-			if (target !== controller.share.mountPoint) {
-				return actionFailure(new ControllerActionError('EINVAL', `umount: ${target}: not mounted.`), started, options);
-			}
-			try {
-				await controller.unmount({lazy: options.lazy});
-				// umount prints nothing when it succeeds.
-				return {ok: true, tookMs: now() - started, output: []};
-			} catch (error) {
-				return actionFailure(error, started, options);
-			}
+			if (target !== controller.share.mountPoint) return actionFailure({errno: 'EINVAL', reason: `umount: ${target}: not mounted.`}, started, options);
+			// umount prints nothing when it succeeds.
+			return actionResult(await controller.unmount({lazy: options.lazy}), started, options);
 		},
 
 		async mount(mountpoint: string, spec: MountSpec | null, options: ActionOptions = {}): Promise<ActionResult> {
@@ -392,18 +384,13 @@ export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedW
 			const {share} = controller;
 			if (target !== share.mountPoint) {
 				const message = spec ? `mount: ${target}: mount point does not exist.` : `mount: ${target}: can't find in /etc/fstab.`;
-				return actionFailure(new ControllerActionError('ENOENT', message), started, options);
+				return actionFailure({errno: 'ENOENT', reason: message}, started, options);
 			}
 			if (spec && spec.source !== share.source) {
 				const message = `mount.${spec.fsType}: mounting ${spec.source} failed, reason given by server: No such file or directory`;
-				return actionFailure(new ControllerActionError('ENOENT', message), started, options);
+				return actionFailure({errno: 'ENOENT', reason: message}, started, options);
 			}
-			try {
-				await controller.mount();
-				return {ok: true, tookMs: now() - started, output: []};
-			} catch (error) {
-				return actionFailure(error, started, options);
-			}
+			return actionResult(await controller.mount(), started, options);
 		},
 
 		async mountHolders(mountpoint: string): Promise<Holder[]> {
@@ -412,7 +399,7 @@ export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedW
 			return controller.mountHolders().map(holder => ({pid: holder.pid, command: holder.command, user: 'root', how: 'cwd', path: `${share.mountPoint}/images`}));
 		},
 
-		async containerLogs(lines: number): Promise<string[]> {
+		async containerLogs(lines: number): Promise<Result<string[]>> {
 			const container = controller.container;
 			const entries: Array<{at: number; text: string}> = [];
 			if (container.startedAt !== null) {
@@ -442,10 +429,12 @@ export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedW
 				const at = container.finishedAt;
 				entries.push({at, text: glanceLogLine(at, 'INFO', 'glance.common.wsgi', 'Caught SIGTERM, stopping children')}, {at: at + 1, text: glanceLogLine(at + 1, 'INFO', 'glance.common.wsgi', 'Waited for children to exit')});
 			}
-			return entries
-				.sort((a, b) => a.at - b.at)
-				.map(entry => entry.text)
-				.slice(-lines);
+			return ok(
+				entries
+					.sort((a, b) => a.at - b.at)
+					.map(entry => entry.text)
+					.slice(-lines),
+			);
 		},
 
 		async parentFilesystem(): Promise<{stats: FsStats | null; health: PathHealth}> {
@@ -458,24 +447,24 @@ export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedW
 			const container = controller.container;
 			const imageId = image.id;
 			if (!container.running) {
-				return {ok: false, status: null, bytes: 0, imageId, reason: `${glanceEndpoint}: connection refused (${container.name} is not running)`};
+				return fail({status: null, bytes: 0, imageId, reason: `${glanceEndpoint}: connection refused (${container.name} is not running)`});
 			}
 			const view = container.view;
 			if (!view?.filesystem) {
-				return {ok: false, status: 404, bytes: 0, imageId, reason: `Glance answered 404: the file is not in ${container.name}'s datadir (it started with nothing mounted)`};
+				return fail({status: 404, bytes: 0, imageId, reason: `Glance answered 404: the file is not in ${container.name}'s datadir (it started with nothing mounted)`});
 			}
 			const health = await touch(view.filesystem, `/proc/${container.pid}/root${containerDatadir}/${imageId}`);
 			if (health.state === 'unresponsive') {
-				return {ok: false, status: null, bytes: 0, imageId, reason: `no answer after ${health.afterMs} ms: the share does not answer inside ${container.name}`};
+				return fail({status: null, bytes: 0, imageId, reason: `no answer after ${health.afterMs} ms: the share does not answer inside ${container.name}`});
 			}
 			if (health.state !== 'responsive') {
 				// What the real lab showed: the stale container answers 204 and no bytes, not an error.
-				return {ok: false, status: 204, bytes: 0, imageId, reason: `Glance answered 204 with 0 bytes: ${container.name} cannot read the file from its (dead) mount`};
+				return fail({status: 204, bytes: 0, imageId, reason: `Glance answered 204 with 0 bytes: ${container.name} cannot read the file from its (dead) mount`});
 			}
 			const file = datadirFiles().find(each => each.name === imageId);
-			if (!file) return {ok: false, status: 404, bytes: 0, imageId, reason: 'Glance answered 404: image data not found'};
-			if (file.size === 0) return {ok: false, status: 200, bytes: 0, imageId, reason: 'Glance answered with 0 bytes: the file on the share is empty'};
-			return {ok: true, status: 200, bytes: Math.min(file.size, proofBytes), imageId, tookMs: now() - started};
+			if (!file) return fail({status: 404, bytes: 0, imageId, reason: 'Glance answered 404: image data not found'});
+			if (file.size === 0) return fail({status: 200, bytes: 0, imageId, reason: 'Glance answered with 0 bytes: the file on the share is empty'});
+			return ok({status: 200, bytes: Math.min(file.size, proofBytes), imageId, tookMs: now() - started});
 		},
 
 		watch(listener: (event: WorldEvent) => void): () => void {
