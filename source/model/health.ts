@@ -5,11 +5,18 @@ import type {PathHealth} from './types.js';
 
 export type HealthTone = 'ok' | 'crit' | 'unknown';
 
-/** The full sentence with its evidence: "answers in 3 ms (4112 entries)", "no answer after 3 s", "ENOTCONN: …". */
+/** Names the health probe reads at most: it asks "does the share answer", never "how many files" (the listing counts). */
+export const healthEntriesBound = 32;
+
+function entriesRead(entries: number): string {
+	return entries >= healthEntriesBound ? `${healthEntriesBound}+ entries` : `${entries} ${entries === 1 ? 'entry' : 'entries'}`;
+}
+
+/** The full sentence with its evidence: "answers in 3 ms (32+ entries)", "no answer after 3 s", "ENOTCONN: …". */
 export function describeHealth(health: PathHealth): string {
 	switch (health.state) {
 		case 'responsive':
-			return `answers in ${formatDuration(health.latencyMs)} (${health.entries} entries)`;
+			return `answers in ${formatDuration(health.latencyMs)} (${entriesRead(health.entries)})`;
 		case 'unresponsive':
 			return `no answer after ${formatDuration(health.afterMs)}`;
 		default:

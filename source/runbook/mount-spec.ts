@@ -1,6 +1,7 @@
 // How the mount step mounts the share again: from its fstab line, else from the current mount or the last one
 // the audit log recorded; and that command as an operator would type it.
 import type {FstabEntry, MountEntry} from '../model/types.js';
+import {shellQuote} from '../model/shell.js';
 import type {MountSpec} from '../world/world.js';
 import type {ShareLocation} from './share-location.js';
 
@@ -39,10 +40,6 @@ export function mountSourceFor(location: ShareLocation, lastKnown: {spec: MountS
 	};
 }
 
-/** A path as the shell wants it: quoted only when it must be. */
-export function shellQuote(word: string): string {
-	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
 
 export function mountCommand(mountpoint: string, source: MountSource): string {
 	if (source.kind !== 'spec') return `mount ${shellQuote(mountpoint)}`;

@@ -1,7 +1,8 @@
 // The plan's words, where the share is, and how it is mounted again: pure functions on hand-built probes.
 import {describe, expect, it} from 'vitest';
 import type {Snapshot} from '../../source/model/types.js';
-import {mountCommand, mountSourceFor, shellQuote} from '../../source/runbook/mount-spec.js';
+import {mountCommand, mountSourceFor} from '../../source/runbook/mount-spec.js';
+import {shellQuote} from '../../source/model/shell.js';
 import {buildPlan} from '../../source/runbook/plan.js';
 import {buildPreflight} from '../../source/runbook/preflight.js';
 import {locateShare, type ShareLocation} from '../../source/runbook/share-location.js';

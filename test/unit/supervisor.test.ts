@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {probePath} from '../../source/world/real/path-probe.js';
-import {healthEntriesBound} from '../../source/world/real/probe-worker.js';
+import {healthEntriesBound} from '../../source/model/health.js';
 import {maxStuckPerTarget, roleCommand, runChild, StuckLedger, stuckChildren, type Abandoned} from '../../source/world/real/supervisor.js';
 import {processesMentioning} from '../support/processes.js';
 

@@ -2,7 +2,7 @@
 // it, and the lazy variant (`umount -l`, run only once `lazy` is typed) is the way out.
 import {describeMount} from '../../model/mount.js';
 import type {DatadirProbe} from '../../model/types.js';
-import {shellQuote} from '../mount-spec.js';
+import {shellQuote} from '../../model/shell.js';
 import {commandAttempt, failureReason, verdictOf, type RemountStep, type Verdict} from './step.js';
 
 /** umount of a hung share can take this long before it gives up. */

@@ -1,5 +1,6 @@
 // Runs a system command (umount, mount, ssh) as a child that can be killed on timeout, with its lines live.
 import {spawn, type ChildProcess} from 'node:child_process';
+import {shellQuote} from '../../model/shell.js';
 import {splitLines, type LineSplitter} from './child-io.js';
 
 export type CommandRun = {
@@ -39,17 +40,13 @@ function isAlive(child: ChildProcess): boolean {
 	return child.exitCode === null && child.signalCode === null;
 }
 
-function quoteArgument(argument: string): string {
-	return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replaceAll("'", `'\\''`)}'`;
-}
-
 /**
  * Run `file args` with English messages (LC_ALL=C, so errors can be matched), no stdin and no controlling
  * terminal (its own session: an ssh password prompt fails instead of writing over the screen), in its own
  * process group so that a timeout kills helpers too (mount -> mount.fuse.sshfs -> ssh). Never rejects.
  */
 export async function runCommand(file: string, args: readonly string[], options: RunOptions): Promise<CommandRun> {
-	const commandLine = [file, ...args].map(quoteArgument).join(' ');
+	const commandLine = [file, ...args].map(shellQuote).join(' ');
 	const started = Date.now();
 	const base = {commandLine, exitCode: null, signal: null, timedOut: false, stuck: false, spawnError: null, blockedBy: null, lines: [], stderr: []};
 

@@ -1,5 +1,6 @@
 import type {FsStats, PathHealth} from '../../model/types.js';
-import {askProbeWorker, healthEntriesBound, type ProbeReply} from './probe-worker.js';
+import {healthEntriesBound} from '../../model/health.js';
+import {askProbeWorker, type ProbeReply} from './probe-worker.js';
 
 /** Errnos that mean "mounted, but the server behind it is gone" rather than a local problem. */
 const deadErrnos = new Set(['ENOTCONN', 'ESTALE', 'EIO', 'ENODEV', 'EHOSTDOWN', 'EHOSTUNREACH', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'ENXIO']);

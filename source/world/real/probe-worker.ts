@@ -4,9 +4,6 @@
 import type {PathHealth} from '../../model/types.js';
 import {lastStderrLine, startChild, type ChildEnd, type Supervised} from './supervisor.js';
 
-/** Entries the health probe reads at most: it asks "does the share answer", never "how many files". */
-export const healthEntriesBound = 32;
-
 // A worker nobody asked for this long is let go (a container restarted: its old /proc/PID/root path is gone).
 const idleExitMs = 60_000;
 

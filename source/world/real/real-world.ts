@@ -18,6 +18,7 @@ import {mountHolders} from './holders.js';
 import {mountShare, unmountShare} from './mounting.js';
 import {GlanceClient} from './openstack/glance.js';
 import {glanceAccessOnThisMachine, type GlanceFlags} from './openstack/machine.js';
+import {closeProbeWorkers} from './probe-worker.js';
 import {probePath, type PathProbeResult} from './path-probe.js';
 
 function glanceFlags(settings: Settings): GlanceFlags {
@@ -247,5 +248,6 @@ export class RealWorld implements World {
 		this.listeners.clear();
 		this.stopWatching?.();
 		this.stopWatching = null;
+		closeProbeWorkers();
 	}
 }
