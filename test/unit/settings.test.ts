@@ -75,6 +75,6 @@ describe('settings: flags > env > globals.yml > container > defaults', () => {
 		const rows = settingRows(settings);
 		expect(rows.find(row => row.name === 'docker socket')).toEqual({name: 'docker socket', value: '/run/user/docker.sock', source: 'env: DOCKER_HOST'});
 		expect(rows.find(row => row.name === 'read-only')).toEqual({name: 'read-only', value: 'true', source: 'flag'});
-		expect(rows.find(row => row.name === 'mountpoint')?.value).toBe('(auto)');
+		expect(rows.find(row => row.name === 'mountpoint')?.value).toBe('(not set)');
 	});
 });
