@@ -67,7 +67,7 @@ export function App({poller, verifier, label, settings, createRemount, lesson}: 
 			const targets = table.rows.filter(isVerifiable);
 			body = <ConfirmVerifyAll count={targets.length} bytes={targets.reduce((sum, row) => sum + (row.file?.size ?? 0), 0)} width={columns} />;
 		} else {
-			body = <ImagesTable inventory={inventory} rows={table.rows} state={images} outcomes={verification.outcomes} queued={verification.queued} width={columns} height={tableHeight} />;
+			body = <ImagesTable inventory={inventory} rows={table.rows} state={{...images, index: table.position}} outcomes={verification.outcomes} queued={verification.queued} width={columns} height={tableHeight} />;
 		}
 	} else {
 		const ready = snapshot.datadir !== null || snapshot.container !== null;
@@ -77,7 +77,7 @@ export function App({poller, verifier, label, settings, createRemount, lesson}: 
 	const status = snapshot.datadir !== null && snapshot.container !== null ? overallStatus(findings).status : null;
 	return (
 		<Box flexDirection="column" width={columns} height={rows}>
-			<Header label={label} datadir={snapshot.datadir?.datadir ?? settings.datadir.value} status={status} updated={lastUpdate(snapshot)} now={now} width={columns} />
+			<Header label={label} datadir={snapshot.datadir?.datadir ?? settings.datadir.value} readOnly={settings.readOnly.value} status={status} updated={lastUpdate(snapshot)} now={now} width={columns} />
 			{body}
 			{view === 'remount' ? (
 				<RemountStatusBar ended={hasEnded(wizard)} />

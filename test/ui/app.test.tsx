@@ -49,7 +49,7 @@ describe('the dashboard on the simulator', () => {
 		// The list is longer than 24 rows: j scrolls to the last settings.
 		expect(help).toContain('j/k scroll');
 		for (let step = 0; step < 12; step++) await app.press('j');
-		expect(plain(app.frame())).toMatch(/openrc\s+\(auto\)/);
+		expect(plain(app.frame())).toMatch(/openrc\s+\(not set\)/);
 		await app.press('\u001B');
 		const back = plain(await app.waitFor('ALL CLEAR'));
 		expect(back).not.toContain('Help — keys');

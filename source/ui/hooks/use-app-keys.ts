@@ -50,7 +50,6 @@ export function useAppKeys({screen, table, wizard, readOnly, poller, verifier, v
 		}
 		if (view === 'images' && takeImagesKey(input, key, images.mode, dispatch, () => verifier.enqueue(rows.filter(isVerifiable).map(row => row.image)))) return;
 		const command = commandFor(input, key, readOnly, screen.scope);
-		const rowCount = rows.length;
 		switch (command) {
 			case 'quit': {
 				exit();
@@ -98,19 +97,19 @@ export function useAppKeys({screen, table, wizard, readOnly, poller, verifier, v
 			case 'up':
 			case 'down': {
 				const delta = command === 'down' ? 1 : -1;
-				if (view === 'images') dispatch({type: 'move', delta, rowCount});
+				if (view === 'images') dispatch({type: 'move', delta, rows});
 				else if (screen.focus === 'findings') screen.setSelected(index => Math.max(0, Math.min(findings.length - 1, index + delta)));
 				else screen.setDetailOffset(offset => Math.max(0, offset + delta));
 				break;
 			}
 			case 'pageUp':
 			case 'pageDown': {
-				dispatch({type: 'move', delta: command === 'pageDown' ? page : -page, rowCount});
+				dispatch({type: 'move', delta: command === 'pageDown' ? page : -page, rows});
 				break;
 			}
 			case 'top':
 			case 'bottom': {
-				dispatch({type: 'jump', to: command, rowCount});
+				dispatch({type: 'jump', to: command, rows});
 				break;
 			}
 			case 'filter': {
@@ -122,23 +121,32 @@ export function useAppKeys({screen, table, wizard, readOnly, poller, verifier, v
 				break;
 			}
 			case 'cycleSort': {
-				dispatch({type: 'cycleSort'});
+				dispatch({type: 'cycleSort', rows});
 				break;
 			}
 			case 'reverseSort': {
-				dispatch({type: 'reverseSort'});
+				dispatch({type: 'reverseSort', rows});
 				break;
 			}
 			case 'open': {
-				if (current) dispatch({type: 'open'});
+				if (current) {
+					dispatch({type: 'pin', rows});
+					dispatch({type: 'open'});
+				}
 				break;
 			}
 			case 'verify': {
-				if (isVerifiable(current)) verifier.enqueue([current.image]);
+				if (isVerifiable(current)) {
+					dispatch({type: 'pin', rows});
+					verifier.enqueue([current.image]);
+				}
 				break;
 			}
 			case 'verifyAll': {
-				if (rows.some(isVerifiable)) dispatch({type: 'confirmVerifyAll'});
+				if (rows.some(isVerifiable)) {
+					dispatch({type: 'pin', rows});
+					dispatch({type: 'confirmVerifyAll'});
+				}
 				break;
 			}
 			case null: {
