@@ -9,8 +9,11 @@ import {DetailsPanel} from './details-panel.js';
 import {FindingsPanel} from './findings-panel.js';
 import {MountPanel} from './mount-panel.js';
 
-/** Capacity and mount side by side, the container below, and the findings or the focused panel's details at the bottom. */
-export function Dashboard(props: {snapshot: Snapshot; findings: readonly Finding[]; settings: Settings; focus: PanelName; selected: number; detailOffset: number; ready: boolean; now: number; columns: number; rows: number}) {
+/**
+ * Capacity and mount side by side, the container below, and the findings or the focused panel's details at
+ * the bottom, which take every row a taller terminal gives. `scroll` is the keys' scroll count (j minus k).
+ */
+export function Dashboard(props: {snapshot: Snapshot; findings: readonly Finding[]; settings: Settings; focus: PanelName; scroll: number; ready: boolean; now: number; columns: number; rows: number}) {
 	const {snapshot, focus, columns, rows, settings} = props;
 	const topHeight = 8;
 	const containerHeight = 5;
@@ -18,10 +21,10 @@ export function Dashboard(props: {snapshot: Snapshot; findings: readonly Finding
 	const half = Math.floor(columns / 2);
 	let bottom;
 	if (focus === 'findings') {
-		bottom = <FindingsPanel findings={props.findings} selected={props.selected} focused height={bottomHeight} ready={props.ready} />;
+		bottom = <FindingsPanel findings={props.findings} scroll={props.scroll} focused width={columns} height={bottomHeight} ready={props.ready} />;
 	} else {
 		const details = focus === 'mount' ? mountDetails(snapshot.datadir) : focus === 'capacity' ? capacityDetails(snapshot.datadir, snapshot.host) : containerDetails(snapshot.container);
-		bottom = <DetailsPanel title={`${focus[0]!.toUpperCase()}${focus.slice(1)} details (j/k scroll, Esc back to findings)`} rows={details} offset={props.detailOffset} height={bottomHeight} focused />;
+		bottom = <DetailsPanel title={`${focus[0]!.toUpperCase()}${focus.slice(1)} details (j/k scroll, Esc back to findings)`} rows={details} scroll={props.scroll} width={columns} height={bottomHeight} focused />;
 	}
 	return (
 		<>
