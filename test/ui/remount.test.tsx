@@ -249,7 +249,7 @@ describe('secrets in what the machine says', () => {
 		expect(everything).not.toContain(password);
 		expect(everything).not.toContain(token);
 
-		const frame = plain(render(<RemountWizard state={state} width={160} height={60} />).lastFrame() ?? '');
+		const frame = plain(render(<RemountWizard state={state} scroll={0} width={160} height={60} />).lastFrame() ?? '');
 		expect(frame).toContain('log: keystonemiddleware.auth_token [-] password=[redacted]');
 		expect(frame).not.toContain(password);
 		expect(frame).not.toContain(token);
