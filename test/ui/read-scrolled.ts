@@ -15,17 +15,17 @@ async function changed(app: App, before: string, timeoutMs: number): Promise<str
 	}
 }
 
-/** Every frame from the current one down to the end of what `j` scrolls to; `limit` presses at most. */
-export async function readScrolled(app: App, limit = 120): Promise<string[]> {
+/** Every frame from the current one down to the end of what `j` scrolls to (`more` says whether there is more); `limit` presses at most. */
+export async function readScrolled(app: App, limit = 120, more = (frame: string) => moreBelow.test(frame)): Promise<string[]> {
 	const frames = [plain(app.frame())];
-	for (let presses = 0; presses < limit && moreBelow.test(frames.at(-1)!); presses++) {
+	for (let presses = 0; presses < limit && more(frames.at(-1)!); presses++) {
 		await app.press('j');
 		frames.push(await changed(app, frames.at(-1)!, 2000));
 	}
 	return frames;
 }
 
-/** What a reader reads in the frames: each frame's lines without their box borders, joined into one run of words. */
+/** What a reader reads in the frames: each frame's lines without their box borders, joined into one run of words, a word broken with ↩ whole again. */
 export function readable(frames: readonly string[]): string {
 	return frames
 		.map(frame =>
@@ -33,7 +33,8 @@ export function readable(frames: readonly string[]): string {
 				.split('\n')
 				.map(line => line.replace(/^[\s║│╔╗╚╝╭╮╰╯═─]+|[\s║│╔╗╚╝╭╮╰╯═─]+$/g, ''))
 				.join(' ')
-				.replace(/\s+/g, ' '),
+				.replace(/\s+/g, ' ')
+				.replaceAll('↩ ', ''),
 		)
 		.join('\n');
 }

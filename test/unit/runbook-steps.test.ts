@@ -135,7 +135,7 @@ describe('step texts follow the world', () => {
 	it('the unmount calls the host mount dead or hung only when it is', () => {
 		const dead = datadirProbe({verdict: 'dead', health: {state: 'dead', errno: 'ENOTCONN', message: 'ENOTCONN: socket is not connected'}});
 		expect(whyOf(unmountStep, flappedSnapshot({datadir: dead}))).toMatch(/^The host's mount of \/srv\/glance \(dev 0:53\) is dead/);
-		const hung = datadirProbe({verdict: 'unresponsive', health: {state: 'unresponsive', after: 3000}});
+		const hung = datadirProbe({verdict: 'unresponsive', health: {state: 'unresponsive', afterMs: 3000}});
 		expect(whyOf(unmountStep, flappedSnapshot({datadir: hung}))).toMatch(/does not answer: .* the lazy unmount is the way out/);
 	});
 

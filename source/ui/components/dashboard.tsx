@@ -19,17 +19,18 @@ export function Dashboard(props: {snapshot: Snapshot; findings: readonly Finding
 	const containerHeight = 5;
 	const bottomHeight = Math.max(4, rows - 2 - topHeight - containerHeight);
 	const half = Math.floor(columns / 2);
+	const thresholds = {warnPercent: settings.warnPercent.value, critPercent: settings.critPercent.value};
 	let bottom;
 	if (focus === 'findings') {
 		bottom = <FindingsPanel findings={props.findings} scroll={props.scroll} focused width={columns} height={bottomHeight} ready={props.ready} />;
 	} else {
-		const details = focus === 'mount' ? mountDetails(snapshot.datadir) : focus === 'capacity' ? capacityDetails(snapshot.datadir, snapshot.host) : containerDetails(snapshot.container);
+		const details = focus === 'mount' ? mountDetails(snapshot.datadir) : focus === 'capacity' ? capacityDetails(snapshot, thresholds) : containerDetails(snapshot.container);
 		bottom = <DetailsPanel title={`${focus[0]!.toUpperCase()}${focus.slice(1)} details (j/k scroll, Esc back to findings)`} rows={details} scroll={props.scroll} width={columns} height={bottomHeight} focused />;
 	}
 	return (
 		<>
 			<Box height={topHeight} flexShrink={0}>
-				<CapacityPanel snapshot={snapshot} thresholds={{warnPercent: settings.warnPercent.value, critPercent: settings.critPercent.value}} focused={focus === 'capacity'} width={half} />
+				<CapacityPanel snapshot={snapshot} thresholds={thresholds} focused={focus === 'capacity'} width={half} />
 				<MountPanel probe={snapshot.datadir} focused={focus === 'mount'} width={columns - half} />
 			</Box>
 			<Box height={containerHeight} flexShrink={0}>
