@@ -86,7 +86,7 @@ describe('the dashboard on the simulator', () => {
 		expect(await pressUntil('j', 'capacity-warning')).toContain('capacity-warning');
 		expect(plain(app.frame())).toContain('→ Free space or grow the share');
 		await app.press('j');
-		expect(selectedLine()).toContain('capacity-warning');
+		expect(plain(app.frame())).toContain('Findings (2) · 2 of 2');
 		expect(await pressUntil('k', 'container-stale-mount')).toContain('container-stale-mount');
 	});
 

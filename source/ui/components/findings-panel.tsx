@@ -1,8 +1,8 @@
 import type {Finding} from '../../model/types.js';
 import {severityLabel, severityMark, severityTone} from '../theme.js';
-import {wrapAfter, type Row} from '../wrap.js';
+import {fitCell, wrapAfter, type Row} from '../wrap.js';
 import {Line, Panel} from './panel.js';
-import {RowLine, ScrollView, scrollWindow, useScrolled} from './scroll-view.js';
+import {moreText, RowLine, scrollWindow, useScrolled} from './scroll-view.js';
 
 /** Every finding's title, and the selected one's next action and evidence under it, wrapped to `width`. */
 export function findingsRows(findings: readonly Finding[], selected: number, width: number): {rows: Row[]; start: number; end: number; headerRows: number} {
@@ -32,11 +32,16 @@ export function findingsRows(findings: readonly Finding[], selected: number, wid
 
 type Place = {selected: number; top: number};
 
+/** Rows for the findings' lines: one fewer when they outgrow the panel, for the line that names the other findings. */
+function listHeight(rows: number, findings: number, height: number): number {
+	return findings > 1 && rows > height ? Math.max(1, height - 1) : height;
+}
+
 /** The first row shown once the window moved to show rows start..end, as much of them as fits, their start first. */
 function reveal(total: number, height: number, top: number, start: number, end: number): number {
 	let position = Math.min(top, start);
 	for (;;) {
-		const view = scrollWindow(total, height, position);
+		const view = scrollWindow(total, height, position, true);
 		if (view.first >= start || view.first + view.count >= Math.min(end, total)) return view.first;
 		position += 1;
 	}
@@ -48,13 +53,13 @@ function reveal(total: number, height: number, top: number, start: number, end: 
  */
 function step(findings: readonly Finding[], place: Place, direction: 1 | -1, width: number, height: number): Place {
 	const layout = findingsRows(findings, place.selected, width);
-	const view = scrollWindow(layout.rows.length, height, place.top);
+	const view = scrollWindow(layout.rows.length, listHeight(layout.rows.length, findings.length, height), place.top, true);
 	if (direction > 0 && layout.end > view.first + view.count) return {...place, top: view.first + 1};
 	if (direction < 0 && layout.start < view.first) return {...place, top: view.first - 1};
 	const selected = place.selected + direction;
 	if (selected < 0 || selected >= findings.length) return place;
 	const next = findingsRows(findings, selected, width);
-	return {selected, top: reveal(next.rows.length, height, view.first, next.start, next.end)};
+	return {selected, top: reveal(next.rows.length, listHeight(next.rows.length, findings.length, height), view.first, next.start, next.end)};
 }
 
 export function FindingsPanel(props: {findings: readonly Finding[]; scroll: number; focused: boolean; width: number; height: number; ready: boolean}) {
@@ -85,9 +90,19 @@ export function FindingsPanel(props: {findings: readonly Finding[]; scroll: numb
 	}
 	const selected = Math.min(place.selected, findings.length - 1);
 	const layout = findingsRows(findings, selected, width);
+	const height = listHeight(layout.rows.length, findings.length, rowsHeight);
+	const view = scrollWindow(layout.rows.length, height, place.top, true);
+	const others = findings.filter((_, index) => index !== selected).map(finding => `${severityMark[finding.severity]} ${finding.id}`);
+	// At 80×24 every row counts: the title says where more is, and which finding is open.
+	const more = moreText(view);
+	const heading = [title, findings.length > 1 ? `${selected + 1} of ${findings.length} open` : '', more ? `${more} (j/k)` : ''].filter(Boolean).join(' · ');
 	return (
-		<Panel title={findings.length > 1 ? `${title} · ${selected + 1} of ${findings.length} open, j/k for the others` : title} focused={props.focused} height={props.height} flexGrow={1}>
-			<ScrollView rows={layout.rows} height={rowsHeight} position={place.top} highlighted={index => props.focused && index >= layout.start && index < layout.start + layout.headerRows} />
+		<Panel title={heading} focused={props.focused} height={props.height} flexGrow={1}>
+			{layout.rows.slice(view.first, view.first + view.count).map((row, offset) => {
+				const index = view.first + offset;
+				return <RowLine key={index} row={row} inverse={props.focused && index >= layout.start && index < layout.start + layout.headerRows} />;
+			})}
+			{height < rowsHeight ? <Line tone="dim">{fitCell(`also: ${others.join(' · ')}`, width).trimEnd()}</Line> : null}
 		</Panel>
 	);
 }

@@ -227,8 +227,10 @@ function bodyOf(state: WizardState, now: number, width: number, height: number):
 	const log = state.steps.slice(0, state.steps.indexOf(step)).flatMap(each => settledRows(state, each, width));
 	const current = currentRows(state, step, now, width);
 	const rows = [...log, ...current];
-	// The current step from its heading when it is taller than the window, else the log's end above it.
-	return {rows, rest: Math.min(log.length, maxPosition(rows.length, height))};
+	const end = maxPosition(rows.length, height);
+	// Asking: the step from its heading (the log's end above it when there is room). Working or failed: the newest lines.
+	const asking = step.status === 'confirming' || step.status === 'declined' || step.status === 'checking';
+	return {rows, rest: asking ? Math.min(log.length, end) : end};
 }
 
 /** The body's window: where it rests, moved by j/k since the wizard last moved on (a new step, a new status). */

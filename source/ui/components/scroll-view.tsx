@@ -17,19 +17,27 @@ export function RowLine(props: {row: Row; inverse?: boolean}) {
 	);
 }
 
-/** Which rows a window of `height` lines shows from `position`, with a line each for "↑ more" and "↓ more" when rows are hidden there. */
-export function scrollWindow(total: number, height: number, position: number): {first: number; count: number; above: number; below: number} {
+/**
+ * Which rows a window of `height` lines shows from `position`. The "↑ more" and "↓ more" lines take a row
+ * each when rows are hidden there, unless `marksElsewhere` (the panel says it in its title).
+ */
+export function scrollWindow(total: number, height: number, position: number, marksElsewhere = false): {first: number; count: number; above: number; below: number} {
 	const rows = Math.max(1, height);
 	if (total <= rows) return {first: 0, count: total, above: 0, below: 0};
-	const first = Math.max(0, Math.min(position, maxPosition(total, rows)));
-	const room = Math.max(1, rows - (first > 0 ? 1 : 0));
-	const count = first + room >= total ? total - first : Math.max(1, room - 1);
+	const first = Math.max(0, Math.min(position, maxPosition(total, rows, marksElsewhere)));
+	const room = marksElsewhere ? rows : Math.max(1, rows - (first > 0 ? 1 : 0));
+	const count = first + room >= total ? total - first : Math.max(1, marksElsewhere ? room : room - 1);
 	return {first, count, above: first, below: total - first - count};
 }
 
-/** The last position worth scrolling to: the last row just shown, under the "↑ more" line. */
-export function maxPosition(total: number, height: number): number {
-	return total <= height ? 0 : total - Math.max(1, height - 1);
+/** The last position worth scrolling to: the last row just shown (under the "↑ more" line when it takes one). */
+export function maxPosition(total: number, height: number, marksElsewhere = false): number {
+	return total <= height ? 0 : total - Math.max(1, marksElsewhere ? height : height - 1);
+}
+
+/** "↑ 2 more · ↓ 3 more", for a title that says where the hidden rows are; empty when none are. */
+export function moreText(view: {above: number; below: number}): string {
+	return [view.above > 0 ? `↑ ${view.above} more` : '', view.below > 0 ? `↓ ${view.below} more` : ''].filter(Boolean).join(' · ');
 }
 
 /**
@@ -53,14 +61,14 @@ export function useScrollPosition(scroll: number, max: number): number {
 }
 
 /** Rows in a window of `height` lines from `position`, saying how many more there are above and below. */
-export function ScrollView(props: {rows: readonly Row[]; height: number; position: number; highlighted?: (index: number) => boolean}) {
+export function ScrollView(props: {rows: readonly Row[]; height: number; position: number}) {
 	const theme = useTheme();
 	const view = scrollWindow(props.rows.length, props.height, props.position);
 	return (
 		<>
 			{view.above > 0 ? <Text color={theme.color('dim')}>↑ {view.above} more (k scrolls up)</Text> : null}
 			{props.rows.slice(view.first, view.first + view.count).map((row, index) => (
-				<RowLine key={view.first + index} row={row} inverse={props.highlighted?.(view.first + index)} />
+				<RowLine key={view.first + index} row={row} />
 			))}
 			{view.below > 0 ? <Text color={theme.color('dim')}>↓ {view.below} more (j scrolls down)</Text> : null}
 		</>
