@@ -27,7 +27,7 @@ export type AppKeys = {
 export function useAppKeys({screen, table, wizard, readOnly, poller, verifier, verification, createRemount, page}: AppKeys): void {
 	const {exit} = useApp();
 	const {view, images, dispatch, remount} = screen;
-	const {inventory, findings, rows, current} = table;
+	const {inventory, rows, current} = table;
 
 	useInput((input, key) => {
 		if (screen.showHelp) {
@@ -40,6 +40,8 @@ export function useAppKeys({screen, table, wizard, readOnly, poller, verifier, v
 		if (view === 'remount' && remount) {
 			// The wizard takes its keys first: y, n, a, r, l, the typed word. What it leaves: closing once it has ended.
 			if (remount.handleKey(input, key)) return;
+			const scroll = commandFor(input, key, readOnly, 'dashboard');
+			if (scroll === 'up' || scroll === 'down') screen.setDetailOffset(offset => offset + (scroll === 'down' ? 1 : -1));
 			if (hasEnded(wizard) && (key.escape || input === 'q')) {
 				remount.dispose();
 				screen.setRemount(null);
@@ -97,9 +99,9 @@ export function useAppKeys({screen, table, wizard, readOnly, poller, verifier, v
 			case 'up':
 			case 'down': {
 				const delta = command === 'down' ? 1 : -1;
-				if (view === 'images') dispatch({type: 'move', delta, rows});
-				else if (screen.focus === 'findings') screen.setSelected(index => Math.max(0, Math.min(findings.length - 1, index + delta)));
-				else screen.setDetailOffset(offset => Math.max(0, offset + delta));
+				if (view === 'images' && images.mode !== 'detail') dispatch({type: 'move', delta, rows});
+				// The findings, a panel's details and an image scroll themselves by the count's changes, within their ends.
+				else screen.setDetailOffset(offset => offset + delta);
 				break;
 			}
 			case 'pageUp':
