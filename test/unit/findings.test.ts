@@ -52,10 +52,10 @@ const healthyContainer: Extract<ContainerProbe, {state: 'present'}> = {
 };
 
 function snapshot(patch: Partial<Snapshot>): Snapshot {
-	// An inventory with nothing in it: these cases are about the mount and the container, not pending images.
-	const glance = {at: 1_000_000, state: 'ok', images: [], endpoint: '', authSource: '', pages: 1, tookMs: 1} as const;
-	const files = {at: 1_000_000, state: 'ok', directory: '/srv/glance/images', files: [], tookMs: 1} as const;
-	return {datadir: healthyDatadir, container: healthyContainer, host: null, history: [], lastEvent: null, glance: {...glance, images: []}, files: {...files, files: []}, ...patch};
+	// An empty inventory: these cases are about the mount and the container, not about images still pending.
+	const glance: Snapshot['glance'] = {at: 1_000_000, state: 'ok', images: [], endpoint: '', authSource: '', pages: 1, tookMs: 1};
+	const files: Snapshot['files'] = {at: 1_000_000, state: 'ok', directory: '/srv/glance/images', files: [], tookMs: 1};
+	return {datadir: healthyDatadir, container: healthyContainer, host: null, history: [], lastEvent: null, glance, files, ...patch};
 }
 
 const context = {warnPercent: 80, critPercent: 90, container: 'glance_api', now: 1_000_000};

@@ -114,6 +114,17 @@ export class GlanceClient {
 		}
 	}
 
+	/** The body of a JSON answer, or why there is none to parse (cut off, or an HTTP error with Glance's words). */
+	private async jsonText(response: Response, url: string): Promise<Result<string, GlanceFailure>> {
+		let body: string;
+		try {
+			body = await response.text();
+		} catch (error) {
+			return fail(explainFetchError(error, 'Glance', url, this.options.timeoutMs));
+		}
+		return response.ok ? ok(body) : fail(this.httpFailure(response, url, bodySnippet(body, this.secrets())));
+	}
+
 	private httpFailure(response: Response, url: string, said: string): GlanceFailure {
 		const hint = response.status >= 500 ? 'Glance is failing: docker logs glance_api (kolla: /var/log/kolla/glance/glance-api.log)' : 'Glance did not accept the request: is this endpoint really Glance v2?';
 		return {kind: 'glance-error', reason: `Glance at ${url} answered ${response.status}${said ? `: ${said}` : ''}`, hint};
@@ -143,13 +154,9 @@ export class GlanceClient {
 				}
 				const {response, url} = answer.value;
 				root = answer.value.root;
-				let body: string;
-				try {
-					body = await response.text();
-				} catch (error) {
-					return unavailable(explainFetchError(error, 'Glance', url, this.options.timeoutMs));
-				}
-				if (!response.ok) return unavailable(this.httpFailure(response, url, bodySnippet(body, this.secrets())));
+				const read = await this.jsonText(response, url);
+				if (!read.ok) return unavailable(read.problem);
+				const body = read.value;
 				let page: {images?: unknown; next?: unknown};
 				try {
 					page = JSON.parse(body) as typeof page;
@@ -181,13 +188,9 @@ export class GlanceClient {
 		const answer = await this.get(`/v2/images/${encodeURIComponent(id)}`, 'application/json');
 		if (!answer.ok) return answer;
 		const {response, url} = answer.value;
-		let body: string;
-		try {
-			body = await response.text();
-		} catch (error) {
-			return fail(explainFetchError(error, 'Glance', url, this.options.timeoutMs));
-		}
-		if (!response.ok) return fail(this.httpFailure(response, url, bodySnippet(body, this.secrets())));
+		const read = await this.jsonText(response, url);
+		if (!read.ok) return read;
+		const body = read.value;
 		try {
 			const record = JSON.parse(body) as unknown;
 			if (typeof record === 'object' && record !== null && !Array.isArray(record)) return ok(record as Record<string, unknown>);
