@@ -1,9 +1,11 @@
 // The benchmark: glance-inspector against the by-hand path an operator takes today, on the real lab.
 // Prints figures and ratios; asserts nothing (timing goals live here, not in the tests).
-// Run as root: `npm run bench` (it brings the lab up first). Takes about two minutes.
+// Run as root: `npm run bench` (it brings the lab up first, and runs under the lab lock). The scale figures
+// (bench/scale.js) follow; about ten minutes in all once the bench Glance is seeded.
 import {execFileSync, spawnSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
+import {holdsLabLock} from './lab-lock.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const lab = Object.fromEntries([...readFileSync(`${root}/lab/env.sh`, 'utf8').matchAll(/^export (LAB_[A-Z_]+)=(?:'([^']*)'|(\S*))/gm)].map(match => [match[1], match[2] ?? match[3] ?? '']));
@@ -110,4 +112,7 @@ async function main() {
 	}
 }
 
-await main();
+if (holdsLabLock(import.meta.url)) {
+	await main();
+	await import('./scale.js');
+}

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import {resolveAuditLogPath, resolveDemoAuditLogPath, systemAuditLogPath} from './runbook/audit.js';
+import {inventoryCadenceRows} from './model/cadence.js';
 import {hostPathOfDatadirVolume, parseKollaGlobals} from './model/kolla.js';
 import {fail, ok, type Result} from './model/result.js';
 
@@ -234,14 +235,21 @@ export function settingRows(settings: Settings): Array<{name: string; value: str
 		['dry run', settings.dryRun],
 		['audit log', settings.auditLog],
 	];
-	return rows.map(([name, setting]) => ({
+	const resolved = rows.map(([name, setting]) => ({
 		name,
 		value: setting.value === null ? '(not set)' : String(setting.value),
 		source: setting.detail ? `${setting.source}: ${setting.detail}` : setting.source,
 	}));
+	return [...resolved, ...inventoryCadenceRows(settings.inventoryRefreshSeconds.value)];
 }
 
-/** What the findings are judged against, from the settings: the thresholds and the container, at `now`. */
+/** What the findings are judged against, from the settings: the thresholds, the container and the inventory's cadence, at `now`. */
 export function findingContext(settings: Settings, extra: {now: number; inventory?: import('./model/types.js').Inventory}): import('./model/findings.js').FindingContext {
-	return {warnPercent: settings.warnPercent.value, critPercent: settings.critPercent.value, container: settings.container.value, ...extra};
+	return {
+		warnPercent: settings.warnPercent.value,
+		critPercent: settings.critPercent.value,
+		container: settings.container.value,
+		inventoryRefreshMs: settings.inventoryRefreshSeconds.value * 1000,
+		...extra,
+	};
 }

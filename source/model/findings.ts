@@ -1,7 +1,7 @@
 import {assessCapacity} from './capacity.js';
 import {formatBytes, formatDuration, formatRate} from './format.js';
 import {describeHealth} from './health.js';
-import {buildInventory, inventoryFindings} from './inventory.js';
+import {buildInventory, inventoryAge, inventoryFindings} from './inventory.js';
 import {describeMount} from './mount.js';
 import type {ContainerProbe, DatadirProbe, Finding, Inventory, Severity, Snapshot, Thresholds} from './types.js';
 
@@ -10,6 +10,8 @@ export type FindingContext = Thresholds & {
 	now: number;
 	/** The inventory with the operator's checksum results; built from the snapshot when not given. */
 	inventory?: Inventory;
+	/** How often the inventory is taken: findings older than two rounds say their age. */
+	inventoryRefreshMs?: number;
 };
 
 const severityRank: Record<Severity, number> = {critical: 0, warning: 1, unknown: 2, info: 3};
@@ -177,6 +179,18 @@ function containerFindings(probe: ContainerProbe, datadir: DatadirProbe | null, 
 	return findings;
 }
 
+/** Until both sides have answered once, no image can be judged: that is not an all-clear. */
+function pendingInventory(snapshot: Snapshot): Finding {
+	const waiting = [snapshot.glance ? null : 'Glance: listing its images…', snapshot.files ? null : 'datadir: listing its files…'].filter((line): line is string => line !== null);
+	return {
+		id: 'inventory-pending',
+		severity: 'unknown',
+		title: 'Inventory pending: images and files are not judged yet',
+		evidence: waiting,
+		action: 'Wait for the first listing (at 10,000 images it takes a few seconds); image findings appear when it is in',
+	};
+}
+
 /** What is wrong and what to do next, most severe first. */
 export function deriveFindings(snapshot: Snapshot, context: FindingContext): Finding[] {
 	const findings: Finding[] = [];
@@ -193,8 +207,13 @@ export function deriveFindings(snapshot: Snapshot, context: FindingContext): Fin
 		}
 	}
 	if (snapshot.container) findings.push(...containerFindings(snapshot.container, snapshot.datadir, context));
-	// Until both sides have answered once, a missing side is not news: the inventory is still being taken.
-	if (snapshot.glance && snapshot.files) findings.push(...inventoryFindings(context.inventory ?? buildInventory(snapshot.glance, snapshot.files, new Map()), {now: context.now}));
+	if (snapshot.glance && snapshot.files) {
+		const inventory = context.inventory ?? buildInventory(snapshot.glance, snapshot.files, new Map());
+		const freshForMs = 2 * (context.inventoryRefreshMs ?? 30_000);
+		findings.push(...inventoryFindings(inventory, {now: context.now, age: inventoryAge(snapshot.glance, snapshot.files), freshForMs}));
+	} else {
+		findings.push(pendingInventory(snapshot));
+	}
 	return findings.sort((a, b) => severityRank[a.severity] - severityRank[b.severity]);
 }
 

@@ -1,7 +1,7 @@
 // The image inventory: Glance's catalogue joined with the datadir's files by id (= file name), one verdict per row.
 import {formatBytes, formatDuration} from './format.js';
 import {describeHealth} from './health.js';
-import type {ChecksumOutcome, DatadirFile, DatadirListing, Finding, GlanceImage, GlanceListing, ImageVerdict, Inventory, InventoryRow, VerdictTotals} from './types.js';
+import type {ChecksumOutcome, DatadirFile, DatadirFiles, DatadirListing, Finding, GlanceImage, GlanceImages, GlanceListing, ImageVerdict, Inventory, InventoryRow, VerdictTotals} from './types.js';
 
 export type InventoryOptions = {
 	/** Glance store names that are file backends (`enabled_backends=name:file`); the single-store default is 'file'. */
@@ -44,6 +44,38 @@ const orphanExplanation =
 
 export function isImageFileName(name: string): boolean {
 	return uuidPattern.test(name);
+}
+
+/** An image whose file is being written: its size changes without the datadir's mtime changing. */
+export function isUploading(image: GlanceImage): boolean {
+	return inProgressStatuses.has(image.status);
+}
+
+/** The images to judge from: Glance's listing when it answered (an outage is a finding of its own). */
+export function glanceBasis(glance: GlanceListing | null): GlanceImages | null {
+	return glance?.state === 'ok' ? glance : null;
+}
+
+/** The files to judge from: the listing itself, or while the share fails the last one that worked. */
+export function filesBasis(files: DatadirListing | null): DatadirFiles | null {
+	return files?.state === 'ok' ? files : (files?.previous ?? null);
+}
+
+/**
+ * A listing whose directory did not change, with the entries that were stat'ed again (uploads in progress).
+ * The same files array when none of them changed, so nothing downstream is rebuilt.
+ */
+export function mergeDatadirChanges(previous: DatadirFiles, restated: readonly DatadirFile[], at: number, tookMs: number): DatadirFiles {
+	const changed = new Map<string, DatadirFile>();
+	const byName = new Map(previous.files.map(file => [file.name, file]));
+	for (const file of restated) {
+		const known = byName.get(file.name);
+		if (!known || known.size !== file.size || known.mtimeMs !== file.mtimeMs || known.kind !== file.kind) changed.set(file.name, file);
+	}
+	if (changed.size === 0) return {...previous, at, tookMs};
+	const files = previous.files.map(file => changed.get(file.name) ?? file);
+	for (const file of changed.values()) if (!byName.has(file.name)) files.push(file);
+	return {...previous, at, tookMs, files};
 }
 
 function emptyTotals(): VerdictTotals {
@@ -185,8 +217,11 @@ export function buildInventory(
 	const imageFiles = new Map<string, DatadirFile>();
 	const others: DatadirFile[] = [];
 	const othersByName = new Map<string, DatadirFile>();
-	if (files?.state === 'ok') {
-		for (const file of files.files) {
+	// A failed datadir listing is judged from its last good one: a hang must not turn a CRITICAL into "unknown".
+	const knownFiles = filesBasis(files);
+	const knownImages = glanceBasis(glance);
+	if (knownFiles) {
+		for (const file of knownFiles.files) {
 			if (file.kind === 'file' && isImageFileName(file.name)) {
 				imageFiles.set(file.name, file);
 			} else {
@@ -203,8 +238,8 @@ export function buildInventory(
 
 	const rows: InventoryRow[] = [];
 	const seen = new Set<string>();
-	if (glance?.state === 'ok') {
-		for (const image of glance.images) {
+	if (knownImages) {
+		for (const image of knownImages.images) {
 			// Pages fetched while images come and go can repeat one.
 			if (seen.has(image.id)) continue;
 			seen.add(image.id);
@@ -213,7 +248,7 @@ export function buildInventory(
 			const fileBacked = isFileBacked(image, fileBackends);
 			let judgement: Judgement;
 			const dependsOnFile = fileBacked && image.status !== 'queued' && !goneStatuses.has(image.status);
-			if (filesUnavailable !== null && dependsOnFile) {
+			if (knownFiles === null && dependsOnFile) {
 				judgement = {verdict: 'unknown', note: `datadir unavailable: ${filesUnavailable}`};
 			} else {
 				judgement = judgeImage(image, file, fileBacked, othersByName.get(image.id));
@@ -230,7 +265,7 @@ export function buildInventory(
 	}
 	for (const [id, file] of imageFiles) {
 		if (seen.has(id)) continue;
-		if (glanceUnavailable !== null) {
+		if (knownImages === null) {
 			rows.push({id, image: null, file, verdict: 'unknown', note: `Glance unavailable: ${glanceUnavailable}`});
 		} else {
 			rows.push({id, image: null, file, verdict: 'orphan-file', note: `${formatBytes(file.size)} file that no listed image owns. ${orphanExplanation}`});
@@ -274,15 +309,54 @@ export function sortRows(rows: readonly InventoryRow[], key: InventorySortKey, d
 	return keyed.map(entry => entry.row);
 }
 
+// Lower-cased once per row: a filter typed over 100,000 rows compares, never re-lowers.
+const searchTexts = new WeakMap<InventoryRow, string>();
+
+function searchText(row: InventoryRow): string {
+	let text = searchTexts.get(row);
+	if (text === undefined) {
+		text = `${row.id}\n${row.image?.name ?? ''}\n${row.image?.owner ?? ''}`.toLowerCase();
+		searchTexts.set(row, text);
+	}
+	return text;
+}
+
 /** Rows whose name, id or owner contains `text` (case-insensitive) and whose verdict is `verdict`, when given. */
 export function filterRows(rows: readonly InventoryRow[], filter: InventoryFilter): InventoryRow[] {
 	const text = filter.text?.trim().toLowerCase() ?? '';
 	const verdict = filter.verdict ?? null;
-	return rows.filter(row => {
-		if (verdict !== null && row.verdict !== verdict) return false;
-		if (text === '') return true;
-		return row.id.toLowerCase().includes(text) || (row.image?.name?.toLowerCase().includes(text) ?? false) || (row.image?.owner?.toLowerCase().includes(text) ?? false);
-	});
+	return rows.filter(row => (verdict === null || row.verdict === verdict) && (text === '' || searchText(row).includes(text)));
+}
+
+const sortedCache = new WeakMap<Inventory, Map<string, InventoryRow[]>>();
+
+/** The inventory's rows in one order, sorted once per inventory and order: a key press never sorts again. */
+export function sortedRows(inventory: Inventory, key: InventorySortKey, descending: boolean): readonly InventoryRow[] {
+	// buildInventory already sorted by verdict.
+	if (key === 'verdict' && !descending) return inventory.rows;
+	let orders = sortedCache.get(inventory);
+	if (!orders) {
+		orders = new Map();
+		sortedCache.set(inventory, orders);
+	}
+	const name = `${key}${descending ? '-desc' : ''}`;
+	let rows = orders.get(name);
+	if (!rows) {
+		rows = sortRows(inventory.rows, key, descending);
+		orders.set(name, rows);
+	}
+	return rows;
+}
+
+/** How old the facts behind the inventory are, and why, when a side is judged from an older listing. */
+export type InventoryAge = {asOf: number | null; stale: string | null};
+
+export function inventoryAge(glance: GlanceListing | null, files: DatadirListing | null): InventoryAge {
+	const images = glanceBasis(glance);
+	const known = filesBasis(files);
+	const times = [images?.at, known?.at].filter((at): at is number => at !== undefined);
+	const stale = files?.state === 'failed' && known ? `the datadir could not be listed since (${describeHealth(files.health)})` : null;
+	return {asOf: times.length > 0 ? Math.min(...times) : null, stale};
 }
 
 function examples(rows: readonly InventoryRow[], describe: (row: InventoryRow) => string = row => (row.image?.name ? `${row.image.name} (${row.id})` : row.id)): string {
@@ -300,9 +374,30 @@ function lastChangeMs(row: InventoryRow): number | null {
 	return Number.isNaN(updated) ? null : updated;
 }
 
-/** What is wrong with the images and what to do next; `now` decides when an upload counts as stuck. */
-export function inventoryFindings(inventory: Inventory, options: {now?: number} = {}): Finding[] {
+export type InventoryFindingOptions = {
+	/** Decides when an upload counts as stuck, and the findings' age. */
+	now?: number;
+	age?: InventoryAge;
+	/** Older than this, a finding says how old it is even when every listing worked. */
+	freshForMs?: number;
+};
+
+/** Each finding carries its age; one judged from an old listing (a hang, a round overdue) says so in its evidence. */
+function withAge(findings: Finding[], now: number, age: InventoryAge, freshForMs: number): Finding[] {
+	const asOf = age.asOf;
+	if (asOf === null) return findings;
+	const old = now - asOf > freshForMs;
+	const note = age.stale || old ? `as of the inventory of ${formatDuration(Math.max(0, now - asOf))} ago${age.stale ? `: ${age.stale}` : ''}` : null;
+	return findings.map(finding => (finding.id === 'glance-unavailable' ? finding : {...finding, asOf, evidence: note ? [...finding.evidence, note] : finding.evidence}));
+}
+
+/** What is wrong with the images and what to do next. */
+export function inventoryFindings(inventory: Inventory, options: InventoryFindingOptions = {}): Finding[] {
 	const now = options.now ?? Date.now();
+	return withAge(judgeInventory(inventory, now), now, options.age ?? {asOf: null, stale: null}, options.freshForMs ?? 60_000);
+}
+
+function judgeInventory(inventory: Inventory, now: number): Finding[] {
 	const byVerdict = new Map<ImageVerdict, InventoryRow[]>();
 	for (const row of inventory.rows) {
 		const list = byVerdict.get(row.verdict);

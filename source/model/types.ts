@@ -162,7 +162,9 @@ export type FindingId =
 	| 'size-mismatch'
 	| 'orphan-files'
 	| 'partial-uploads'
-	| 'glance-unavailable';
+	| 'glance-unavailable'
+	/** The first inventory round is not in yet: no image finding can be trusted, so the status is not OK. */
+	| 'inventory-pending';
 
 export type Finding = {
 	id: FindingId;
@@ -170,6 +172,8 @@ export type Finding = {
 	title: string;
 	evidence: string[];
 	action: string;
+	/** When the facts behind it were gathered (an inventory finding: its listings), so a kept one shows its age. */
+	asOf?: number;
 };
 
 export type Thresholds = {warnPercent: number; critPercent: number};
@@ -206,15 +210,28 @@ export type GlanceImage = {
 
 export type GlanceProblem = 'glance-auth-failed' | 'glance-unreachable' | 'glance-error' | 'glance-not-configured';
 
+export type GlanceImages = {at: number; state: 'ok'; images: GlanceImage[]; endpoint: string; authSource: string; pages: number; tookMs: number};
+
 export type GlanceListing =
-	| {at: number; state: 'ok'; images: GlanceImage[]; endpoint: string; authSource: string; pages: number; tookMs: number}
+	| GlanceImages
 	| {at: number; state: 'unavailable'; problem: GlanceProblem; reason: string; hint: string; endpoint: string | null; authSource: string | null};
 
 export type DatadirFile = {name: string; size: number; mtimeMs: number; kind: 'file' | 'directory' | 'symlink' | 'other'};
 
+export type DatadirFiles = {
+	at: number;
+	state: 'ok';
+	directory: string;
+	files: DatadirFile[];
+	tookMs: number;
+	/** The directory's own mtime when it was listed: unchanged, no entry was added, removed or renamed. */
+	directoryMtimeMs?: number;
+};
+
 export type DatadirListing =
-	| {at: number; state: 'ok'; directory: string; files: DatadirFile[]; tookMs: number}
-	| {at: number; state: 'failed'; directory: string; health: PathHealth};
+	| DatadirFiles
+	/** `previous`: the last listing that worked, judged from (with its age) while the share is hung or gone. */
+	| {at: number; state: 'failed'; directory: string; health: PathHealth; previous?: DatadirFiles};
 
 export type ImageVerdict =
 	| 'ok'

@@ -1,10 +1,18 @@
+import {inventoryCadence, type InventoryCadence} from '../model/cadence.js';
 import {appendSample} from '../model/capacity.js';
+import {filesBasis, glanceBasis, isUploading} from '../model/inventory.js';
 import {reassessContainerView} from '../model/mount.js';
-import type {Snapshot} from '../model/types.js';
+import {changesMarker, mergeGlanceChanges} from '../model/openstack/glance.js';
+import type {DatadirFiles, DatadirListing, Snapshot} from '../model/types.js';
 import type {WorldView} from './world.js';
 
 const historyMaxAgeMs = 60 * 60_000;
 const historyMaxCount = 1800;
+
+/** The listing to keep: a failed one remembers the last that worked, so its findings stand (with their age). */
+function keepingPrevious(next: DatadirListing, previous: DatadirFiles | null): DatadirListing {
+	return next.state === 'ok' || !previous ? next : {...next, previous};
+}
 
 export const emptySnapshot: Snapshot = {datadir: null, container: null, host: null, history: [], lastEvent: null, glance: null, files: null};
 
@@ -20,9 +28,15 @@ export class SnapshotPoller {
 	private again = false;
 	private unwatch: (() => void) | null = null;
 	private stopped = false;
+	/** Between start() and stop(): rounds schedule themselves (collect() alone runs just one). */
+	private started = false;
 
 	private inventoryTimer: NodeJS.Timeout | null = null;
 	private inventoryRunning: Promise<void> | null = null;
+	private inventoryAgain = false;
+	private lastFullGlanceAt = Number.NEGATIVE_INFINITY;
+	private lastFullFilesAt = Number.NEGATIVE_INFINITY;
+	private readonly cadence: InventoryCadence;
 
 	constructor(
 		private readonly world: WorldView,
@@ -30,7 +44,9 @@ export class SnapshotPoller {
 		private readonly now: () => number = Date.now,
 		/** Listing Glance and the datadir costs more than a statfs: done less often. */
 		private readonly inventoryRefreshMs = 30_000,
-	) {}
+	) {
+		this.cadence = inventoryCadence(inventoryRefreshMs);
+	}
 
 	get snapshot(): Snapshot {
 		return this.current;
@@ -43,6 +59,7 @@ export class SnapshotPoller {
 
 	start(): void {
 		this.stopped = false;
+		this.started = true;
 		this.unwatch = this.world.watch(event => {
 			this.update({lastEvent: {at: event.at, text: event.text}});
 			this.refreshNow();
@@ -53,6 +70,7 @@ export class SnapshotPoller {
 
 	stop(): void {
 		this.stopped = true;
+		this.started = false;
 		if (this.timer) clearTimeout(this.timer);
 		if (this.inventoryTimer) clearTimeout(this.inventoryTimer);
 		this.timer = null;
@@ -61,9 +79,10 @@ export class SnapshotPoller {
 		this.unwatch = null;
 	}
 
-	/** Start a round now, or right after the one under way. */
-	refreshNow(): void {
-		if (!this.inventoryRunning) this.scheduleInventory(0);
+	/** Start a round now, or right after the one under way (a full listing of the datadir, when `fullFiles`). */
+	refreshNow(options: {fullFiles?: boolean} = {}): void {
+		if (options.fullFiles) this.lastFullFilesAt = Number.NEGATIVE_INFINITY;
+		this.inventoryNow();
 		if (this.running) {
 			this.again = true;
 			return;
@@ -77,25 +96,58 @@ export class SnapshotPoller {
 		return this.current;
 	}
 
+	/** An inventory round now, or right after the one under way. */
+	private inventoryNow(): void {
+		if (this.inventoryRunning) this.inventoryAgain = true;
+		else this.scheduleInventory(0);
+	}
+
 	private scheduleInventory(delayMs: number): void {
 		if (this.stopped) return;
 		if (this.inventoryTimer) clearTimeout(this.inventoryTimer);
 		this.inventoryTimer = setTimeout(() => {
 			this.inventoryTimer = null;
-			void this.inventoryRound().finally(() => this.scheduleInventory(this.inventoryRefreshMs));
+			void this.inventoryRound().finally(() => {
+				const again = this.inventoryAgain;
+				this.inventoryAgain = false;
+				this.scheduleInventory(again ? 0 : this.inventoryRefreshMs);
+			});
 		}, delayMs);
 	}
 
 	private inventoryRound(): Promise<void> {
-		this.inventoryRunning ??= (async () => {
-			await Promise.all([
-				this.world.listGlanceImages().then(glance => this.update({glance})),
-				this.world.listDatadir().then(files => this.update({files})),
-			]);
-		})().finally(() => {
-			this.inventoryRunning = null;
-		});
+		this.inventoryRunning ??= Promise.all([this.refreshGlance(), this.refreshFiles()])
+			.then(() => {})
+			.finally(() => {
+				this.inventoryRunning = null;
+			});
 		return this.inventoryRunning;
+	}
+
+	/** What Glance changed since the last listing; every page at the slower cadence, when deletions show. */
+	private async refreshGlance(): Promise<void> {
+		const previous = glanceBasis(this.current.glance);
+		const startedAt = this.now();
+		const marker = previous && startedAt - this.lastFullGlanceAt < this.cadence.fullMs ? changesMarker(previous) : null;
+		if (previous && marker) {
+			const changes = await this.world.listGlanceImages({changedSince: marker});
+			this.update({glance: changes.state === 'ok' ? mergeGlanceChanges(previous, changes) : changes});
+			return;
+		}
+		const listing = await this.world.listGlanceImages();
+		if (listing.state === 'ok') this.lastFullGlanceAt = startedAt;
+		this.update({glance: listing});
+	}
+
+	/** The datadir again only when its mtime moved (and the files of uploads in progress); all of it at the slower cadence. */
+	private async refreshFiles(): Promise<void> {
+		const previous = filesBasis(this.current.files);
+		const startedAt = this.now();
+		const full = previous === null || startedAt - this.lastFullFilesAt >= this.cadence.fullMs;
+		const uploading = (glanceBasis(this.current.glance)?.images ?? []).filter(isUploading).map(image => image.id);
+		const listing = await this.world.listDatadir(full || !previous ? undefined : {previous, watch: uploading});
+		if (full && listing.state === 'ok') this.lastFullFilesAt = startedAt;
+		this.update({files: keepingPrevious(listing, previous)});
 	}
 
 	private schedule(delayMs: number): void {
@@ -117,7 +169,10 @@ export class SnapshotPoller {
 	private round(): Promise<void> {
 		this.running ??= (async () => {
 			const hostProbe = this.world.probeHost().then(host => this.update({host}));
+			const wasResponsive = this.current.datadir?.health.state === 'responsive';
 			const datadirProbe = this.world.probeDatadir().then(datadir => {
+				// The share answers again: what the hang hid is listed now, not a whole inventory round later.
+				const backAgain = this.current.datadir !== null && !wasResponsive && datadir.health.state === 'responsive';
 				const history = datadir.stats
 					? appendSample(
 							this.current.history,
@@ -127,6 +182,11 @@ export class SnapshotPoller {
 						)
 					: this.current.history;
 				this.update({datadir, history});
+				// The share answers again: what the hang hid is listed now, not a whole inventory round later.
+				if (backAgain) {
+					this.lastFullFilesAt = Number.NEGATIVE_INFINITY;
+					if (this.started) this.inventoryNow();
+				}
 				return datadir;
 			});
 			// The container is probed beside the datadir, against the host's last known mount, so a hung share

@@ -1,5 +1,5 @@
 import type {Problem, Result} from '../model/result.js';
-import type {ChecksumOutcome, ContainerProbe, DatadirListing, DatadirProbe, FsStats, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../model/types.js';
+import type {ChecksumOutcome, ContainerProbe, DatadirFiles, DatadirListing, DatadirProbe, FsStats, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../model/types.js';
 
 export type WorldEvent = {at: number; kind: 'container'; text: string};
 
@@ -25,6 +25,9 @@ export type GlanceReadProblem = Problem & {status: number | null; bytes: number;
 
 export type GlanceProof = Result<GlanceRead, GlanceReadProblem>;
 
+/** A re-listing of the datadir: the last listing, and the files to stat again even when the directory is unchanged. */
+export type DatadirSince = {previous: DatadirFiles; watch: readonly string[]};
+
 /** Options every action takes: live output lines as they come, and a deadline. */
 export type ActionOptions = {onOutput?: (line: string) => void; timeoutMs?: number};
 
@@ -40,10 +43,18 @@ export type WorldView = {
 	/** The host's datadir mount and its health, so the container's view can be compared with them. */
 	probeContainer(hostMount: MountEntry | null, hostHealth?: PathHealth | null): Promise<ContainerProbe>;
 	probeHost(): Promise<HostProbe>;
-	/** Every image Glance lists (all pages, hidden ones too), or why it could not. */
-	listGlanceImages(): Promise<GlanceListing>;
-	/** The datadir's entries with size and mtime, listed in a child process that is abandoned on timeout. */
-	listDatadir(): Promise<DatadirListing>;
+	/**
+	 * Every image Glance lists (all pages, hidden ones too), or why it could not. With `changedSince` (an
+	 * updated_at Glance reported), only the images updated since: deletions show only in a full listing.
+	 */
+	listGlanceImages(options?: {changedSince?: string}): Promise<GlanceListing>;
+	/**
+	 * The datadir's entries with size and mtime, listed in a child process that is abandoned on timeout. With
+	 * `since`, an unchanged directory (same mtime) is not read again: only `since.watch` is stat'ed.
+	 */
+	listDatadir(since?: DatadirSince): Promise<DatadirListing>;
+	/** Glance's whole record of one image (every field and property), read when its detail is opened. */
+	describeImage(id: string): Promise<Result<Record<string, unknown>>>;
 	/**
 	 * Read one image file and compare it with Glance's os_hash_value (and md5 checksum when set). The only
 	 * place image contents are read, and only when the operator asks. Progress arrives as `running` outcomes.

@@ -52,7 +52,10 @@ const healthyContainer: Extract<ContainerProbe, {state: 'present'}> = {
 };
 
 function snapshot(patch: Partial<Snapshot>): Snapshot {
-	return {datadir: healthyDatadir, container: healthyContainer, host: null, history: [], lastEvent: null, glance: null, files: null, ...patch};
+	// An empty inventory: these cases are about the mount and the container, not about images still pending.
+	const glance: Snapshot['glance'] = {at: 1_000_000, state: 'ok', images: [], endpoint: '', authSource: '', pages: 1, tookMs: 1};
+	const files: Snapshot['files'] = {at: 1_000_000, state: 'ok', directory: '/srv/glance/images', files: [], tookMs: 1};
+	return {datadir: healthyDatadir, container: healthyContainer, host: null, history: [], lastEvent: null, glance, files, ...patch};
 }
 
 const context = {warnPercent: 80, critPercent: 90, container: 'glance_api', now: 1_000_000};
@@ -93,7 +96,7 @@ describe('findings', () => {
 		const resolved = resolveSettings({flags: {warnPercent: 50, critPercent: 60, container: 'glance'}, env: {}, globals: {path: '/etc/kolla/globals.yml', text: null, readError: null}, containerGlanceSource: null});
 		if (!resolved.ok) throw new Error(resolved.problem.reason);
 		const judged = findingContext(resolved.value, {now: 1_000_000});
-		expect(judged).toEqual({warnPercent: 50, critPercent: 60, container: 'glance', now: 1_000_000});
+		expect(judged).toEqual({warnPercent: 50, critPercent: 60, container: 'glance', inventoryRefreshMs: 30_000, now: 1_000_000});
 		const [dead] = deriveFindings(snapshot({datadir: {...healthyDatadir, verdict: 'dead', health: {state: 'dead', errno: 'EIO', message: 'x'}, stats: null}}), judged);
 		expect(dead?.action).toContain('docker stop glance → umount /srv/glance');
 		expect(deriveFindings(snapshot({datadir: {...healthyDatadir, stats: {...healthyDatadir.stats!, bytesUsed: 55e9, bytesAvailable: 45e9}}}), judged).map(each => each.id)).toEqual(['capacity-warning']);

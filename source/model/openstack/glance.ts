@@ -1,7 +1,7 @@
 // Glance v2 as data: image JSON as a GlanceImage, the URLs of its pages, and a listing that says why Glance
 // could not be asked.
 import type {Problem} from '../result.js';
-import type {GlanceImage, GlanceListing, GlanceProblem} from '../types.js';
+import type {GlanceImage, GlanceImages, GlanceListing, GlanceProblem} from '../types.js';
 
 /** Why Keystone or Glance could not answer, and which way it failed (for the listing's `problem`). */
 export type GlanceFailure = Problem & {kind: GlanceProblem; hint: string};
@@ -74,4 +74,36 @@ export function unavailableListing(failure: GlanceFailure, where: {endpoint: str
 /** The listing to show when no credentials could be found: why, and the options that would fix it. */
 export function notConfiguredListing(problem: Problem, at = Date.now()): GlanceListing {
 	return unavailableListing({kind: 'glance-not-configured', reason: problem.reason, hint: problem.hint ?? ''}, {endpoint: null, authSource: null}, at);
+}
+
+/**
+ * Where the next "what changed" listing starts: the newest updated_at Glance reported. Glance's clock, not
+ * ours, so no skew; asked with gte, an image updated in that same second is asked again rather than missed.
+ */
+export function changesMarker(listing: GlanceImages): string | null {
+	let newest: string | null = null;
+	for (const image of listing.images) if (image.updatedAt && (newest === null || image.updatedAt > newest)) newest = image.updatedAt;
+	return newest;
+}
+
+function sameImage(a: GlanceImage, b: GlanceImage): boolean {
+	return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * A full listing with the images Glance changed since (new ones added, changed ones replaced). The same
+ * images array when nothing really changed, so nothing downstream is rebuilt. Deletions need a full listing.
+ */
+export function mergeGlanceChanges(previous: GlanceImages, changes: GlanceImages): GlanceImages {
+	const known = new Map(previous.images.map(image => [image.id, image]));
+	const changed = new Map<string, GlanceImage>();
+	for (const image of changes.images) {
+		const before = known.get(image.id);
+		if (!before || !sameImage(before, image)) changed.set(image.id, image);
+	}
+	const refreshed = {...previous, at: changes.at, tookMs: changes.tookMs, pages: changes.pages};
+	if (changed.size === 0) return refreshed;
+	const images = previous.images.map(image => changed.get(image.id) ?? image);
+	for (const image of changed.values()) if (!known.has(image.id)) images.push(image);
+	return {...refreshed, images};
 }

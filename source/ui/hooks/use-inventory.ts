@@ -1,7 +1,7 @@
-import {useMemo} from 'react';
+import {useMemo, useRef} from 'react';
 import {deriveFindings} from '../../model/findings.js';
-import {buildInventory, filterRows, sortRows} from '../../model/inventory.js';
-import type {Finding, GlanceImage, Inventory, InventoryRow, Snapshot} from '../../model/types.js';
+import {buildInventory, filesBasis, filterRows, glanceBasis, sortedRows} from '../../model/inventory.js';
+import type {DatadirListing, Finding, GlanceImage, GlanceListing, Inventory, InventoryRow, Snapshot} from '../../model/types.js';
 import {findingContext, type Settings} from '../../settings.js';
 import type {VerifierState} from '../../world/verifier.js';
 import {selectedPosition, type ImagesState} from '../images-state.js';
@@ -24,18 +24,39 @@ export type InventoryView = {
 	position: number;
 };
 
+/** What the join reads of a listing: a round that confirmed the same images or files keeps the same key. */
+function listingKey(listing: GlanceListing | DatadirListing | null, basis: object | null): [string | null, object | null, string | null] {
+	const why = listing?.state === 'unavailable' ? listing.reason : listing?.state === 'failed' ? JSON.stringify(listing.health) : null;
+	return [listing?.state ?? null, basis, why];
+}
+
+type Filtered = {sorted: readonly InventoryRow[]; text: string; verdict: ImagesState['verdict']; rows: readonly InventoryRow[]};
+
 /** Files joined with Glance images, the findings on the whole snapshot, and the image table's rows. */
 export function useInventory(snapshot: Snapshot, verification: VerifierState, settings: Settings, images: ImagesState): InventoryView {
-	const inventory = useMemo(() => buildInventory(snapshot.glance, snapshot.files, verification.outcomes), [snapshot.glance, snapshot.files, verification.outcomes]);
+	const {glance, files} = snapshot;
+	const knownImages = glanceBasis(glance)?.images ?? null;
+	const knownFiles = filesBasis(files)?.files ?? null;
+	// Rebuilt when the images, the files or a check changed, not on every round that found nothing new.
+	const inventory = useMemo(
+		() => buildInventory(glance, files, verification.outcomes),
+		[...listingKey(glance, knownImages), ...listingKey(files, knownFiles), verification.outcomes],
+	);
 	const findings = useMemo(
 		() =>
 			deriveFindings(snapshot, findingContext(settings, {now: snapshot.datadir?.at ?? Date.now(), inventory})),
 		[snapshot, settings, inventory],
 	);
-	const rows = useMemo(
-		() => sortRows(filterRows(inventory.rows, {text: images.text, verdict: images.verdict}), images.sort, images.descending),
-		[inventory, images.text, images.verdict, images.sort, images.descending],
-	);
+	const sorted = useMemo(() => sortedRows(inventory, images.sort, images.descending), [inventory, images.sort, images.descending]);
+	// Typing a filter narrows the last result instead of scanning every row again.
+	const last = useRef<Filtered | null>(null);
+	const rows = useMemo(() => {
+		const previous = last.current;
+		const narrowing = previous !== null && previous.sorted === sorted && previous.verdict === images.verdict && images.text.startsWith(previous.text);
+		const next = filterRows(narrowing ? previous.rows : sorted, {text: images.text, verdict: images.verdict});
+		last.current = {sorted, text: images.text, verdict: images.verdict, rows: next};
+		return next;
+	}, [sorted, images.text, images.verdict]);
 	const position = selectedPosition(images, rows);
 	return {inventory, findings, rows, current: rows[position], position};
 }

@@ -1,11 +1,13 @@
 // Runs in its own process: readdir + lstat of every entry of one directory. On a hung share these block
 // forever, so the parent kills or abandons this process instead of losing one of its own threads.
 // Self-contained (node: builtins only) so Node can run it straight from source or from dist.
-// Writes JSON lines: {"entries": [[name, size, mtimeMs, kind], ...]} batches, then {"done": count} or {"error": ...}.
-import {lstat, opendir} from 'node:fs/promises';
+// Writes JSON lines: {"directoryMtimeMs": n}, {"entries": [[name, size, mtimeMs, kind], ...]} batches, then
+// {"done": count, "unchanged"?: true} or {"error": ...}. Given the mtime it saw last and the directory still has
+// it, only the `watch` names are lstat'ed (uploads in progress grow without touching the directory's mtime).
+import {lstat, opendir, stat} from 'node:fs/promises';
 import path from 'node:path';
 
-type ListRequest = {directory: string};
+type ListRequest = {directory: string; knownMtimeMs?: number; watch?: string[]};
 type Kind = 'file' | 'directory' | 'symlink' | 'other';
 type Entry = [name: string, size: number, mtimeMs: number, kind: Kind];
 
@@ -54,7 +56,22 @@ function kindOf(stats: {isFile(): boolean; isDirectory(): boolean; isSymbolicLin
 	return 'other';
 }
 
+async function restat(request: ListRequest): Promise<void> {
+	let count = 0;
+	for (const name of request.watch ?? []) {
+		const stats = await lstat(path.join(request.directory, name)).catch((error: unknown) => ((error as NodeJS.ErrnoException).code === 'ENOENT' ? null : fail(error)));
+		if (!stats) continue;
+		count++;
+		add([name, stats.size, stats.mtimeMs, kindOf(stats)]);
+	}
+	await flush();
+	await write(JSON.stringify({done: count, unchanged: true}));
+}
+
 async function list(request: ListRequest): Promise<void> {
+	const directoryStats = await stat(request.directory).catch(fail);
+	await write(JSON.stringify({directoryMtimeMs: directoryStats.mtimeMs}));
+	if (request.knownMtimeMs === directoryStats.mtimeMs) return restat(request);
 	// Streamed, so a huge directory shows progress; names as bytes, so one that is not UTF-8 can still be lstat'ed.
 	const directory = await opendir(request.directory, {encoding: 'buffer' as BufferEncoding, bufferSize: 1024}).catch(fail);
 	const directoryBytes = Buffer.from(request.directory + path.sep);

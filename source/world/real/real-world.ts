@@ -9,7 +9,7 @@ import {notConfiguredListing} from '../../model/openstack/glance.js';
 import {describeProblem, fail, type Problem, type Result} from '../../model/result.js';
 import type {ChecksumOutcome, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
 import type {Settings} from '../../settings.js';
-import type {ActionOptions, ActionResult, GlanceProof, Holder, MountSpec, World, WorldEvent} from '../world.js';
+import type {ActionOptions, ActionResult, DatadirSince, GlanceProof, Holder, MountSpec, World, WorldEvent} from '../world.js';
 import {verifyChecksum} from './checksum.js';
 import {listDatadir} from './datadir-list.js';
 import {DockerClient} from './docker.js';
@@ -74,16 +74,20 @@ export class RealWorld implements World {
 		return this.glance instanceof GlanceClient ? this.glance.source : `not configured: ${this.glance.reason}`;
 	}
 
-	listDatadir(): Promise<DatadirListing> {
-		return listDatadir(this.settings.datadir.value, {timeoutMs: this.timeoutMs});
+	listDatadir(since?: DatadirSince): Promise<DatadirListing> {
+		return listDatadir(this.settings.datadir.value, {timeoutMs: this.timeoutMs, ...(since ? {since} : {})});
 	}
 
 	verifyChecksum(image: GlanceImage, onProgress: (outcome: ChecksumOutcome) => void, signal: AbortSignal): Promise<ChecksumOutcome> {
 		return verifyChecksum(path.posix.join(this.settings.datadir.value, image.id), image, onProgress, signal);
 	}
 
-	async listGlanceImages(): Promise<GlanceListing> {
-		return this.glance instanceof GlanceClient ? this.glance.listImages() : notConfiguredListing(this.glance);
+	async listGlanceImages(options: {changedSince?: string} = {}): Promise<GlanceListing> {
+		return this.glance instanceof GlanceClient ? this.glance.listImages(options) : notConfiguredListing(this.glance);
+	}
+
+	async describeImage(id: string): Promise<Result<Record<string, unknown>>> {
+		return this.glance instanceof GlanceClient ? this.glance.describeImage(id) : fail(this.glance);
 	}
 
 	private get timeoutMs(): number {

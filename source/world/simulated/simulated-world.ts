@@ -334,6 +334,12 @@ export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedW
 			return {at, state: 'ok', images: catalogue.images, endpoint: glanceEndpoint, authSource: glanceAuthSource, pages: 1, tookMs: 38};
 		},
 
+		async describeImage(id: string): Promise<Result<Record<string, unknown>>> {
+			if (!controller.container.running) return fail({reason: `${glanceEndpoint}/v2/images/${id}: connection refused`});
+			const image = catalogue.images.find(each => each.id === id);
+			return image ? ok({...image}) : fail({reason: `Glance has no image ${id} (404)`});
+		},
+
 		async listDatadir(): Promise<DatadirListing> {
 			const started = now();
 			const health = await touchDatadir();

@@ -114,20 +114,35 @@ export class GlanceClient {
 		}
 	}
 
+	/** The body of a JSON answer, or why there is none to parse (cut off, or an HTTP error with Glance's words). */
+	private async jsonText(response: Response, url: string): Promise<Result<string, GlanceFailure>> {
+		let body: string;
+		try {
+			body = await response.text();
+		} catch (error) {
+			return fail(explainFetchError(error, 'Glance', url, this.options.timeoutMs));
+		}
+		return response.ok ? ok(body) : fail(this.httpFailure(response, url, bodySnippet(body, this.secrets())));
+	}
+
 	private httpFailure(response: Response, url: string, said: string): GlanceFailure {
 		const hint = response.status >= 500 ? 'Glance is failing: docker logs glance_api (kolla: /var/log/kolla/glance/glance-api.log)' : 'Glance did not accept the request: is this endpoint really Glance v2?';
 		return {kind: 'glance-error', reason: `Glance at ${url} answered ${response.status}${said ? `: ${said}` : ''}`, hint};
 	}
 
-	/** Every image Glance lists: all pages with visibility=all, then again with os_hidden=true, deduplicated by id. */
-	async listImages(): Promise<GlanceListing> {
+	/**
+	 * Every image Glance lists: all pages with visibility=all, then again with os_hidden=true, deduplicated by
+	 * id. With `changedSince` (an updated_at Glance reported), only the images updated at or after it.
+	 */
+	async listImages(options: {changedSince?: string} = {}): Promise<GlanceListing> {
+		const changed = options.changedSince ? `&updated_at=${encodeURIComponent(`gte:${options.changedSince}`)}` : '';
 		const started = performance.now();
 		const images = new Map<string, GlanceImage>();
 		let pages = 0;
 		let root: string | null = null;
 		const unavailable = (failure: GlanceFailure): GlanceListing => unavailableListing(failure, {endpoint: root, authSource: this.source});
 		for (const hidden of [false, true]) {
-			let next: string | null = `/v2/images?limit=${this.pageSize}&visibility=all${hidden ? '&os_hidden=true' : ''}`;
+			let next: string | null = `/v2/images?limit=${this.pageSize}&visibility=all${hidden ? '&os_hidden=true' : ''}${changed}`;
 			const visited = new Set<string>();
 			while (next !== null) {
 				if (visited.has(next)) return unavailable({kind: 'glance-error', reason: `Glance sent the same page twice (${next})`, hint: 'A Glance or proxy bug: list with openstack image list to compare'});
@@ -139,13 +154,9 @@ export class GlanceClient {
 				}
 				const {response, url} = answer.value;
 				root = answer.value.root;
-				let body: string;
-				try {
-					body = await response.text();
-				} catch (error) {
-					return unavailable(explainFetchError(error, 'Glance', url, this.options.timeoutMs));
-				}
-				if (!response.ok) return unavailable(this.httpFailure(response, url, bodySnippet(body, this.secrets())));
+				const read = await this.jsonText(response, url);
+				if (!read.ok) return unavailable(read.problem);
+				const body = read.value;
 				let page: {images?: unknown; next?: unknown};
 				try {
 					page = JSON.parse(body) as typeof page;
@@ -170,6 +181,23 @@ export class GlanceClient {
 			pages,
 			tookMs: Math.round(performance.now() - started),
 		};
+	}
+
+	/** GET /v2/images/{id}: the whole record as Glance keeps it (custom properties too), for an image's detail. */
+	async describeImage(id: string): Promise<Result<Record<string, unknown>, GlanceFailure>> {
+		const answer = await this.get(`/v2/images/${encodeURIComponent(id)}`, 'application/json');
+		if (!answer.ok) return answer;
+		const {response, url} = answer.value;
+		const read = await this.jsonText(response, url);
+		if (!read.ok) return read;
+		const body = read.value;
+		try {
+			const record = JSON.parse(body) as unknown;
+			if (typeof record === 'object' && record !== null && !Array.isArray(record)) return ok(record as Record<string, unknown>);
+		} catch {
+			// Reported below with the body's first bytes.
+		}
+		return fail({kind: 'glance-error', reason: `Glance at ${url} answered ${response.status} with a body that is not an image record: ${bodySnippet(body, this.secrets(), 120)}`, hint: 'Is this endpoint really Glance v2?'});
 	}
 
 	/**
