@@ -137,15 +137,8 @@ export const keymap: readonly Binding[] = [
 
 	// The guided remount: only y runs a step, and only for the prompt on screen.
 	{command: 'begin', keys: 'y', description: 'begin the remount', scopes: ['wizard'], moments: ['begin'], bar: {key: 'y', word: 'begin', rank: 1}, matches: letter('y', 'Y')},
-	{command: 'begin', keys: 'y', description: 'when blocked: says what blocks the remount', scopes: ['wizard'], moments: ['blocked'], matches: letter('y', 'Y')},
 	{command: 'run', keys: 'y', description: 'run the step shown', scopes: ['wizard'], moments: ['confirm'], bar: {key: 'y', word: 'run the step', rank: 1}, matches: letter('y', 'Y')},
 	{command: 'run', keys: 'y', description: 'dry run: mark the step would-run', scopes: ['wizard'], moments: ['dry-run'], bar: {key: 'y', word: 'mark would-run', rank: 1}, matches: letter('y', 'Y')},
-	{command: 'retry', keys: 'r', description: 'retry the failed step (asks again)', scopes: ['wizard'], moments: ['recover', 'recover-busy'], bar: {key: 'r', word: 'retry', rank: 1}, matches: letter('r', 'R')},
-	{command: 'lazy', keys: 'l', description: 'lazy unmount (you type lazy)', scopes: ['wizard'], moments: ['recover-busy'], bar: {key: 'l', word: 'lazy unmount', rank: 2}, matches: letter('l', 'L')},
-	{command: 'submitWord', keys: 'Enter', description: 'run it, if the word is right', scopes: ['wizard'], moments: ['type-word'], bar: {key: 'Enter', word: 'submit', rank: 1}, matches: (_input, key) => key.return},
-	{command: 'cancelWord', keys: 'Esc', description: 'back, nothing runs', scopes: ['wizard'], moments: ['type-word'], bar: {key: 'Esc', word: 'back', rank: 2}, matches: (_input, key) => key.escape},
-	{command: 'erase', keys: 'Backspace', description: 'erase a letter', scopes: ['wizard'], moments: ['type-word'], matches: (_input, key) => key.backspace || key.delete},
-	{command: 'typeText', keys: 'letters', description: 'the word asked for', scopes: ['wizard'], moments: ['type-word'], matches: (input, key) => plainKey(key) && /^[a-zA-Z]$/.test(input)},
 	// Escape never runs anything, nor a modified key (Escape then y arrives as meta+y).
 	{
 		command: 'decline',
@@ -158,7 +151,14 @@ export const keymap: readonly Binding[] = [
 	},
 	{command: 'abort', keys: 'a', description: 'abort, with a summary', scopes: ['wizard'], moments: asking, bar: {key: 'a', word: 'abort', rank: 3}, matches: letter('a', 'A')},
 	{command: 'abandon', keys: 'q', description: 'abandon the remount (asks first)', scopes: ['wizard'], moments: notTyping.filter(moment => moment !== 'ended'), bar: {key: 'q', word: 'abandon', rank: 4}, matches: letter('q')},
+	{command: 'retry', keys: 'r', description: 'retry the failed step (asks again)', scopes: ['wizard'], moments: ['recover', 'recover-busy'], bar: {key: 'r', word: 'retry', rank: 1}, matches: letter('r', 'R')},
+	{command: 'lazy', keys: 'l', description: 'lazy unmount (you type lazy)', scopes: ['wizard'], moments: ['recover-busy'], bar: {key: 'l', word: 'lazy unmount', rank: 1}, matches: letter('l', 'L')},
+	{command: 'submitWord', keys: 'Enter', description: 'after l: run it if the word typed is lazy', scopes: ['wizard'], moments: ['type-word'], bar: {key: 'Enter', word: 'submit', rank: 1}, matches: (_input, key) => key.return},
+	{command: 'cancelWord', keys: 'Esc', description: 'after l: back, nothing runs', scopes: ['wizard'], moments: ['type-word'], bar: {key: 'Esc', word: 'back', rank: 2}, matches: (_input, key) => key.escape},
+	{command: 'erase', keys: 'Backspace', description: 'after l: erase a letter', scopes: ['wizard'], moments: ['type-word'], matches: (_input, key) => key.backspace || key.delete},
+	{command: 'typeText', keys: 'letters', description: 'after l: the word lazy', scopes: ['wizard'], moments: ['type-word'], matches: (input, key) => plainKey(key) && /^[a-zA-Z]$/.test(input)},
 	{command: 'closeWizard', keys: 'Esc / q', description: 'close the wizard', scopes: ['wizard'], moments: ['ended'], bar: {key: 'Esc', word: 'close', rank: 1}, matches: (input, key) => key.escape || letter('q')(input, key)},
+	{command: 'begin', keys: 'y', description: 'when blocked: says what blocks the remount', scopes: ['wizard'], moments: ['blocked'], matches: letter('y', 'Y')},
 ];
 
 function applies(binding: Binding, where: Where): boolean {

@@ -182,6 +182,41 @@ describe('the full remount on the flapped simulator', () => {
 	});
 });
 
+describe('type-ahead', () => {
+	it('answers for a prompt already gone run nothing: one y at step 1, three more while it runs, step 2 still asks', async () => {
+		const {runner, auditLog, controller} = await setup('flapped');
+		let state = await answer(runner, 'y');
+		expect(state.prompt).toMatchObject({kind: 'confirm', step: 'stop'});
+		const shown = state.prompt!.id;
+		expect(runner.send({type: 'confirm', prompt: shown})).toBe(true);
+		for (let key = 0; key < 3; key++) expect(runner.send({type: 'confirm', prompt: shown})).toBe(false);
+		state = await runner.whenWaiting();
+		expect(state.prompt).toMatchObject({kind: 'confirm', step: 'unmount'});
+		// Typed before the unmount prompt existed: a stamp it can never have matched.
+		expect(runner.send({type: 'confirm', prompt: shown})).toBe(false);
+		expect(controller.hostMount).not.toBeNull();
+		expect(events(auditLines(auditLog), {event: 'confirmed'})).toEqual(['confirmed:stop:run']);
+	});
+
+	it('Ctrl+C while a step runs: recorded as aborted with how, and the step still finishes and is recorded', async () => {
+		const {runner, auditLog, controller} = await setup('flapped');
+		await answer(runner, 'y');
+		pressKey(runner, 'y');
+		const started = Date.now() + 3000;
+		while (!auditLines(auditLog).some(record => record.event === 'command') && Date.now() < started) await new Promise(resolve => setTimeout(resolve, 1));
+		expect(runner.send({type: 'abandon', by: 'ctrl-c'})).toBe(true);
+		expect(runner.state.phase).toBe('aborted');
+		expect(runner.send({type: 'abandon', by: 'ctrl-c'})).toBe(false);
+		const deadline = Date.now() + 3000;
+		while (!auditLines(auditLog).some(record => record.event === 'postcondition') && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 10));
+		const records = auditLines(auditLog);
+		expect(records.find(record => record.event === 'aborted')).toMatchObject({step: 'stop', detail: {reason: 'abandoned with Ctrl+C', evidence: ['docker stop -t 60 glance_api was still running']}});
+		expect(events(records, {event: 'postcondition'})).toEqual(['postcondition:stop:done']);
+		expect(events(records, {event: 'declined'})).toEqual([]);
+		expect(controller.container.running).toBe(false);
+	});
+});
+
 describe('declining', () => {
 	it('n, Enter, Escape and Escape-then-y run nothing and leave the world unchanged; y later runs the step', async () => {
 		const {world, controller, runner, auditLog} = await setup('flapped');

@@ -23,8 +23,11 @@ type WizardKey = Parameters<typeof wizardAnswerFor>[2];
 
 /** A key as the UI sends it: through the keymap, answering the prompt on screen. */
 function press(state: WizardState, input: string, key: WizardKey = {}): WizardState {
-	// A chunk of letters is typed one key at a time, as the UI does.
-	if (input.length > 1) return [...input].reduce((each, letter) => press(each, letter, key), state);
+	// A chunk of letters is typed one key at a time, as the UI does: each stamped with the prompt on screen.
+	if (input.length > 1) {
+		const answers = [...input].map(letter => wizardAnswerFor(state, letter, key));
+		return answers.reduce((each, answer) => (answer ? reduce(each, {...answer, at: ++clock}) : each), state);
+	}
 	const command = wizardAnswerFor(state, input, key);
 	return command ? reduce(state, {...command, at: ++clock}) : state;
 }
@@ -158,6 +161,37 @@ describe('confirming a step', () => {
 		const refused = reduce(upTo('stop'), {type: 'refused', step: 'stop', reason: 'the audit log cannot be written', at: ++clock});
 		expect(currentStep(refused)).toMatchObject({status: 'failed', failure: {kind: 'refused'}, attempts: 0});
 		expect(press(refused, 'r').prompt).toMatchObject({kind: 'confirm', step: 'stop'});
+	});
+});
+
+describe('answers name their prompt', () => {
+	it('a y stamped with an older prompt confirms nothing, and says so', () => {
+		const state = upTo('unmount');
+		expect(state.prompt).toMatchObject({kind: 'confirm', step: 'unmount'});
+		const stale = reduce(state, {type: 'confirm', prompt: state.prompt!.id - 1, at: ++clock});
+		expect(currentStep(stale)?.status).toBe('confirming');
+		expect(stale.notice).toMatch(/typed before this prompt appeared was ignored: nothing was run/);
+		expect(currentStep(reduce(state, {type: 'confirm', prompt: state.prompt!.id, at: ++clock}))?.status).toBe('running');
+	});
+
+	it('gives each prompt shown a new id, and keeps it through a decline', () => {
+		const begin = prepared({dryRun: true});
+		const first = press(begin, 'y');
+		expect(first.prompt!.id).toBeGreaterThan(begin.prompt!.id);
+		expect(press(first, 'n').prompt!.id).toBe(first.prompt!.id);
+		// In a dry run the next prompt follows at once: "yyyy" in one chunk marks one step.
+		const after = press(first, 'yyyy');
+		expect(statuses(after)).toBe('stop:would-run unmount:confirming mount:pending start:pending prove:pending');
+	});
+
+	it('abandoning ends the walk at any time, even while a step runs', () => {
+		const running = press(upTo('stop'), 'y');
+		expect(currentStep(running)?.status).toBe('running');
+		const abandoned = reduce(running, {type: 'abandon', by: 'ctrl-c', at: ++clock});
+		expect(abandoned.phase).toBe('aborted');
+		expect(abandoned.summary?.advice.join('\n')).toMatch(/docker stop -t 60 glance_api was still running when the remount was abandoned/);
+		// What the running step reports afterwards changes nothing on screen.
+		expect(ran(abandoned, 'stop')).toBe(abandoned);
 	});
 });
 
