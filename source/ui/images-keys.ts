@@ -26,11 +26,29 @@ export function verifiableRows(rows: readonly InventoryRow[]): Array<InventoryRo
 	return rows.filter((row): row is InventoryRow & {image: GlanceImage} => cannotVerify(row) === null);
 }
 
+/** Commands that are one table action, whatever the rows. */
+const tableActions: Partial<Record<Command, (input: string, context: ImagesKeys) => ImagesAction>> = {
+	filter: () => ({type: 'startFilter'}),
+	typeText: input => ({type: 'type', text: input}),
+	erase: () => ({type: 'erase'}),
+	endFilter: () => ({type: 'endFilter'}),
+	clearFilter: () => ({type: 'clearFilter'}),
+	cycleVerdict: (_input, context) => ({type: 'cycleVerdict', available: verdictOrder.filter(verdict => context.inventory.totals[verdict].count > 0)}),
+	cycleSort: () => ({type: 'cycleSort'}),
+	reverseSort: () => ({type: 'reverseSort'}),
+	no: () => ({type: 'back'}),
+};
+
 /** Runs one image-table command; returns a notice when it could not act, else null. */
 export function runImagesCommand(command: Command, input: string, context: ImagesKeys): string | null {
 	const {images, dispatch, rows, current, verifier, verification} = context;
 	const rowCount = rows.length;
 	const filtered = images.text !== '' || images.verdict !== null;
+	const action = tableActions[command];
+	if (action) {
+		dispatch(action(input, context));
+		return null;
+	}
 	switch (command) {
 		case 'up':
 		case 'down': {
@@ -45,38 +63,6 @@ export function runImagesCommand(command: Command, input: string, context: Image
 		case 'top':
 		case 'bottom': {
 			dispatch({type: 'jump', to: command, rowCount});
-			return null;
-		}
-		case 'filter': {
-			dispatch({type: 'startFilter'});
-			return null;
-		}
-		case 'typeText': {
-			dispatch({type: 'type', text: input});
-			return null;
-		}
-		case 'erase': {
-			dispatch({type: 'erase'});
-			return null;
-		}
-		case 'endFilter': {
-			dispatch({type: 'endFilter'});
-			return null;
-		}
-		case 'clearFilter': {
-			dispatch({type: 'clearFilter'});
-			return null;
-		}
-		case 'cycleVerdict': {
-			dispatch({type: 'cycleVerdict', available: verdictOrder.filter(verdict => context.inventory.totals[verdict].count > 0)});
-			return null;
-		}
-		case 'cycleSort': {
-			dispatch({type: 'cycleSort'});
-			return null;
-		}
-		case 'reverseSort': {
-			dispatch({type: 'reverseSort'});
 			return null;
 		}
 		case 'open': {
@@ -97,10 +83,6 @@ export function runImagesCommand(command: Command, input: string, context: Image
 		}
 		case 'yes': {
 			verifier.enqueue(verifiableRows(rows).map(row => row.image));
-			dispatch({type: 'back'});
-			return null;
-		}
-		case 'no': {
 			dispatch({type: 'back'});
 			return null;
 		}

@@ -1,24 +1,16 @@
 // The wizard cannot be driven blind, on the real lab through the real binary in a pty: a screen too small takes
 // no y, a burst of y runs at most the step whose prompt was shown, and Ctrl+C leaves an abort record and the
 // world as the last confirmed step left it.
-import {mkdtempSync, readFileSync} from 'node:fs';
+import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {lab, labScript, repoRoot, sh} from '../support/lab.js';
 import {openrcPath} from '../support/glance-lab.js';
 import {openTerminal, type Terminal} from '../support/tmux.js';
-
-type AuditLine = {event: string; step: string | null; outcome: string | null; detail?: {reason?: string}};
+import {readAudit} from '../support/audit.js';
 
 let terminal: Terminal | null = null;
-
-function readAudit(file: string): AuditLine[] {
-	return readFileSync(file, 'utf8')
-		.trim()
-		.split('\n')
-		.map(line => JSON.parse(line) as AuditLine);
-}
 
 const confirmed = (file: string) => readAudit(file).filter(line => line.event === 'confirmed').map(line => line.step);
 const containerRunning = async () => (await sh(`docker inspect -f '{{.State.Running}}' ${lab.LAB_CONTAINER}`)).trim();

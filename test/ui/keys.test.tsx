@@ -1,19 +1,10 @@
 // Keys as an operator sends them: bursts in one chunk, type-ahead, a terminal too small, quitting the wizard,
 // the help in every view, and a bar that names exactly the keys that act.
-import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {appFixture, plain, renderApp} from './render-app.js';
+import {readAudit as audit} from '../support/audit.js';
 
 const open = appFixture();
-
-type AuditLine = {event: string; step: string | null; outcome: string | null; detail?: {reason?: string}};
-
-function audit(file: string): AuditLine[] {
-	return readFileSync(file, 'utf8')
-		.trim()
-		.split('\n')
-		.map(line => JSON.parse(line) as AuditLine);
-}
 
 const selectedLine = (frame: string) => plain(frame).split('\n').find(line => line.includes('›')) ?? '';
 const keyBar = (frame: string) => plain(frame).trimEnd().split('\n').at(-1) ?? '';
