@@ -9,17 +9,18 @@ import {Header, lastUpdate} from './ui/components/header.js';
 import {HelpOverlay} from './ui/components/help-overlay.js';
 import {ImageDetail} from './ui/components/image-detail.js';
 import {ConfirmVerifyAll, ImagesTable} from './ui/components/images-view.js';
-import {RemountStatusBar} from './ui/components/remount-status-bar.js';
 import {RemountWizard} from './ui/components/remount-wizard.js';
 import {StatusBar} from './ui/components/status-bar.js';
 import {useAppKeys} from './ui/hooks/use-app-keys.js';
-import {isVerifiable, useInventory} from './ui/hooks/use-inventory.js';
+import {useInventory} from './ui/hooks/use-inventory.js';
 import {useNow} from './ui/hooks/use-now.js';
-import {useScreen} from './ui/hooks/use-screen.js';
+import {underHelp, useScreen, whereOf} from './ui/hooks/use-screen.js';
 import {useSnapshot} from './ui/hooks/use-snapshot.js';
 import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
 import {useVerifier} from './ui/hooks/use-verifier.js';
-import {hasEnded, useWizard} from './ui/hooks/use-wizard.js';
+import {useWizard} from './ui/hooks/use-wizard.js';
+import {verifiableRows} from './ui/images-keys.js';
+import {Line} from './ui/components/panel.js';
 import type {SnapshotPoller} from './world/poller.js';
 import type {ChecksumVerifier} from './world/verifier.js';
 
@@ -46,17 +47,27 @@ export function App({poller, verifier, label, settings, createRemount, lesson}: 
 	// Two guards: the setting removes the dangerous keys, and in read-only mode the CLI gives no remount at all.
 	const readOnly = settings.readOnly.value || createRemount === null;
 	const tableHeight = Math.max(6, rows - 2);
-	useAppKeys({screen, table, wizard, readOnly, poller, verifier, verification, createRemount, page: Math.max(1, tableHeight - 8)});
+	const tooSmall = columns < minimumSize.columns || rows < minimumSize.rows;
+	useAppKeys({screen, table, wizard, readOnly, tooSmall, poller, verifier, verification, createRemount, page: Math.max(1, tableHeight - 8)});
 
-	const {view, images, scope} = screen;
+	const {view, images} = screen;
 	const {inventory, findings, current} = table;
-	if (columns < minimumSize.columns || rows < minimumSize.rows) {
-		return <CompactView snapshot={snapshot} findings={findings} columns={columns} rows={rows} />;
+	if (tooSmall) {
+		return <CompactView snapshot={snapshot} findings={findings} columns={columns} rows={rows} wizardOpen={view === 'remount'} />;
 	}
 
 	let body;
 	if (screen.showHelp) {
-		body = <HelpOverlay readOnly={readOnly} scope={scope} settings={settingRows(settings)} lesson={lesson ?? null} offset={screen.helpOffset} width={columns} height={rows - 2} />;
+		body = <HelpOverlay where={underHelp(screen, wizard, readOnly)} settings={settingRows(settings)} lesson={lesson ?? null} offset={screen.helpOffset} width={columns} height={rows - 2} />;
+	} else if (view === 'remount' && wizard && screen.abandoning) {
+		body = (
+			<>
+				<RemountWizard state={wizard} scroll={screen.detailOffset} width={columns} height={rows - 3} />
+				<Line bold tone="warn">
+					Abandon the remount? y/N — what already ran stays as it is
+				</Line>
+			</>
+		);
 	} else if (view === 'remount' && wizard) {
 		body = <RemountWizard state={wizard} scroll={screen.detailOffset} width={columns} height={rows - 2} />;
 	} else if (view === 'images') {
@@ -64,7 +75,7 @@ export function App({poller, verifier, label, settings, createRemount, lesson}: 
 		if (images.mode === 'detail' && current) {
 			body = <ImageDetail row={current} outcome={verification.outcomes.get(current.id)} queued={verification.queued.includes(current.id)} paths={paths} scroll={screen.detailOffset} width={columns} height={tableHeight} />;
 		} else if (images.mode === 'confirm-verify-all') {
-			const targets = table.rows.filter(isVerifiable);
+			const targets = verifiableRows(table.rows);
 			body = <ConfirmVerifyAll count={targets.length} bytes={targets.reduce((sum, row) => sum + (row.file?.size ?? 0), 0)} width={columns} />;
 		} else {
 			body = <ImagesTable inventory={inventory} rows={table.rows} state={{...images, index: table.position}} outcomes={verification.outcomes} queued={verification.queued} width={columns} height={tableHeight} />;
@@ -79,11 +90,13 @@ export function App({poller, verifier, label, settings, createRemount, lesson}: 
 		<Box flexDirection="column" width={columns} height={rows}>
 			<Header label={label} datadir={snapshot.datadir?.datadir ?? settings.datadir.value} readOnly={settings.readOnly.value} status={status} updated={lastUpdate(snapshot)} now={now} width={columns} />
 			{body}
-			{view === 'remount' ? (
-				<RemountStatusBar ended={hasEnded(wizard)} />
-			) : (
-				<StatusBar readOnly={readOnly} readOnlyMark={settings.readOnly.value} scope={scope} width={columns} place={view === 'images' ? `images: ${images.mode}` : `focus: ${screen.focus}`} />
-			)}
+			<StatusBar
+				where={whereOf(screen, wizard, readOnly)}
+				width={columns}
+				readOnlyMark={settings.readOnly.value}
+				place={view === 'images' ? `images: ${images.mode}` : view === 'dashboard' ? `focus: ${screen.focus}` : null}
+				notice={screen.notice}
+			/>
 		</Box>
 	);
 }

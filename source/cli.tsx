@@ -256,7 +256,9 @@ async function main(): Promise<number> {
 		// Ink turns itself non-interactive when CI is set; an operator's terminal is interactive whatever the env says.
 		{alternateScreen: true, exitOnCtrlC: false, interactive: process.stdout.isTTY === true},
 	);
-	await instance.waitUntilExit();
+	// The App leaves with text to keep (the summary of an abandoned remount): printed once the normal screen is back.
+	const parting = await instance.waitUntilExit();
+	if (typeof parting === 'string') process.stdout.write(parting);
 	poller.stop();
 	await world.close();
 	return 0;

@@ -1,6 +1,6 @@
 // Runs the remount plan against a World: confirm -> act -> verify -> record, one step at a time. The steps
 // (steps/*.ts) say what each does and checks; this is the loop, the audit trail and the one gate before any
-// action. The UI only sends keys (handleKey) and draws the state (subscribe); every side effect lives here.
+// action. The UI only sends commands (send) and draws the state (subscribe); every side effect lives here.
 import {randomUUID} from 'node:crypto';
 import os from 'node:os';
 import {formatDuration} from '../model/format.js';
@@ -19,16 +19,17 @@ import {remountStep} from './steps/index.js';
 import type {Ran, StepContext, StepId, Verdict} from './steps/step.js';
 import {kollaGraceSeconds} from './steps/stop.js';
 import {
-	commandForKey,
+	answersCurrentPrompt,
 	currentStep,
 	initialState,
 	lazyWord,
 	planStep,
 	reduce,
+	type AbandonedBy,
 	type StepFailure,
+	type WizardAnswer,
 	type WizardCommand,
 	type WizardEvent,
-	type WizardKey,
 	type WizardState,
 } from './state.js';
 
@@ -93,11 +94,13 @@ export function remountSettingsFrom(settings: Settings, options: {dryRun: boolea
 /** Events that carry what the World said (command output, checks, failures, logs): redacted before they reach the state. */
 const fromTheWorld = new Set<WizardEvent['type']>(['output', 'acted', 'checked', 'verified']);
 
+const abortReasons: Record<AbandonedBy | 'a', string> = {a: 'aborted with a at a prompt', q: 'abandoned with q, then y', 'ctrl-c': 'abandoned with Ctrl+C'};
+
 type Judged = {outcome: 'done' | 'already-done' | 'failed'; verdict: Verdict; failure: StepFailure | null; evidence: string[]};
 
 /**
- * The guided remount. Call start() once, then send the operator's keys to handleKey() (or call the explicit
- * methods), and draw `state` whenever subscribe() says it changed. Nothing mutating runs without a `y`.
+ * The guided remount. Call start() once, then send() the operator's answers (each naming the prompt it answers),
+ * and draw `state` whenever subscribe() says it changed. Nothing mutating runs without a `y` to its own prompt.
  */
 export class RemountRunner {
 	private current: WizardState;
@@ -164,126 +167,113 @@ export class RemountRunner {
 	}
 
 	/**
-	 * One key from the UI (Ink's useInput arguments). Returns whether the wizard used it; unused keys are the
-	 * UI's (help, scrolling). See commandForKey: only `y` runs a step, Escape never runs anything.
+	 * One command from the UI. An answer counts only for the prompt it names: one typed ahead of a prompt (a
+	 * burst of y while a step runs) is dropped here, whatever the UI did. Returns whether it was taken.
 	 */
-	handleKey(input: string, key: WizardKey = {}): boolean {
-		const command = commandForKey(this.current, input, key);
-		if (!command) return false;
-		this.send(command);
-		return true;
-	}
-
-	send(command: WizardCommand): void {
+	send(command: WizardCommand): boolean {
+		if (command.type === 'abandon') return this.abandon(command.by);
+		if (!answersCurrentPrompt(this.current, command)) {
+			this.apply({...command, at: this.now()});
+			return false;
+		}
 		switch (command.type) {
 			case 'begin':
-				this.begin();
-				return;
+				return this.begin(command);
 			case 'confirm':
-				this.confirm();
-				return;
+				return this.confirm(command);
 			case 'decline':
-				this.decline();
-				return;
+				return this.decline(command);
 			case 'abort':
-				this.abort();
-				return;
+				this.apply({...command, at: this.now()});
+				this.recordAbort('a');
+				return true;
 			case 'retry':
-				this.retry();
-				return;
-			case 'choose-lazy':
-				this.chooseLazy();
-				return;
-			case 'type':
-				this.type(command.text);
-				return;
-			case 'erase':
-				this.apply({type: 'erase', at: this.now()});
-				return;
+				return this.retry(command);
 			case 'submit-word':
-				this.submitWord();
-				return;
+				return this.submitWord(command);
+			case 'choose-lazy':
+			case 'type':
+			case 'erase':
 			case 'cancel-word':
-				this.apply({type: 'cancel-word', at: this.now()});
-				return;
+				this.apply({...command, at: this.now()});
+				return true;
 		}
 	}
 
 	/** At the preflight: go to the first step (the resume point). Runs nothing by itself. */
-	begin(): boolean {
+	private begin(answer: WizardAnswer): boolean {
 		const state = this.current;
 		if (state.prompt?.kind !== 'begin') return false;
 		if (state.prompt.blockers.length === 0) {
 			this.record({event: 'begin', step: state.resume?.from ?? 'stop', outcome: 'ok', detail: {resumeFrom: state.resume?.from ?? 'stop', evidence: state.resume ? [state.resume.reason] : []}});
 		}
-		this.apply({type: 'begin', at: this.now()});
+		this.apply({...answer, at: this.now()});
 		return true;
 	}
 
 	/** `y` at a step: runs it (or, in a dry run, marks it would-run). Refused when the audit log cannot be written. */
-	confirm(): boolean {
+	private confirm(answer: WizardAnswer): boolean {
 		const prompt = this.current.prompt;
 		if (prompt?.kind !== 'confirm') return false;
 		this.record({event: 'confirmed', step: prompt.step, command: prompt.command, outcome: this.current.dryRun ? 'would-run' : 'run'});
-		this.apply({type: 'confirm', at: this.now()});
+		this.apply({...answer, at: this.now()});
 		if (this.current.dryRun) this.record({event: 'would-run', step: prompt.step, command: prompt.command, outcome: 'would-run'});
 		return true;
 	}
 
 	/** `n`, Enter or Escape: nothing runs, the wizard stays on the step. */
-	decline(): boolean {
+	private decline(answer: WizardAnswer): boolean {
 		const prompt = this.current.prompt;
 		if (!prompt || prompt.kind === 'type-word') return false;
 		if (prompt.kind === 'confirm') this.record({event: 'declined', step: prompt.step, command: prompt.command, outcome: 'declined'});
 		if (prompt.kind === 'begin') this.record({event: 'declined', outcome: 'not-started'});
-		this.apply({type: 'decline', at: this.now()});
+		this.apply({...answer, at: this.now()});
 		return true;
 	}
 
-	/** `a` at any prompt: stops the walk and leaves a summary of what was and was not done. */
-	abort(): boolean {
-		if (this.current.prompt === null) return false;
-		this.apply({type: 'abort', at: this.now()});
+	/**
+	 * Leaving without answering (Ctrl+C, or q then y): at any time, even while a step runs (which still
+	 * finishes and is still recorded). Recorded as aborted, with how and what was and was not done.
+	 */
+	private abandon(by: AbandonedBy): boolean {
+		const {phase} = this.current;
+		if (phase === 'finished' || phase === 'aborted') return false;
+		this.apply({type: 'abandon', by, at: this.now()});
+		this.recordAbort(by);
+		return true;
+	}
+
+	private recordAbort(by: AbandonedBy | 'a'): void {
 		const summary = this.current.summary;
+		const running = this.current.steps.find(step => step.status === 'running' || step.status === 'verifying');
 		this.record({
 			event: 'aborted',
 			step: this.current.current,
 			outcome: 'aborted',
-			detail: {done: summary?.done.map(row => `${row.step}: ${row.status}`) ?? [], notDone: summary?.notDone.map(row => `${row.step}: ${row.status}`) ?? []},
+			detail: {
+				reason: abortReasons[by],
+				...(running ? {evidence: [`${running.command} was still running`]} : {}),
+				done: summary?.done.map(row => `${row.step}: ${row.status}`) ?? [],
+				notDone: summary?.notDone.map(row => `${row.step}: ${row.status}`) ?? [],
+			},
 		});
-		return true;
 	}
 
 	/** `r` after a failure: back to the step's confirmation (the proof, which only reads, runs again at once). */
-	retry(): boolean {
+	private retry(answer: WizardAnswer): boolean {
 		const prompt = this.current.prompt;
 		if (prompt?.kind !== 'recover') return false;
 		this.record({event: 'retry', step: prompt.step, outcome: 'retry'});
-		this.apply({type: 'retry', at: this.now()});
-		return true;
-	}
-
-	/** `l` after a busy unmount: asks for the word `lazy`. */
-	chooseLazy(): boolean {
-		const prompt = this.current.prompt;
-		if (prompt?.kind !== 'recover' || !prompt.choices.includes('lazy')) return false;
-		this.apply({type: 'choose-lazy', at: this.now()});
-		return true;
-	}
-
-	/** Letters of the word being typed. */
-	type(text: string): boolean {
-		if (this.current.prompt?.kind !== 'type-word') return false;
-		this.apply({type: 'type', text, at: this.now()});
+		this.apply({...answer, at: this.now()});
 		return true;
 	}
 
 	/** Enter while typing: runs `umount -l` only when the word is exactly `lazy`. */
-	submitWord(): boolean {
+	private submitWord(answer: WizardAnswer): boolean {
 		const prompt = this.current.prompt;
 		if (prompt?.kind !== 'type-word') return false;
 		if (prompt.typed === lazyWord) this.record({event: 'lazy-confirmed', step: prompt.step, command: prompt.command, outcome: 'run'});
-		this.apply({type: 'submit-word', at: this.now()});
+		this.apply({...answer, at: this.now()});
 		return true;
 	}
 

@@ -1,10 +1,12 @@
-// The remount wizard as a state machine: pure. Keys become commands (commandForKey), commands and the
-// runner's findings become events, and `reduce` is the only way the state changes.
+// The remount wizard as a state machine: pure. The UI's keymap turns keys into commands; commands and the
+// runner's findings become events, and `reduce` is the only way the state changes. Every prompt has an id,
+// and an answer names the prompt it answers: a key typed before a prompt appeared answers nothing.
 //
 // preflight --y--> per step: checking -> confirming --y--> running -> verifying -> done | already-done | failed
 //                                        `--n/Enter/Esc--> declined (the world is untouched; y still runs it)
 // failed --r--> confirming again;  unmount busy --l--> type `lazy` + Enter --> running `umount -l`
-// `a` at any prompt -> aborted (with a summary);  the last step settled -> finished (with a summary).
+// `a` at any prompt, or abandoning (Ctrl+C, q) at any time -> aborted (with a summary);
+// the last step settled -> finished (with a summary).
 import type {ContainerHealth} from '../model/types.js';
 import type {ActionResult, Holder} from '../world/world.js';
 import type {Plan} from './plan.js';
@@ -61,12 +63,17 @@ export type StepState = {
 
 export type RecoveryChoice = 'retry' | 'lazy';
 
-/** What the wizard waits for; null while it works (checking, running, verifying) and once it has ended. */
-export type Prompt =
+type PromptBody =
 	| {kind: 'begin'; from: StepId; blockers: string[]}
 	| {kind: 'confirm'; step: StepId; title: string; command: string; declined: boolean; dryRun: boolean}
 	| {kind: 'recover'; step: StepId; choices: RecoveryChoice[]}
 	| {kind: 'type-word'; step: StepId; word: 'lazy'; typed: string; command: string};
+
+/**
+ * What the wizard waits for; null while it works (checking, running, verifying) and once it has ended.
+ * `id` is new for each prompt shown (a declined or half-typed prompt keeps its id): answers must name it.
+ */
+export type Prompt = PromptBody & {id: number};
 
 export type SummaryRow = {step: StepId; title: string; command: string; status: StepStatus};
 
@@ -92,12 +99,15 @@ export type WizardState = {
 	/** The word typed so far, while the wizard asks for `lazy`; null otherwise. */
 	typing: string | null;
 	prompt: Prompt | null;
+	/** How many prompts were shown so far: the id of the latest. */
+	promptsShown: number;
 	/** One line about the last key that did not run anything ("Declined: ... was not run"). */
 	notice: string | null;
 	summary: Summary | null;
 };
 
-export type WizardCommand =
+/** An operator's answer, naming the id of the prompt that was on screen when the key arrived. */
+export type WizardAnswer = (
 	| {type: 'begin'}
 	| {type: 'confirm'}
 	| {type: 'decline'}
@@ -107,7 +117,13 @@ export type WizardCommand =
 	| {type: 'type'; text: string}
 	| {type: 'erase'}
 	| {type: 'submit-word'}
-	| {type: 'cancel-word'};
+	| {type: 'cancel-word'}
+) & {prompt: number};
+
+/** How the operator left the wizard without answering its prompt. */
+export type AbandonedBy = 'ctrl-c' | 'q';
+
+export type WizardCommand = WizardAnswer | {type: 'abandon'; by: AbandonedBy};
 
 export type WizardEvent =
 	| (WizardCommand & {at: number})
@@ -117,9 +133,6 @@ export type WizardEvent =
 	| {type: 'acted'; step: StepId; result: ActionResult; at: number}
 	| {type: 'verified'; step: StepId; outcome: 'done' | 'already-done' | 'skipped' | 'failed'; checks: Check[]; evidence: string[]; failure: StepFailure | null; at: number}
 	| {type: 'refused'; step: StepId; reason: string; at: number};
-
-/** The keys as Ink's useInput reports them; only these flags matter here. */
-export type WizardKey = {escape?: boolean; return?: boolean; backspace?: boolean; delete?: boolean; ctrl?: boolean; meta?: boolean};
 
 export const lazyWord = 'lazy';
 const maxOutputLines = 400;
@@ -143,6 +156,7 @@ export function initialState(options: {dryRun: boolean; at: number}): WizardStat
 		current: null,
 		typing: null,
 		prompt: null,
+		promptsShown: 0,
 		notice: null,
 		summary: null,
 	};
@@ -237,6 +251,8 @@ function summarize(state: WizardState, outcome: Summary['outcome']): Summary {
 	};
 	const container = plan?.container ?? 'the container';
 	const mountpoint = plan?.mountpoint ?? 'the mount point';
+	const interrupted = state.steps.find(step => step.status === 'running' || step.status === 'verifying');
+	if (interrupted) advice.push(`${interrupted.command} was still running when the remount was abandoned: its result goes to the audit log.`);
 	const failed = state.steps.find(step => step.status === 'failed');
 	if (failed?.failure) advice.push(`${plan?.steps.find(each => each.id === failed.id)?.title ?? failed.id} failed: ${failed.failure.reason}`);
 	if (did('unmount') && !did('mount')) {
@@ -267,7 +283,7 @@ function recoveryChoices(step: StepState): RecoveryChoice[] {
 	return step.failure?.kind === 'busy' ? ['retry', 'lazy'] : ['retry'];
 }
 
-export function promptFor(state: WizardState): Prompt | null {
+function promptFor(state: WizardState): PromptBody | null {
 	if (state.phase === 'preflight') return {kind: 'begin', from: state.resume?.from ?? 'stop', blockers: state.preflight?.blockers ?? []};
 	if (state.phase !== 'steps') return null;
 	const step = currentStep(state);
@@ -283,9 +299,23 @@ export function promptFor(state: WizardState): Prompt | null {
 	return null;
 }
 
+/** Whether `command` answers the prompt on screen now (abandoning needs no prompt). */
+export function answersCurrentPrompt(state: WizardState, command: WizardCommand): boolean {
+	return command.type === 'abandon' || (state.prompt !== null && command.prompt === state.prompt.id);
+}
+
+/** Answers that move the walk on: one typed ahead of its prompt is worth a word, the others are dropped silently. */
+const movingAnswers = new Set<WizardCommand['type']>(['begin', 'confirm', 'retry', 'choose-lazy', 'submit-word']);
+
 function transition(state: WizardState, event: WizardEvent): WizardState {
 	const step = currentStep(state);
 	const at = event.at;
+	// Once ended, nothing changes it: a step still running after an abandon is only recorded in the audit log.
+	if (state.phase === 'finished' || state.phase === 'aborted') return state;
+	if ('prompt' in event && !answersCurrentPrompt(state, event)) {
+		if (state.prompt === null || !movingAnswers.has(event.type)) return state;
+		return {...state, notice: 'A key typed before this prompt appeared was ignored: nothing was run. Read the prompt, then answer it.'};
+	}
 	switch (event.type) {
 		case 'prepared': {
 			if (state.phase !== 'preparing') return state;
@@ -380,53 +410,24 @@ function transition(state: WizardState, event: WizardEvent): WizardState {
 		}
 		case 'abort': {
 			// Abort answers a prompt; a step that is running cannot be taken back half-way.
-			if (state.prompt === null || state.phase === 'finished' || state.phase === 'aborted') return state;
+			return {...finish(state, 'aborted', at), notice: null};
+		}
+		case 'abandon': {
 			return {...finish(state, 'aborted', at), notice: null};
 		}
 	}
 }
 
-export function reduce(state: WizardState, event: WizardEvent): WizardState {
-	const next = transition(state, event);
-	return next === state ? state : {...next, prompt: promptFor(next)};
+/** The same question on screen: a decline or a typed letter does not make it a new prompt. */
+function samePrompt(shown: Prompt | null, next: PromptBody): boolean {
+	return shown !== null && shown.kind === next.kind && ('step' in shown ? shown.step : null) === ('step' in next ? next.step : null);
 }
 
-/**
- * What a key means at the current prompt. Only `y` (or `Y`) runs a step; `n`, Enter and Escape decline;
- * `a` aborts. An Escape never runs anything, nor does a key with a modifier (Escape then `y` arrives as meta+y).
- * While the wizard asks for `lazy`, letters are typed (so `a` is a letter there), Enter submits, Escape goes back.
- * Keys the wizard does not use return null, so the UI may use them (help, scrolling).
- */
-export function commandForKey(state: WizardState, input: string, key: WizardKey = {}): WizardCommand | null {
-	const prompt = state.prompt;
-	if (!prompt) return null;
-	if (prompt.kind === 'type-word') {
-		if (key.escape) return {type: 'cancel-word'};
-		if (key.return) return {type: 'submit-word'};
-		if (key.backspace || key.delete) return {type: 'erase'};
-		if (key.ctrl || key.meta) return null;
-		const text = input.replace(/[^\x20-\x7e]/g, '');
-		return text ? {type: 'type', text} : null;
-	}
-	if (key.escape || key.return || key.meta || key.ctrl) return {type: 'decline'};
-	switch (input) {
-		case 'a':
-		case 'A':
-			return {type: 'abort'};
-		case 'n':
-		case 'N':
-			return {type: 'decline'};
-		default:
-			break;
-	}
-	switch (prompt.kind) {
-		case 'begin':
-			return input === 'y' || input === 'Y' ? {type: 'begin'} : null;
-		case 'confirm':
-			return input === 'y' || input === 'Y' ? {type: 'confirm'} : null;
-		case 'recover':
-			if (input === 'r' || input === 'R') return {type: 'retry'};
-			if ((input === 'l' || input === 'L') && prompt.choices.includes('lazy')) return {type: 'choose-lazy'};
-			return null;
-	}
+export function reduce(state: WizardState, event: WizardEvent): WizardState {
+	const next = transition(state, event);
+	if (next === state) return state;
+	const body = promptFor(next);
+	if (!body) return {...next, prompt: null};
+	if (samePrompt(state.prompt, body)) return {...next, prompt: {...body, id: state.prompt!.id}};
+	return {...next, prompt: {...body, id: next.promptsShown + 1}, promptsShown: next.promptsShown + 1};
 }

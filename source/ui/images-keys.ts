@@ -1,36 +1,104 @@
-import type {Key} from 'ink';
+// The image table's commands: moving, filtering, sorting, opening, verifying. Keys reach here through the
+// keymap (hooks/use-app-keys.ts); a command that cannot act returns the notice saying why.
 import type {Dispatch} from 'react';
+import {verdictOrder} from '../model/inventory.js';
+import type {GlanceImage, Inventory, InventoryRow} from '../model/types.js';
+import type {ChecksumVerifier, VerifierState} from '../world/verifier.js';
 import type {ImagesAction, ImagesState} from './images-state.js';
+import type {Command} from './keymap.js';
+import {cannotVerify, nothingToOpen, nothingVerifiable} from './key-notices.js';
 
-/**
- * The keys the image table takes before the keymap sees them: a filter being typed, a pasted "/text",
- * the answer to "verify every row shown?". True when the key was taken.
- */
-export function takeImagesKey(input: string, key: Key, mode: ImagesState['mode'], dispatch: Dispatch<ImagesAction>, verifyAll: () => void): boolean {
-	// Typing a filter takes every key but Enter, Escape and Backspace.
-	if (mode === 'filtering') {
-		if (key.return) dispatch({type: 'endFilter'});
-		else if (key.escape) dispatch({type: 'clearFilter'});
-		else if (key.backspace || key.delete) dispatch({type: 'erase'});
-		else if (input && !key.ctrl && !key.meta) {
-			// Text and Enter can arrive in one chunk: keep the text, then end the filter.
-			const end = input.search(/[\r\n]/);
-			if (end !== 0) dispatch({type: 'type', text: end < 0 ? input : input.slice(0, end)});
-			if (end >= 0) dispatch({type: 'endFilter'});
+export type ImagesKeys = {
+	images: ImagesState;
+	dispatch: Dispatch<ImagesAction>;
+	inventory: Inventory;
+	rows: readonly InventoryRow[];
+	current: InventoryRow | undefined;
+	verifier: ChecksumVerifier;
+	verification: VerifierState;
+	/** How many rows a page key moves. */
+	page: number;
+	leave(): void;
+};
+
+/** The rows `V` would verify: those with a file and a checksum to compare with. */
+export function verifiableRows(rows: readonly InventoryRow[]): Array<InventoryRow & {image: GlanceImage}> {
+	return rows.filter((row): row is InventoryRow & {image: GlanceImage} => cannotVerify(row) === null);
+}
+
+/** Commands that are one table action, whatever the rows. */
+const tableActions: Partial<Record<Command, (input: string, context: ImagesKeys) => ImagesAction>> = {
+	filter: () => ({type: 'startFilter'}),
+	typeText: input => ({type: 'type', text: input}),
+	erase: () => ({type: 'erase'}),
+	endFilter: () => ({type: 'endFilter'}),
+	clearFilter: () => ({type: 'clearFilter'}),
+	cycleVerdict: (_input, context) => ({type: 'cycleVerdict', available: verdictOrder.filter(verdict => context.inventory.totals[verdict].count > 0)}),
+	cycleSort: (_input, context) => ({type: 'cycleSort', rows: context.rows}),
+	reverseSort: (_input, context) => ({type: 'reverseSort', rows: context.rows}),
+	no: () => ({type: 'back'}),
+};
+
+/** Runs one image-table command; returns a notice when it could not act, else null. */
+export function runImagesCommand(command: Command, input: string, context: ImagesKeys): string | null {
+	const {images, dispatch, rows, current, verifier, verification} = context;
+	const filtered = images.text !== '' || images.verdict !== null;
+	const action = tableActions[command];
+	if (action) {
+		dispatch(action(input, context));
+		return null;
+	}
+	switch (command) {
+		case 'up':
+		case 'down': {
+			dispatch({type: 'move', delta: command === 'down' ? 1 : -1, rows});
+			return null;
 		}
-		return true;
+		case 'pageUp':
+		case 'pageDown': {
+			dispatch({type: 'move', delta: command === 'pageDown' ? context.page : -context.page, rows});
+			return null;
+		}
+		case 'top':
+		case 'bottom': {
+			dispatch({type: 'jump', to: command, rows});
+			return null;
+		}
+		case 'open': {
+			if (!current) return nothingToOpen(filtered);
+			// The detail, a verify and its result follow this image, wherever a refresh or a sort puts its row.
+			dispatch({type: 'pin', rows});
+			dispatch({type: 'open'});
+			return null;
+		}
+		case 'verify': {
+			const why = cannotVerify(current);
+			if (why) return why;
+			dispatch({type: 'pin', rows});
+			verifier.enqueue([current!.image!]);
+			return null;
+		}
+		case 'verifyAll': {
+			if (verifiableRows(rows).length === 0) return nothingVerifiable(filtered);
+			dispatch({type: 'pin', rows});
+			dispatch({type: 'confirmVerifyAll'});
+			return null;
+		}
+		case 'yes': {
+			verifier.enqueue(verifiableRows(rows).map(row => row.image));
+			dispatch({type: 'back'});
+			return null;
+		}
+		case 'close': {
+			// Esc undoes the nearest thing: a verify of this row, the detail, the verify queue, then the table.
+			if (current && verification.outcomes.get(current.id)?.state === 'running') verifier.cancel(current.id);
+			else if (images.mode === 'detail') dispatch({type: 'back'});
+			else if (verifier.isBusy()) verifier.cancel();
+			else context.leave();
+			return null;
+		}
+		default: {
+			return null;
+		}
 	}
-	// A fast typist or a paste delivers "/text" as one chunk: start the filter with the rest as its text.
-	if (input.length > 1 && input.startsWith('/') && mode === 'table') {
-		dispatch({type: 'startFilter'});
-		dispatch({type: 'type', text: input.slice(1)});
-		return true;
-	}
-	if (mode === 'confirm-verify-all') {
-		// Only y runs it; n, Enter and Escape do not.
-		if (input === 'y') verifyAll();
-		dispatch({type: 'back'});
-		return true;
-	}
-	return false;
 }

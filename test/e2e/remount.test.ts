@@ -11,19 +11,11 @@ import {RealWorld} from '../../source/world/real/real-world.js';
 import {adminToken, deleteImages, glanceUrl, openrcPath, upload, type Uploaded} from '../support/glance-lab.js';
 import {lab, labScript, repoRoot, sh} from '../support/lab.js';
 import {openTerminal, type Terminal} from '../support/tmux.js';
-
-type AuditLine = {event: string; step: string | null; command: string | null; outcome: string | null; operator: string; host: string};
+import {readAudit} from '../support/audit.js';
 
 let image: Uploaded;
 let terminal: Terminal | null = null;
 let holder: ChildProcess | null = null;
-
-function readAudit(file: string): AuditLine[] {
-	return readFileSync(file, 'utf8')
-		.trim()
-		.split('\n')
-		.map(line => JSON.parse(line) as AuditLine);
-}
 
 async function download(id: string): Promise<{status: number; bytes: Buffer}> {
 	const token = await adminToken();

@@ -43,12 +43,15 @@ describe('the dashboard on the simulator', () => {
 		const help = plain(await app.waitFor('Help — keys'));
 		// The simulator says what its scenario teaches, first thing in the help.
 		expect(help).toContain('Training: The host and glance_api see the same mount');
-		expect(help).toMatch(/refresh\s+0\.2 \(flag\)/);
-		expect(help).toMatch(/container\s+glance_api \(default\)/);
-		expect(help).toContain('q / Ctrl+C');
-		// The list is longer than 24 rows: j scrolls to the last settings.
+		expect(help).toContain('Help — keys of the dashboard');
+		expect(help).toMatch(/Ctrl\+C\s+quit/);
+		// The list is longer than 24 rows: j scrolls to the settings, then to the last of them.
 		expect(help).toContain('j/k scroll');
-		for (let step = 0; step < 12; step++) await app.press('j');
+		await app.press('j'.repeat(12));
+		const settings = plain(app.frame());
+		expect(settings).toMatch(/refresh\s+0\.2 \(flag\)/);
+		expect(settings).toMatch(/container\s+glance_api \(default\)/);
+		await app.press('j'.repeat(20));
 		expect(plain(app.frame())).toMatch(/openrc\s+\(not set\)/);
 		await app.press('\u001B');
 		const back = plain(await app.waitFor('ALL CLEAR'));
@@ -110,10 +113,12 @@ describe('the dashboard on the simulator', () => {
 		for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
 	});
 
-	it('falls back to a one-column summary on a small terminal', async () => {
+	it('falls back to the status, the worst finding and the size to reach on a small terminal', async () => {
 		const app = open('flapped', {columns: 50, rows: 12});
 		const frame = plain(await app.waitFor('container-stale-mount'));
-		expect(frame).toContain('50×12 is small');
+		expect(frame).toContain('CRITICAL');
+		expect(frame).toContain('✖ container-stale-mount: glance_api');
+		expect(frame).toMatch(/enlarge to 60×20 \(now\s+50×12\)/);
 		for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(50);
 	});
 

@@ -8,6 +8,7 @@ import {ok} from '../../source/model/result.js';
 import {RemountRunner} from '../../source/runbook/runner.js';
 import type {WizardState} from '../../source/runbook/state.js';
 import {RemountWizard} from '../../source/ui/components/remount-wizard.js';
+import {wizardAnswerFor} from '../../source/ui/keymap.js';
 import {SnapshotPoller} from '../../source/world/poller.js';
 import {createSimulatedWorld, simulatedDatadir} from '../../source/world/simulated/simulated-world.js';
 import type {ActionResult, World} from '../../source/world/world.js';
@@ -219,7 +220,8 @@ describe('secrets in what the machine says', () => {
 	}
 
 	async function answer(runner: RemountRunner, input: string): Promise<WizardState> {
-		runner.handleKey(input, {});
+		const command = wizardAnswerFor(runner.state, input);
+		if (command) runner.send(command);
 		return runner.whenWaiting();
 	}
 

@@ -34,13 +34,16 @@ export function renderApp(
 	// The runner polls Docker every 2 s in real life; the simulator answers at once, so the test need not wait.
 	const createRemount = () =>
 		new RemountRunner({world, snapshots: poller, env: {USER: 'trainee'}, settings: {...remountSettingsFrom(settings, {dryRun: options.remount?.dryRun ?? false, auditLog}), pollIntervalMs: 20, healthWaitMs: 20_000}});
-	const instance = render(
+	const tree = (columns: number, rows: number) => (
 		<ThemeContext.Provider value={createTheme(options.env ?? {})}>
-			<TerminalSizeContext.Provider value={{columns: options.columns ?? 80, rows: options.rows ?? 24}}>
+			<TerminalSizeContext.Provider value={{columns, rows}}>
 				<App poller={poller} verifier={verifier} label={world.label} settings={settings} lesson={scenarios.find(each => each.name === scenario)?.lesson} createRemount={createRemount} />
 			</TerminalSizeContext.Provider>
-		</ThemeContext.Provider>,
+		</ThemeContext.Provider>
 	);
+	const instance = render(tree(options.columns ?? 80, options.rows ?? 24));
+	/** The terminal resized under the running App. */
+	const resize = (columns: number, rows: number) => instance.rerender(tree(columns, rows));
 	const frame = (): string => instance.lastFrame() ?? '';
 	/** Waits for content, never for a fixed time; fails with the last frame. */
 	const waitFor = async (wanted: string | RegExp, timeoutMs = 5000): Promise<string> => {
@@ -60,7 +63,7 @@ export function renderApp(
 		instance.unmount();
 		await world.close();
 	};
-	return {...instance, world, poller, verifier, auditLog, frame, waitFor, press, close};
+	return {...instance, world, poller, verifier, auditLog, frame, waitFor, press, close, resize};
 }
 
 /** The frame without ANSI escapes, for layout checks. */

@@ -4,7 +4,8 @@ import path from 'node:path';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import type {AuditRecord} from '../../source/runbook/audit.js';
 import {RemountRunner, remountSettingsFrom, type RemountSettings} from '../../source/runbook/runner.js';
-import {currentStep, type WizardKey, type WizardState} from '../../source/runbook/state.js';
+import {currentStep, type WizardState} from '../../source/runbook/state.js';
+import {wizardAnswerFor} from '../../source/ui/keymap.js';
 import {resolveSettings} from '../../source/settings.js';
 import {emptySnapshot, SnapshotPoller} from '../../source/world/poller.js';
 import type {ScenarioName} from '../../source/world/simulated/scenarios.js';
@@ -71,14 +72,22 @@ async function setup(scenario: ScenarioName, options: {dryRun?: boolean; healthW
 	return {world, controller: world.controller, runner, auditLog, poller};
 }
 
+type WizardKey = Parameters<typeof wizardAnswerFor>[2];
+
+/** One key through the keymap, as the UI sends it; whether the runner took it. */
+function pressKey(runner: RemountRunner, input: string, key: WizardKey = {}): boolean {
+	const command = wizardAnswerFor(runner.state, input, key);
+	return command ? runner.send(command) : false;
+}
+
 /** One key, then wait until the wizard asks again or has ended. */
 async function answer(runner: RemountRunner, input: string, key: WizardKey = {}): Promise<WizardState> {
-	runner.handleKey(input, key);
+	pressKey(runner, input, key);
 	return runner.whenWaiting();
 }
 
 async function typeWord(runner: RemountRunner, word: string): Promise<WizardState> {
-	for (const letter of word) runner.handleKey(letter, {});
+	for (const letter of word) pressKey(runner, letter);
 	return answer(runner, '', {return: true});
 }
 
@@ -129,7 +138,7 @@ describe('the full remount on the flapped simulator', () => {
 		expect(state.preflight?.blockers).toEqual([]);
 		expect(state.preflight?.parentFilesystem).toMatchObject({path: '/srv', health: {state: 'responsive'}});
 		expect(state.preflight?.parentFilesystem.stats?.bytesAvailable).toBeGreaterThan(0);
-		expect(state.prompt).toEqual({kind: 'begin', from: 'stop', blockers: []});
+		expect(state.prompt).toMatchObject({kind: 'begin', from: 'stop', blockers: []});
 
 		state = await answer(runner, 'y');
 		const seen: string[] = [];
@@ -173,6 +182,41 @@ describe('the full remount on the flapped simulator', () => {
 	});
 });
 
+describe('type-ahead', () => {
+	it('answers for a prompt already gone run nothing: one y at step 1, three more while it runs, step 2 still asks', async () => {
+		const {runner, auditLog, controller} = await setup('flapped');
+		let state = await answer(runner, 'y');
+		expect(state.prompt).toMatchObject({kind: 'confirm', step: 'stop'});
+		const shown = state.prompt!.id;
+		expect(runner.send({type: 'confirm', prompt: shown})).toBe(true);
+		for (let key = 0; key < 3; key++) expect(runner.send({type: 'confirm', prompt: shown})).toBe(false);
+		state = await runner.whenWaiting();
+		expect(state.prompt).toMatchObject({kind: 'confirm', step: 'unmount'});
+		// Typed before the unmount prompt existed: a stamp it can never have matched.
+		expect(runner.send({type: 'confirm', prompt: shown})).toBe(false);
+		expect(controller.hostMount).not.toBeNull();
+		expect(events(auditLines(auditLog), {event: 'confirmed'})).toEqual(['confirmed:stop:run']);
+	});
+
+	it('Ctrl+C while a step runs: recorded as aborted with how, and the step still finishes and is recorded', async () => {
+		const {runner, auditLog, controller} = await setup('flapped');
+		await answer(runner, 'y');
+		pressKey(runner, 'y');
+		const started = Date.now() + 3000;
+		while (!auditLines(auditLog).some(record => record.event === 'command') && Date.now() < started) await new Promise(resolve => setTimeout(resolve, 1));
+		expect(runner.send({type: 'abandon', by: 'ctrl-c'})).toBe(true);
+		expect(runner.state.phase).toBe('aborted');
+		expect(runner.send({type: 'abandon', by: 'ctrl-c'})).toBe(false);
+		const deadline = Date.now() + 3000;
+		while (!auditLines(auditLog).some(record => record.event === 'postcondition') && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 10));
+		const records = auditLines(auditLog);
+		expect(records.find(record => record.event === 'aborted')).toMatchObject({step: 'stop', detail: {reason: 'abandoned with Ctrl+C', evidence: ['docker stop -t 60 glance_api was still running']}});
+		expect(events(records, {event: 'postcondition'})).toEqual(['postcondition:stop:done']);
+		expect(events(records, {event: 'declined'})).toEqual([]);
+		expect(controller.container.running).toBe(false);
+	});
+});
+
 describe('declining', () => {
 	it('n, Enter, Escape and Escape-then-y run nothing and leave the world unchanged; y later runs the step', async () => {
 		const {world, controller, runner, auditLog} = await setup('flapped');
@@ -186,7 +230,7 @@ describe('declining', () => {
 		}
 		expect(fingerprint(world)).toBe(before);
 		expect(controller.container.running).toBe(true);
-		expect(runner.handleKey('?', {})).toBe(false);
+		expect(pressKey(runner, '?')).toBe(false);
 
 		const records = auditLines(auditLog);
 		expect(events(records, {event: 'declined'})).toEqual(['declined:stop:declined', 'declined:stop:declined', 'declined:stop:declined', 'declined:stop:declined']);
@@ -208,7 +252,7 @@ describe('when a step goes wrong', () => {
 		const unmount = currentStep(state)!;
 		expect(unmount).toMatchObject({id: 'unmount', status: 'failed', failure: {kind: 'busy', holders: [{pid: 4242, command: 'rsync -a /srv/glance/images/ /backup/'}]}});
 		expect(unmount.output).toContain('umount: /srv/glance: target is busy.');
-		expect(state.prompt).toEqual({kind: 'recover', step: 'unmount', choices: ['retry', 'lazy']});
+		expect(state.prompt).toMatchObject({kind: 'recover', step: 'unmount', choices: ['retry', 'lazy']});
 		expect(controller.hostMount).not.toBeNull();
 
 		state = await answer(runner, 'r');
@@ -277,7 +321,7 @@ describe('when a step goes wrong', () => {
 			failure: {kind: 'mount-failed', fstabLine: 'nfs01:/export/glance /srv/glance nfs4 rw,hard,vers=4.2,_netdev 0 0'},
 		});
 		expect(currentStep(state)?.failure?.reason).toBe('mount.nfs4: Connection refused for nfs01:/export/glance on /srv/glance');
-		expect(state.prompt).toEqual({kind: 'recover', step: 'mount', choices: ['retry']});
+		expect(state.prompt).toMatchObject({kind: 'recover', step: 'mount', choices: ['retry']});
 		expect(controller.hostMount).toBeNull();
 
 		controller.bringServerUp();
@@ -299,7 +343,7 @@ describe('when a step goes wrong', () => {
 		const failure = start.failure!;
 		expect(failure.kind === 'start-failed' && failure.logs.join('\n')).toMatch(/Can't connect to MySQL server/);
 		expect(failure.reason).toMatch(/glance_api is healthy \(health unhealthy/);
-		expect(state.prompt).toEqual({kind: 'recover', step: 'start', choices: ['retry']});
+		expect(state.prompt).toMatchObject({kind: 'recover', step: 'start', choices: ['retry']});
 
 		controller.fixHealthcheck();
 		await answer(runner, 'r');
@@ -325,7 +369,7 @@ describe('when a step goes wrong', () => {
 		expect(state.summary?.advice.join('\n')).toMatch(/glance_api is stopped: Glance is down/);
 		const aborted = auditLines(auditLog).find(record => record.event === 'aborted');
 		expect(aborted).toMatchObject({step: 'start', detail: {done: ['stop: done', 'unmount: done', 'mount: done'], notDone: ['start: failed', 'prove: pending']}});
-		expect(runner.handleKey('y')).toBe(false);
+		expect(pressKey(runner, 'y')).toBe(false);
 	});
 });
 

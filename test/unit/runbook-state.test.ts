@@ -2,7 +2,8 @@ import {describe, expect, it} from 'vitest';
 import {buildPlan} from '../../source/runbook/plan.js';
 import {buildPreflight, type Preflight} from '../../source/runbook/preflight.js';
 import {resumePoint, type ResumePoint} from '../../source/runbook/resume.js';
-import {commandForKey, currentStep, initialState, reduce, type StepFailure, type WizardKey, type WizardState} from '../../source/runbook/state.js';
+import {currentStep, initialState, reduce, type StepFailure, type WizardState} from '../../source/runbook/state.js';
+import {wizardAnswerFor} from '../../source/ui/keymap.js';
 import type {StepId} from '../../source/runbook/steps/step.js';
 import {flappedSnapshot, preflightFacts} from './runbook-fixtures.js';
 
@@ -18,8 +19,16 @@ function prepared(options: {dryRun?: boolean; blockers?: string[]; resume?: Resu
 	return reduce(initialState({dryRun: options.dryRun ?? false, at: clock}), {type: 'prepared', preflight, plan, resume, at: clock});
 }
 
+type WizardKey = Parameters<typeof wizardAnswerFor>[2];
+
+/** A key as the UI sends it: through the keymap, answering the prompt on screen. */
 function press(state: WizardState, input: string, key: WizardKey = {}): WizardState {
-	const command = commandForKey(state, input, key);
+	// A chunk of letters is typed one key at a time, as the UI does: each stamped with the prompt on screen.
+	if (input.length > 1) {
+		const answers = [...input].map(letter => wizardAnswerFor(state, letter, key));
+		return answers.reduce((each, answer) => (answer ? reduce(each, {...answer, at: ++clock}) : each), state);
+	}
+	const command = wizardAnswerFor(state, input, key);
 	return command ? reduce(state, {...command, at: ++clock}) : state;
 }
 
@@ -54,7 +63,7 @@ describe('the preflight prompt', () => {
 	it('waits for y to begin, at the resume point, and then looks whether the first step is already done', () => {
 		const state = prepared();
 		expect(state.phase).toBe('preflight');
-		expect(state.prompt).toEqual({kind: 'begin', from: 'stop', blockers: []});
+		expect(state.prompt).toMatchObject({kind: 'begin', from: 'stop', blockers: []});
 		for (const [input, key] of [['n', {}], ['', {return: true}], ['', {escape: true}]] as const) {
 			const declined = press(state, input, key);
 			expect(declined.phase).toBe('preflight');
@@ -107,8 +116,8 @@ describe('confirming a step', () => {
 			const after = press(state, input, key);
 			expect(currentStep(after)?.status, `${input} ${JSON.stringify(key)}`).toBe('declined');
 		}
-		expect(commandForKey(state, '?', {})).toBeNull();
-		expect(commandForKey(state, 'yes', {})).toBeNull();
+		expect(wizardAnswerFor(state, '?', {})).toBeNull();
+		expect(wizardAnswerFor(state, 'yes', {})).toBeNull();
 		expect(currentStep(press(state, 'y'))?.status).toBe('running');
 		expect(currentStep(press(state, 'Y'))?.status).toBe('running');
 		expect(press(state, 'a').phase).toBe('aborted');
@@ -155,10 +164,41 @@ describe('confirming a step', () => {
 	});
 });
 
+describe('answers name their prompt', () => {
+	it('a y stamped with an older prompt confirms nothing, and says so', () => {
+		const state = upTo('unmount');
+		expect(state.prompt).toMatchObject({kind: 'confirm', step: 'unmount'});
+		const stale = reduce(state, {type: 'confirm', prompt: state.prompt!.id - 1, at: ++clock});
+		expect(currentStep(stale)?.status).toBe('confirming');
+		expect(stale.notice).toMatch(/typed before this prompt appeared was ignored: nothing was run/);
+		expect(currentStep(reduce(state, {type: 'confirm', prompt: state.prompt!.id, at: ++clock}))?.status).toBe('running');
+	});
+
+	it('gives each prompt shown a new id, and keeps it through a decline', () => {
+		const begin = prepared({dryRun: true});
+		const first = press(begin, 'y');
+		expect(first.prompt!.id).toBeGreaterThan(begin.prompt!.id);
+		expect(press(first, 'n').prompt!.id).toBe(first.prompt!.id);
+		// In a dry run the next prompt follows at once: "yyyy" in one chunk marks one step.
+		const after = press(first, 'yyyy');
+		expect(statuses(after)).toBe('stop:would-run unmount:confirming mount:pending start:pending prove:pending');
+	});
+
+	it('abandoning ends the walk at any time, even while a step runs', () => {
+		const running = press(upTo('stop'), 'y');
+		expect(currentStep(running)?.status).toBe('running');
+		const abandoned = reduce(running, {type: 'abandon', by: 'ctrl-c', at: ++clock});
+		expect(abandoned.phase).toBe('aborted');
+		expect(abandoned.summary?.advice.join('\n')).toMatch(/docker stop -t 60 glance_api was still running when the remount was abandoned/);
+		// What the running step reports afterwards changes nothing on screen.
+		expect(ran(abandoned, 'stop')).toBe(abandoned);
+	});
+});
+
 describe('when a step goes wrong', () => {
 	it('busy unmount: offers retry or lazy; lazy runs only after the word lazy and Enter', () => {
 		const failed = ran(press(upTo('unmount'), 'y'), 'unmount', 'failed', busy);
-		expect(failed.prompt).toEqual({kind: 'recover', step: 'unmount', choices: ['retry', 'lazy']});
+		expect(failed.prompt).toMatchObject({kind: 'recover', step: 'unmount', choices: ['retry', 'lazy']});
 		expect(currentStep(failed)?.failure).toMatchObject({kind: 'busy', holders: [{pid: 4242}]});
 		expect(press(failed, 'n').notice).toMatch(/r retries, l unmounts lazily, a aborts/);
 
@@ -184,7 +224,7 @@ describe('when a step goes wrong', () => {
 
 	it('retry asks again for a step that changes the machine, and reruns the proof at once', () => {
 		const failed = ran(press(upTo('mount'), 'y'), 'mount', 'failed', {kind: 'mount-failed', reason: 'mount.nfs4: Connection refused', fstabLine: 'nfs01:/export/glance /srv/glance nfs4 rw 0 0', output: []});
-		expect(failed.prompt).toEqual({kind: 'recover', step: 'mount', choices: ['retry']});
+		expect(failed.prompt).toMatchObject({kind: 'recover', step: 'mount', choices: ['retry']});
 		expect(press(failed, 'l')).toBe(failed);
 		const retried = press(failed, 'r');
 		expect(currentStep(retried)).toMatchObject({status: 'confirming', failure: null});

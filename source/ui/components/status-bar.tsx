@@ -1,34 +1,70 @@
 import {Box, Text} from 'ink';
-import {activeBindings, type Scope} from '../keymap.js';
+import {barItems, type BarItem, type Where} from '../keymap.js';
 import {useTheme} from '../theme.js';
 
-/** The bottom line: the keys that work here, then whether changes are off, then where the focus is. */
-export function StatusBar(props: {readOnly: boolean; readOnlyMark: boolean; scope: Scope; width: number; place: string}) {
+const gap = '  ';
+const readOnlyMark = 'read-only';
+
+/** `text` in at most `width` columns, cut after a whole word with an ellipsis when it is longer. */
+function wholeWords(text: string, width: number): string {
+	if ([...text].length <= width) return text;
+	const cut = [...text].slice(0, Math.max(0, width - 1)).join('');
+	const space = cut.lastIndexOf(' ');
+	return `${space > 0 ? cut.slice(0, space) : cut}…`;
+}
+
+function Keys(props: {items: readonly BarItem[]}) {
 	const theme = useTheme();
-	const keys = activeBindings(props.readOnly, props.scope).filter(binding => binding.inStatusBar);
 	return (
-		<Box width={props.width} flexShrink={0}>
-			<Box flexGrow={1} flexShrink={1} overflow="hidden">
-				<Text wrap="truncate-end">
-					{keys.map(binding => (
-						<Text key={binding.command}>
-							<Text bold color={theme.color('accent')}>
-								{binding.label.split(' / ')[0]}
-							</Text>
-							<Text> {binding.short ?? binding.command}  </Text>
-						</Text>
-					))}
+		<Text>
+			{props.items.map((item, index) => (
+				<Text key={`${item.key}-${item.word}`}>
+					{index > 0 ? gap : ''}
+					<Text bold color={theme.color('accent')}>
+						{item.key}
+					</Text>{' '}
+					{item.word}
 				</Text>
-			</Box>
-			{props.readOnlyMark ? (
-				// The keys and the place may be cut to fit; the mode that removed the remount key may not.
-				<Box flexShrink={0}>
-					<Text color={theme.color('dim')}>read-only · </Text>
-				</Box>
+			))}
+		</Text>
+	);
+}
+
+function widthOf(items: readonly BarItem[]): number {
+	return items.reduce((sum, item, index) => sum + (index > 0 ? gap.length : 0) + [...`${item.key} ${item.word}`].length, 0);
+}
+
+/**
+ * The bottom line, one row, never cut mid-word: the keys that act here in rank order (`?` always), the
+ * read-only mark, and where the focus is when there is room. A notice (why a key did nothing) takes the
+ * keys' place until the next key.
+ */
+export function StatusBar(props: {where: Where; width: number; readOnlyMark: boolean; place: string | null; notice: string | null}) {
+	const theme = useTheme();
+	const mark = props.readOnlyMark ? readOnlyMark : '';
+	const room = props.width - (mark ? mark.length + gap.length : 0);
+	const help = barItems(props.where, 0);
+	const items = props.notice ? help : barItems(props.where, room);
+	const noticeWidth = room - widthOf(items) - gap.length;
+	const used = widthOf(items) + (props.notice ? gap.length + Math.min([...props.notice].length, noticeWidth) : 0);
+	const place = props.place && !props.notice && used + gap.length + props.place.length <= room ? props.place : null;
+	return (
+		<Box width={props.width} height={1} flexShrink={0}>
+			{props.notice ? (
+				<Text color={theme.color('warn')}>
+					{wholeWords(props.notice, noticeWidth)}
+					{gap}
+				</Text>
 			) : null}
-			<Text color={theme.color('dim')} wrap="truncate-start">
-				{props.place}
-			</Text>
+			<Keys items={items} />
+			<Box flexGrow={1} />
+			{place ? <Text color={theme.color('dim')}>{place}</Text> : null}
+			{mark ? (
+				<Text bold color={theme.color('warn')}>
+					{place ? gap : ''}
+					{mark}
+				</Text>
+			) : null}
 		</Box>
 	);
 }

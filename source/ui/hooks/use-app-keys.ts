@@ -1,13 +1,14 @@
-import {useApp, useInput} from 'ink';
-import {verdictOrder} from '../../model/inventory.js';
+import {useApp, useInput, type Key} from 'ink';
 import type {RemountRunner} from '../../runbook/runner.js';
-import type {WizardState} from '../../runbook/state.js';
+import type {AbandonedBy, WizardState} from '../../runbook/state.js';
 import type {SnapshotPoller} from '../../world/poller.js';
 import type {ChecksumVerifier, VerifierState} from '../../world/verifier.js';
-import {takeImagesKey} from '../images-keys.js';
-import {commandFor} from '../keymap.js';
-import {isVerifiable, type InventoryView} from './use-inventory.js';
-import {panels, type Screen} from './use-screen.js';
+import {exitSummary} from '../exit-summary.js';
+import {runImagesCommand} from '../images-keys.js';
+import {keysWaitForTheStep, readOnlyRefusal, unknownKey} from '../key-notices.js';
+import {bindingFor, keysOf, offInReadOnly, wizardAnswer, type Binding, type Where} from '../keymap.js';
+import type {InventoryView} from './use-inventory.js';
+import {panels, whereOf, type Screen} from './use-screen.js';
 import {hasEnded} from './use-wizard.js';
 
 export type AppKeys = {
@@ -15,6 +16,8 @@ export type AppKeys = {
 	table: InventoryView;
 	wizard: WizardState | null;
 	readOnly: boolean;
+	/** Below the minimum size nothing that matters can be shown, so only quitting is taken. */
+	tooSmall: boolean;
 	poller: SnapshotPoller;
 	verifier: ChecksumVerifier;
 	verification: VerifierState;
@@ -23,137 +26,188 @@ export type AppKeys = {
 	page: number;
 };
 
-/** The one keypress handler: the help overlay, then the wizard, then the image table's own keys, then the keymap's commands. */
-export function useAppKeys({screen, table, wizard, readOnly, poller, verifier, verification, createRemount, page}: AppKeys): void {
-	const {exit} = useApp();
-	const {view, images, dispatch, remount} = screen;
-	const {inventory, rows, current} = table;
+/** After a key: where the next key of the same chunk is read, or `stop` when the screen changed under it. */
+type Next = Where | 'stop';
 
-	useInput((input, key) => {
-		if (screen.showHelp) {
-			if (key.escape || input === '?') screen.setShowHelp(false);
-			else if (input === 'q' || (key.ctrl && input === 'c')) exit();
-			else if (input === 'j' || key.downArrow) screen.setHelpOffset(offset => offset + 1);
-			else if (input === 'k' || key.upArrow) screen.setHelpOffset(offset => Math.max(0, offset - 1));
+/**
+ * The one keypress handler. A chunk of keys (a held j, a paste) is taken key by key through the keymap; a key
+ * that changes what is on screen ends the chunk, since the keys after it were typed for a screen not yet drawn.
+ */
+export function useAppKeys(props: AppKeys): void {
+	const {exit} = useApp();
+	const {screen, table, wizard, readOnly, poller, verifier, verification, createRemount, page} = props;
+	const {view, dispatch, remount} = screen;
+
+	/** Ctrl+C, or q where q quits: an open wizard is abandoned first, and its summary stays on the terminal. */
+	const leave = (by: AbandonedBy) => {
+		if (view === 'remount' && remount && !hasEnded(remount.state)) {
+			remount.send({type: 'abandon', by});
+			exit(exitSummary(remount.state, remount.auditPath));
 			return;
 		}
-		if (view === 'remount' && remount) {
-			// The wizard takes its keys first: y, n, a, r, l, the typed word. What it leaves: closing once it has ended.
-			if (remount.handleKey(input, key)) return;
-			const scroll = commandFor(input, key, readOnly, 'dashboard');
-			if (scroll === 'up' || scroll === 'down') screen.setDetailOffset(offset => offset + (scroll === 'down' ? 1 : -1));
-			if (hasEnded(wizard) && (key.escape || input === 'q')) {
-				remount.dispose();
-				screen.setRemount(null);
-				screen.setView('dashboard');
-				poller.refreshNow();
+		exit();
+	};
+
+	// The findings, a panel's details, one image and the wizard scroll themselves by the count's changes, within their ends.
+	const scroll = (command: 'up' | 'down') => screen.setDetailOffset(offset => offset + (command === 'down' ? 1 : -1));
+
+	const closeWizard = () => {
+		remount?.dispose();
+		screen.setRemount(null);
+		screen.setView('dashboard');
+		poller.refreshNow();
+	};
+
+	const wizardKey = (binding: Binding, input: string, where: Where): Next => {
+		switch (binding.command) {
+			case 'abandon': {
+				screen.setAbandoning(true);
+				return 'stop';
 			}
-			return;
+			case 'closeWizard': {
+				closeWizard();
+				return 'stop';
+			}
+			case 'up':
+			case 'down': {
+				scroll(binding.command);
+				return where;
+			}
+			default: {
+				const answer = wizard && remount ? wizardAnswer(binding, input, wizard) : null;
+				if (!answer) return where;
+				remount!.send(answer);
+				// A new prompt (or none) is not on screen yet: the rest of the chunk must not answer it.
+				return remount!.state.prompt?.id === answer.prompt ? where : 'stop';
+			}
 		}
-		if (view === 'images' && takeImagesKey(input, key, images.mode, dispatch, () => verifier.enqueue(rows.filter(isVerifiable).map(row => row.image)))) return;
-		const command = commandFor(input, key, readOnly, screen.scope);
-		switch (command) {
-			case 'quit': {
-				exit();
-				break;
-			}
-			case 'help': {
-				screen.setShowHelp(true);
-				screen.setHelpOffset(0);
-				break;
-			}
-			case 'refresh': {
-				poller.refreshNow();
-				break;
-			}
+	};
+
+	const dashboardKey = (binding: Binding, where: Where): Next => {
+		switch (binding.command) {
 			case 'images': {
 				screen.setView('images');
-				break;
+				return 'stop';
 			}
 			case 'remount': {
-				if (!createRemount) break;
+				if (!createRemount) return 'stop';
 				const runner = createRemount();
 				screen.setRemount(runner);
 				screen.setView('remount');
 				void runner.start();
-				break;
+				return 'stop';
 			}
 			case 'close': {
-				if (view === 'images') {
-					if (current && verification.outcomes.get(current.id)?.state === 'running') verifier.cancel(current.id);
-					else if (images.mode === 'detail') dispatch({type: 'back'});
-					else if (verifier.isBusy()) verifier.cancel();
-					else screen.setView('dashboard');
-				} else {
-					screen.setFocus('findings');
-				}
-				break;
+				screen.setFocus('findings');
+				return 'stop';
 			}
 			case 'nextPanel':
 			case 'previousPanel': {
-				const step = command === 'nextPanel' ? 1 : panels.length - 1;
+				const step = binding.command === 'nextPanel' ? 1 : panels.length - 1;
 				screen.setFocus(focus => panels[(panels.indexOf(focus) + step) % panels.length]!);
 				screen.setDetailOffset(0);
-				break;
+				return 'stop';
 			}
 			case 'up':
 			case 'down': {
-				const delta = command === 'down' ? 1 : -1;
-				if (view === 'images' && images.mode !== 'detail') dispatch({type: 'move', delta, rows});
-				// The findings, a panel's details and an image scroll themselves by the count's changes, within their ends.
-				else screen.setDetailOffset(offset => offset + delta);
+				scroll(binding.command);
+				return where;
+			}
+			default: {
+				return 'stop';
+			}
+		}
+	};
+
+	const imagesContext = {
+		images: screen.images,
+		dispatch,
+		inventory: table.inventory,
+		rows: table.rows,
+		current: table.current,
+		verifier,
+		verification,
+		page,
+		leave: () => screen.setView('dashboard'),
+	};
+
+	const oneKey = (input: string, key: Key, where: Where): Next => {
+		const binding = bindingFor(input, key, where);
+		if (!binding) {
+			const refused = offInReadOnly(input, key, where);
+			if (refused) screen.setNotice(readOnlyRefusal(refused));
+			else if (where.scope === 'wizard' && where.moment === 'working') screen.setNotice(keysWaitForTheStep);
+			else screen.setNotice(unknownKey(input));
+			return 'stop';
+		}
+		switch (binding.command) {
+			case 'quit': {
+				leave(key.ctrl ? 'ctrl-c' : 'q');
+				return 'stop';
+			}
+			case 'help': {
+				screen.setShowHelp(true);
+				screen.setHelpOffset(0);
+				return 'stop';
+			}
+			case 'refresh': {
+				poller.refreshNow();
+				return where;
+			}
+			default: {
 				break;
 			}
-			case 'pageUp':
-			case 'pageDown': {
-				dispatch({type: 'move', delta: command === 'pageDown' ? page : -page, rows});
-				break;
+		}
+		switch (where.scope) {
+			case 'help': {
+				if (binding.command === 'close') screen.setShowHelp(false);
+				else screen.setHelpOffset(offset => Math.max(0, offset + (binding.command === 'down' ? 1 : -1)));
+				return binding.command === 'close' ? 'stop' : where;
 			}
-			case 'top':
-			case 'bottom': {
-				dispatch({type: 'jump', to: command, rows});
-				break;
+			case 'wizard': {
+				return wizardKey(binding, input, where);
 			}
-			case 'filter': {
-				dispatch({type: 'startFilter'});
-				break;
-			}
-			case 'cycleVerdict': {
-				dispatch({type: 'cycleVerdict', available: verdictOrder.filter(verdict => inventory.totals[verdict].count > 0)});
-				break;
-			}
-			case 'cycleSort': {
-				dispatch({type: 'cycleSort', rows});
-				break;
-			}
-			case 'reverseSort': {
-				dispatch({type: 'reverseSort', rows});
-				break;
-			}
-			case 'open': {
-				if (current) {
-					dispatch({type: 'pin', rows});
-					dispatch({type: 'open'});
+			case 'confirm': {
+				if (view === 'remount') {
+					screen.setAbandoning(false);
+					if (binding.command === 'yes') remount?.send({type: 'abandon', by: 'q'});
+				} else {
+					runImagesCommand(binding.command, input, imagesContext);
 				}
+				return 'stop';
+			}
+			case 'dashboard': {
+				return dashboardKey(binding, where);
+			}
+			case 'image': {
+				if (binding.command !== 'up' && binding.command !== 'down') break;
+				scroll(binding.command);
+				return where;
+			}
+			default: {
 				break;
 			}
-			case 'verify': {
-				if (isVerifiable(current)) {
-					dispatch({type: 'pin', rows});
-					verifier.enqueue([current.image]);
-				}
-				break;
-			}
-			case 'verifyAll': {
-				if (rows.some(isVerifiable)) {
-					dispatch({type: 'pin', rows});
-					dispatch({type: 'confirmVerifyAll'});
-				}
-				break;
-			}
-			case null: {
-				break;
-			}
+		}
+		const notice = runImagesCommand(binding.command, input, imagesContext);
+		if (notice) screen.setNotice(notice);
+		if (binding.command === 'filter') return {...where, scope: 'filter'};
+		const staysPut = ['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom', 'typeText', 'erase'].includes(binding.command);
+		return staysPut && !notice ? where : 'stop';
+	};
+
+	useInput((input, key) => {
+		screen.setNotice(null);
+		if (props.tooSmall) {
+			// Nothing can be read at this size: only quitting is taken, never an answer to the wizard.
+			if (key.ctrl && input === 'c') leave('ctrl-c');
+			else if (input === 'q' && !key.ctrl && !key.meta) leave('q');
+			return;
+		}
+		let where: Where = whereOf(screen, wizard, readOnly);
+		for (const [one, oneKeyFlags] of keysOf(input, key)) {
+			const next = oneKey(one, oneKeyFlags, where);
+			if (next === 'stop') break;
+			where = next;
 		}
 	});
 }
