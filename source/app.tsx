@@ -58,26 +58,26 @@ export function App({poller, verifier, label, settings, createRemount, lesson}: 
 	if (screen.showHelp) {
 		body = <HelpOverlay readOnly={readOnly} scope={scope} settings={settingRows(settings)} lesson={lesson ?? null} offset={screen.helpOffset} width={columns} height={rows - 2} />;
 	} else if (view === 'remount' && wizard) {
-		body = <RemountWizard state={wizard} width={columns} height={rows - 2} />;
+		body = <RemountWizard state={wizard} scroll={screen.detailOffset} width={columns} height={rows - 2} />;
 	} else if (view === 'images') {
 		const paths = {datadir: snapshot.files?.directory ?? snapshot.datadir?.datadir ?? settings.datadir.value, containerDatadir: settings.containerDatadir.value};
 		if (images.mode === 'detail' && current) {
-			body = <ImageDetail row={current} outcome={verification.outcomes.get(current.id)} queued={verification.queued.includes(current.id)} paths={paths} width={columns} height={tableHeight} />;
+			body = <ImageDetail row={current} outcome={verification.outcomes.get(current.id)} queued={verification.queued.includes(current.id)} paths={paths} scroll={screen.detailOffset} width={columns} height={tableHeight} />;
 		} else if (images.mode === 'confirm-verify-all') {
 			const targets = table.rows.filter(isVerifiable);
 			body = <ConfirmVerifyAll count={targets.length} bytes={targets.reduce((sum, row) => sum + (row.file?.size ?? 0), 0)} width={columns} />;
 		} else {
-			body = <ImagesTable inventory={inventory} rows={table.rows} state={images} outcomes={verification.outcomes} queued={verification.queued} width={columns} height={tableHeight} />;
+			body = <ImagesTable inventory={inventory} rows={table.rows} state={{...images, index: table.position}} outcomes={verification.outcomes} queued={verification.queued} width={columns} height={tableHeight} />;
 		}
 	} else {
 		const ready = snapshot.datadir !== null || snapshot.container !== null;
-		body = <Dashboard snapshot={snapshot} findings={findings} settings={settings} focus={screen.focus} selected={screen.selected} detailOffset={screen.detailOffset} ready={ready} now={now} columns={columns} rows={rows} />;
+		body = <Dashboard snapshot={snapshot} findings={findings} settings={settings} focus={screen.focus} scroll={screen.detailOffset} ready={ready} now={now} columns={columns} rows={rows} />;
 	}
 
 	const status = snapshot.datadir !== null && snapshot.container !== null ? overallStatus(findings).status : null;
 	return (
 		<Box flexDirection="column" width={columns} height={rows}>
-			<Header label={label} datadir={snapshot.datadir?.datadir ?? settings.datadir.value} status={status} updated={lastUpdate(snapshot)} now={now} width={columns} />
+			<Header label={label} datadir={snapshot.datadir?.datadir ?? settings.datadir.value} readOnly={settings.readOnly.value} status={status} updated={lastUpdate(snapshot)} now={now} width={columns} />
 			{body}
 			{view === 'remount' ? (
 				<RemountStatusBar ended={hasEnded(wizard)} />

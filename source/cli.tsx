@@ -1,14 +1,14 @@
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, readFileSync, rmSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import os from 'node:os';
 import {render} from 'ink';
-import meow from 'meow';
 import {App} from './app.js';
+import {optionsHelp, parseCliArgs, type CliArgs} from './cli-args.js';
 import {deriveFindings, overallStatus} from './model/findings.js';
 import {buildInventory} from './model/inventory.js';
 import type {Inventory, Snapshot} from './model/types.js';
 import {jsonReport, textReport} from './report.js';
-import {resolveAuditLogPath} from './runbook/audit.js';
+import {systemAuditLogPath, userStateDirectory} from './runbook/audit.js';
 import {RemountRunner, remountSettingsFrom} from './runbook/runner.js';
 import {describeProblem, ok, type Result} from './model/result.js';
 import {defaults, findingContext, resolveSettings, settingRows, type GlobalsInput, type Settings} from './settings.js';
@@ -18,85 +18,94 @@ import {ChecksumVerifier} from './world/verifier.js';
 import {probePath} from './world/real/path-probe.js';
 import {RealWorld} from './world/real/real-world.js';
 import {isScenarioName, scenarios, type ScenarioName} from './world/simulated/scenarios.js';
-import {createSimulatedWorld, simulatedDatadir} from './world/simulated/simulated-world.js';
+import {loadScenarioState, saveScenarioState, scenarioStateFile} from './world/simulated/saved-state.js';
+import {createSimulatedWorld, simulatedDatadir, simulatedHostname} from './world/simulated/simulated-world.js';
 import type {World} from './world/world.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string}).version;
 
-const cli = meow(
-	`
-	Usage
-	  $ glance-inspector [options]
+/** Every variable the tool reads, with what it is for; the tests hold this list to the source. */
+const environmentHelp = `Environment (a flag wins over its variable)
+  GLANCE_INSPECTOR_DATADIR, GLANCE_INSPECTOR_MOUNTPOINT,
+  GLANCE_INSPECTOR_CONTAINER, GLANCE_INSPECTOR_REFRESH,
+  GLANCE_INSPECTOR_PROBE_TIMEOUT,
+  GLANCE_INSPECTOR_WARN_PERCENT, GLANCE_INSPECTOR_CRIT_PERCENT,
+  GLANCE_INSPECTOR_INVENTORY_REFRESH, GLANCE_INSPECTOR_GLANCE_URL,
+  GLANCE_INSPECTOR_OPENRC, GLANCE_INSPECTOR_READ_ONLY=1,
+  GLANCE_INSPECTOR_AUDIT_LOG (ignored by --demo)
+                          the flags of the same name
+  KOLLA_GLOBALS           --globals
+  DOCKER_HOST             unix:///path: the docker socket (/var/run/docker.sock)
+  XDG_STATE_HOME          see Files (default ~/.local/state)
+  SUDO_USER, USER, LOGNAME, SSH_CONNECTION
+                          who and from where, in the audit log
+  NO_COLOR                no colours
+  OS_CLOUD, OS_CLIENT_CONFIG_FILE, OS_CLIENT_SECURE_FILE
+                          a clouds.yaml entry
+  OS_AUTH_URL, OS_AUTH_TYPE, OS_AUTH_PLUGIN, OS_USERNAME, OS_USER_ID,
+  OS_PASSWORD, OS_PROJECT_NAME, OS_PROJECT_ID, OS_TENANT_NAME, OS_TENANT_ID,
+  OS_USER_DOMAIN_NAME, OS_USER_DOMAIN_ID, OS_PROJECT_DOMAIN_NAME,
+  OS_PROJECT_DOMAIN_ID, OS_DOMAIN_NAME, OS_DOMAIN_ID, OS_DEFAULT_DOMAIN,
+  OS_DEFAULT_DOMAIN_ID, OS_DEFAULT_DOMAIN_NAME, OS_SYSTEM_SCOPE,
+  OS_APPLICATION_CREDENTIAL_ID, OS_APPLICATION_CREDENTIAL_NAME,
+  OS_APPLICATION_CREDENTIAL_SECRET, OS_TOKEN, OS_AUTH_TOKEN, OS_INTERFACE,
+  OS_ENDPOINT_TYPE, OS_REGION_NAME, OS_CACERT, OS_INSECURE
+                          Glance's credentials (secrets never shown or logged)`;
 
-	Watches the Glance file-store datadir, its mount and the glance_api container, live.
+const filesHelp = `Files ($XDG_STATE_HOME defaults to ~/.local/state)
+  ${systemAuditLogPath}
+                          the audit log, as root
+  $XDG_STATE_HOME/glance-inspector/audit.jsonl
+                          the audit log, as any other user
+  $XDG_STATE_HOME/glance-inspector/demo-audit.jsonl
+                          the simulator's audit log, for root too; its records
+                          say "simulated": true and the scenario, and a real
+                          remount never resumes from them
+  $XDG_STATE_HOME/glance-inspector/demo-SCENARIO.json
+                          the simulator's machine, kept across a quit
+                          (--reset starts it fresh)`;
 
-	Options
-	  --datadir PATH          the images directory on the host (default: from globals.yml,
-	                          then the container's /var/lib/glance source, then ${defaults.datadir})
-	  --mountpoint PATH       where the share should be mounted (default: the fstab line holding the datadir)
-	  --container NAME        the Glance API container (default ${defaults.container})
-	  --refresh SECONDS       probe interval (default ${defaults.refreshSeconds})
-	  --probe-timeout SECONDS a probe that takes longer calls the share hung (default ${defaults.probeTimeoutSeconds})
-	  --warn-percent N        capacity warning threshold (default ${defaults.warnPercent})
-	  --crit-percent N        capacity critical threshold (default ${defaults.critPercent})
-	  --globals PATH          kolla globals.yml (default ${defaults.globalsPath})
-	  --fstab PATH            fstab to read (default ${defaults.fstabPath})
-	  --inventory-refresh S   how often Glance and the datadir are listed (default ${defaults.inventoryRefreshSeconds})
-	  --openrc PATH           OpenStack credentials in openrc form (default: OS_* in the environment,
-	                          then ${defaults.openrc})
-	  --os-cloud NAME         a clouds.yaml entry (or OS_CLOUD)
-	  --glance-url URL        talk to Glance at URL without Keystone (OS_TOKEN is sent if set)
-	  --read-only             remove every action that changes anything (the remount key R)
-	  --dry-run               the guided remount walks every step and runs none
-	  --audit-log PATH        where remount steps are recorded (default /var/log/glance-inspector/audit.jsonl
-	                          as root, else $XDG_STATE_HOME/glance-inspector/audit.jsonl)
-	  --demo [SCENARIO]       the training simulator; without a name, list the scenarios
-	  --once                  print a report and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
-	  --json                  print the whole snapshot and findings as JSON (same exit codes)
-	  --print-settings        show each setting, its value and where it came from
-	  --help, --version
+const keysHelp = `Main keys (? lists every key of the view you are in)
+  ?  help     q / Ctrl+C  quit     r  probe now     Tab / Shift+Tab  a panel
+  j / k, ↑ / ↓  move               Esc  close, back
+  i  the image table: / filter, f verdict filter, s sort, o reverse,
+     Enter open an image, v verify it, V verify every image shown
+  R  the guided remount (removed by --read-only): y runs the step shown,
+     n / Enter / Esc do not, a aborts`;
 
-	Environment
-	  GLANCE_INSPECTOR_DATADIR, _MOUNTPOINT, _CONTAINER, _REFRESH, _PROBE_TIMEOUT,
-	  _WARN_PERCENT, _CRIT_PERCENT, _INVENTORY_REFRESH, KOLLA_GLOBALS, DOCKER_HOST=unix:///path,
-	  NO_COLOR, and the usual OS_* variables (OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_CLOUD...)
+function helpText(): string {
+	return `
+Usage
+  $ glance-inspector [options]
 
-	Examples
-	  $ glance-inspector --demo flapped
-	  $ glance-inspector --once --datadir /mnt/glance/images
-`,
-	{
-		importMeta: import.meta,
-		version,
-		allowUnknownFlags: false,
-		flags: {
-			datadir: {type: 'string'},
-			mountpoint: {type: 'string'},
-			container: {type: 'string'},
-			refresh: {type: 'number'},
-			probeTimeout: {type: 'number'},
-			warnPercent: {type: 'number'},
-			critPercent: {type: 'number'},
-			globals: {type: 'string'},
-			fstab: {type: 'string'},
-			inventoryRefresh: {type: 'number'},
-			openrc: {type: 'string'},
-			osCloud: {type: 'string'},
-			glanceUrl: {type: 'string'},
-			readOnly: {type: 'boolean'},
-			dryRun: {type: 'boolean'},
-			auditLog: {type: 'string'},
-			demo: {type: 'string'},
-			once: {type: 'boolean'},
-			json: {type: 'boolean'},
-			printSettings: {type: 'boolean'},
-		},
-	},
-);
+Watches the Glance file-store datadir, its mount and the glance_api container.
 
-function fail(message: string, code = 64): never {
-	process.stderr.write(`glance-inspector: ${message}\n`);
-	process.exit(code);
+Options
+${optionsHelp()}
+
+Training scenarios (--demo NAME)
+${scenarioList()}
+
+${environmentHelp}
+
+${filesHelp}
+
+${keysHelp}
+
+Exit codes
+  0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; a bad argument or setting is
+  UNKNOWN too, so a monitoring check never reads a typo as CRITICAL
+
+Examples
+  $ glance-inspector --demo flapped
+  $ glance-inspector --once --datadir /mnt/glance/images
+`;
+}
+
+/** A bad argument or setting: UNKNOWN to a monitoring check, with the reason and where to look. */
+function usageError(message: string): never {
+	process.stderr.write(`glance-inspector: ${message}\n  glance-inspector --help lists every flag, variable and scenario\n`);
+	process.exit(3);
 }
 
 function scenarioList(): string {
@@ -113,14 +122,17 @@ async function readGlobals(path: string): Promise<GlobalsInput> {
 	}
 }
 
-async function buildSettings(demo: boolean): Promise<Result<Settings>> {
-	const flags = cli.flags;
+const account = {uid: process.getuid?.() ?? 0, home: os.homedir()};
+
+async function buildSettings(flags: CliArgs, demo: boolean): Promise<Result<Settings>> {
 	const globalsPath = flags.globals ?? process.env['KOLLA_GLOBALS'] ?? defaults.globalsPath;
 	const base = {
-		flags: {...flags, readOnly: flags.readOnly || undefined, dryRun: flags.dryRun || undefined},
+		flags,
 		env: process.env,
 		globals: demo ? {path: globalsPath, text: null, readError: null} : await readGlobals(globalsPath),
 		containerGlanceSource: null,
+		account,
+		demo,
 	};
 	const resolved = resolveSettings(base);
 	if (!resolved.ok) return resolved;
@@ -132,14 +144,29 @@ async function buildSettings(demo: boolean): Promise<Result<Settings>> {
 	return source ? resolveSettings({...base, containerGlanceSource: source}) : resolved;
 }
 
-function createWorld(settings: Settings, scenario: ScenarioName | null): World {
-	if (scenario) return createSimulatedWorld(scenario, {probeTimeoutMs: settings.probeTimeoutSeconds.value * 1000, container: settings.container.value});
-	return new RealWorld(settings);
+/** Where the simulator keeps a scenario's machine between sessions. */
+function simulatorStateFile(scenario: ScenarioName): string {
+	return scenarioStateFile(userStateDirectory(process.env, account.home), scenario);
 }
 
-function remountRunner(world: World, poller: SnapshotPoller, settings: Settings): RemountRunner {
-	const auditLog = resolveAuditLogPath({flag: settings.auditLog.value, env: process.env, uid: process.getuid?.() ?? 0, home: os.homedir()});
-	return new RemountRunner({world, snapshots: poller, settings: remountSettingsFrom(settings, {dryRun: settings.dryRun.value, auditLog})});
+/** The training machine as the last session left it (or fresh with --reset), kept after every change. */
+function createSimulator(settings: Settings, scenario: ScenarioName, reset: boolean): World {
+	const file = simulatorStateFile(scenario);
+	if (reset) rmSync(file, {force: true});
+	const restored = loadScenarioState(file, scenario);
+	if (!restored.ok) process.stderr.write(`glance-inspector: warning: ${describeProblem(restored.problem)}; starting the scenario fresh\n`);
+	return createSimulatedWorld(scenario, {
+		probeTimeoutMs: settings.probeTimeoutSeconds.value * 1000,
+		container: settings.container.value,
+		restored: restored.ok ? restored.value : null,
+		// Training only: a state that cannot be kept costs the next session its resume, nothing else.
+		onChange: state => void saveScenarioState(file, scenario, state),
+	});
+}
+
+function remountRunner(world: World, poller: SnapshotPoller, settings: Settings, scenario: ScenarioName | null): RemountRunner {
+	const remountSettings = {...remountSettingsFrom(settings, {dryRun: settings.dryRun.value, auditLog: settings.auditLog.value}), simulation: scenario ? {scenario} : null};
+	return new RemountRunner({world, snapshots: poller, settings: remountSettings, ...(scenario ? {hostname: simulatedHostname} : {})});
 }
 
 function findingsOf(snapshot: Snapshot, settings: Settings, inventory: Inventory) {
@@ -147,25 +174,37 @@ function findingsOf(snapshot: Snapshot, settings: Settings, inventory: Inventory
 }
 
 async function main(): Promise<number> {
-	const demoFlag = cli.flags.demo;
-	if (demoFlag === '') {
+	const parsed = parseCliArgs(process.argv.slice(2));
+	if (!parsed.ok) usageError(describeProblem(parsed.problem));
+	const flags = parsed.value;
+	if (flags.help) {
+		process.stdout.write(helpText());
+		return 0;
+	}
+	if (flags.version) {
+		process.stdout.write(`${version}\n`);
+		return 0;
+	}
+	if (flags.demo === '') {
 		process.stdout.write(`Training scenarios (glance-inspector --demo NAME):\n${scenarioList()}\n`);
 		return 0;
 	}
 	let scenario: ScenarioName | null = null;
-	if (demoFlag !== undefined) {
-		if (!isScenarioName(demoFlag)) fail(`no scenario named "${demoFlag}". Scenarios:\n${scenarioList()}`);
-		scenario = demoFlag;
+	if (flags.demo !== undefined) {
+		if (!isScenarioName(flags.demo)) usageError(`no scenario named "${flags.demo}". Scenarios:\n${scenarioList()}`);
+		scenario = flags.demo;
 	}
 
-	const resolved = await buildSettings(scenario !== null);
-	if (!resolved.ok) fail(describeProblem(resolved.problem));
+	const resolved = await buildSettings(flags, scenario !== null);
+	if (!resolved.ok) usageError(describeProblem(resolved.problem));
 	const settings = resolved.value;
+	if (settings.readOnly.source === 'env' && settings.dryRun.value) usageError('--dry-run cannot be used with GLANCE_INSPECTOR_READ_ONLY=1: read-only removes the remount that --dry-run would walk through');
 	for (const problem of settings.problems) process.stderr.write(`glance-inspector: warning: ${problem}\n`);
 
-	if (cli.flags.printSettings) {
+	if (flags.printSettings) {
 		const rows = settingRows(settings);
-		if (!scenario) rows.push({name: 'glance access', value: new RealWorld(settings).glanceSource, source: 'flags, OS_CLOUD, OS_*, openrc, in that order'});
+		if (scenario) rows.push({name: 'simulator state', value: simulatorStateFile(scenario), source: `the ${scenario} machine between sessions; --reset starts it fresh`});
+		else rows.push({name: 'glance access', value: new RealWorld(settings).glanceSource, source: 'flags, OS_CLOUD, OS_*, openrc, in that order'});
 		const width = Math.max(...rows.map(row => row.name.length)) + 2;
 		process.stdout.write(rows.map(row => `${row.name.padEnd(width)}${row.value}  (${row.source})`).join('\n') + '\n');
 		return 0;
@@ -182,15 +221,15 @@ async function main(): Promise<number> {
 		return 3;
 	}
 
-	const world = createWorld(settings, scenario);
+	const world = scenario ? createSimulator(settings, scenario, flags.reset === true) : new RealWorld(settings);
 	const poller = new SnapshotPoller(world, settings.refreshSeconds.value * 1000, Date.now, settings.inventoryRefreshSeconds.value * 1000);
 
-	if (cli.flags.once || cli.flags.json) {
+	if (flags.once || flags.json) {
 		const snapshot = await poller.collect();
 		const inventory = buildInventory(snapshot.glance, snapshot.files, new Map());
 		const findings = findingsOf(snapshot, settings, inventory);
 		process.stdout.write(
-			cli.flags.json ? jsonReport(snapshot, findings, settings, inventory, {label: world.label, version, world: world.kind}) : textReport(snapshot, findings, world.label, inventory),
+			flags.json ? jsonReport(snapshot, findings, settings, inventory, {label: world.label, version, world: world.kind}) : textReport(snapshot, findings, world.label, inventory),
 		);
 		await world.close();
 		return overallStatus(findings).exitCode;
@@ -198,7 +237,8 @@ async function main(): Promise<number> {
 
 	if (!process.stdin.isTTY) {
 		await world.close();
-		fail('standard input is not a terminal, so the dashboard cannot read keys.\n  Over SSH use a terminal: ssh -t HOST glance-inspector\n  For a report instead: glance-inspector --once (or --json)', 2);
+		process.stderr.write('glance-inspector: standard input is not a terminal, so the dashboard cannot read keys.\n  Over SSH use a terminal: ssh -t HOST glance-inspector\n  For a report instead: glance-inspector --once (or --json)\n');
+		return 3;
 	}
 
 	const theme = createTheme(process.env);
@@ -209,7 +249,7 @@ async function main(): Promise<number> {
 				verifier={new ChecksumVerifier(world)}
 				label={world.label}
 				settings={settings}
-				createRemount={settings.readOnly.value ? null : () => remountRunner(world, poller, settings)}
+				createRemount={settings.readOnly.value ? null : () => remountRunner(world, poller, settings, scenario)}
 				{...(scenario ? {lesson: scenarios.find(each => each.name === scenario)?.lesson ?? ''} : {})}
 			/>
 		</ThemeContext.Provider>,
@@ -225,5 +265,8 @@ async function main(): Promise<number> {
 // Exits explicitly: an abandoned probe of a hung share must not keep the process alive.
 main().then(
 	code => process.exit(code),
-	(error: unknown) => fail(`unexpected error: ${error instanceof Error ? error.message : String(error)}`, 3),
+	(error: unknown) => {
+		process.stderr.write(`glance-inspector: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.exit(3);
+	},
 );

@@ -1,4 +1,6 @@
+import os from 'node:os';
 import path from 'node:path';
+import {resolveAuditLogPath, resolveDemoAuditLogPath, systemAuditLogPath} from './runbook/audit.js';
 import {hostPathOfDatadirVolume, parseKollaGlobals} from './model/kolla.js';
 import {fail, ok, type Result} from './model/result.js';
 
@@ -27,8 +29,8 @@ export type Settings = {
 	openrc: Setting<string | null>;
 	/** The remount walks through every step without running any. */
 	dryRun: Setting<boolean>;
-	/** Where every confirmation and mutating step is recorded; null: the default for this user. */
-	auditLog: Setting<string | null>;
+	/** Where every confirmation and mutating step is recorded, resolved for this user (and the simulator). */
+	auditLog: Setting<string>;
 	/** Things wrong with the inputs (a malformed globals.yml...), reported but not fatal. */
 	problems: string[];
 };
@@ -121,15 +123,36 @@ export function datadirFromGlobals(globals: GlobalsInput): {datadir: Setting<str
 	};
 }
 
+/** Whose defaults apply: root's audit log is the system one. */
+export type Account = {uid: number; home: string};
+
+const processAccount = (): Account => ({uid: process.getuid?.() ?? 0, home: os.homedir()});
+
+/** The audit log: the flag, else (not in the simulator) the variable, else this account's default. */
+function auditLogFrom(flags: Flags, env: NodeJS.ProcessEnv, account: Account, demo: boolean): Setting<string> {
+	if (flags.auditLog) return {value: path.resolve(flags.auditLog), source: 'flag'};
+	if (demo) {
+		const ignored = envString(env, 'GLANCE_INSPECTOR_AUDIT_LOG') ? '; GLANCE_INSPECTOR_AUDIT_LOG is for the real log' : '';
+		return {value: resolveDemoAuditLogPath({flag: null, env, home: account.home}), source: 'default', detail: `the training simulator's own log${ignored}`};
+	}
+	const fromEnv = envString(env, 'GLANCE_INSPECTOR_AUDIT_LOG');
+	if (fromEnv) return {value: path.resolve(fromEnv), source: 'env', detail: 'GLANCE_INSPECTOR_AUDIT_LOG'};
+	const value = resolveAuditLogPath({flag: null, env, uid: account.uid, home: account.home});
+	return {value, source: 'default', detail: value === systemAuditLogPath ? 'as root' : 'not root: $XDG_STATE_HOME, else ~/.local/state'};
+}
+
 /**
  * flags > env > globals.yml > the container's own mounts > defaults, resolved once; a value that cannot be used is the problem.
  * `containerGlanceSource` is the host path bound at the container's /var/lib/glance, if docker could say.
+ * `account` (the running process's by default) picks the audit log's default; `demo` gives the simulator its own.
  */
 export function resolveSettings(input: {
 	flags: Flags;
 	env: NodeJS.ProcessEnv;
 	globals: GlobalsInput;
 	containerGlanceSource: string | null;
+	account?: Account;
+	demo?: boolean;
 }): Result<Settings> {
 	const {flags, env} = input;
 	const problems: string[] = [];
@@ -184,7 +207,7 @@ export function resolveSettings(input: {
 		osCloud: pick<string | null>(flags.osCloud, envString(env, 'OS_CLOUD'), 'OS_CLOUD', null),
 		openrc: pick<string | null>(flags.openrc, envString(env, 'GLANCE_INSPECTOR_OPENRC'), 'GLANCE_INSPECTOR_OPENRC', null),
 		dryRun: pick(flags.dryRun ? true : undefined, undefined, '', false),
-		auditLog: pick<string | null>(flags.auditLog, envString(env, 'GLANCE_INSPECTOR_AUDIT_LOG'), 'GLANCE_INSPECTOR_AUDIT_LOG', null),
+		auditLog: auditLogFrom(flags, env, input.account ?? processAccount(), input.demo ?? false),
 		problems,
 	});
 }
@@ -213,7 +236,7 @@ export function settingRows(settings: Settings): Array<{name: string; value: str
 	];
 	return rows.map(([name, setting]) => ({
 		name,
-		value: setting.value === null ? '(auto)' : String(setting.value),
+		value: setting.value === null ? '(not set)' : String(setting.value),
 		source: setting.detail ? `${setting.source}: ${setting.detail}` : setting.source,
 	}));
 }

@@ -65,7 +65,14 @@ export type AuditRecord = {
 	dryRun: boolean;
 	outcome: string | null;
 	detail?: AuditDetail;
+	/** Written by the training simulator (`--demo`): never evidence about a real machine. */
+	simulated?: true;
+	/** The simulator scenario the record was made in. */
+	scenario?: string;
 };
+
+/** Which machine records are about: the real one (null) or a training simulator scenario. */
+export type AuditSimulation = {scenario: string} | null;
 
 export type AuditIdentity = Pick<AuditRecord, 'host' | 'operator' | 'ssh'>;
 
@@ -73,14 +80,25 @@ export type AuditEntry = {event: AuditEvent; step?: StepId | null; command?: str
 
 export const systemAuditLogPath = '/var/log/glance-inspector/audit.jsonl';
 
+/** This user's `$XDG_STATE_HOME/glance-inspector` (`~/.local/state/glance-inspector` without it). */
+export function userStateDirectory(env: NodeJS.ProcessEnv, home: string): string {
+	const xdg = env.XDG_STATE_HOME;
+	// The XDG spec says a relative value is invalid and must be ignored.
+	const stateHome = xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.local', 'state');
+	return path.join(stateHome, 'glance-inspector');
+}
+
 /** `--audit-log PATH`, else the system log when root, else `$XDG_STATE_HOME/glance-inspector/audit.jsonl`. */
 export function resolveAuditLogPath(input: {flag: string | null | undefined; env: NodeJS.ProcessEnv; uid: number; home: string}): string {
 	if (input.flag) return path.resolve(input.flag);
 	if (input.uid === 0) return systemAuditLogPath;
-	const xdg = input.env.XDG_STATE_HOME;
-	// The XDG spec says a relative value is invalid and must be ignored.
-	const stateHome = xdg && path.isAbsolute(xdg) ? xdg : path.join(input.home, '.local', 'state');
-	return path.join(stateHome, 'glance-inspector', 'audit.jsonl');
+	return path.join(userStateDirectory(input.env, input.home), 'audit.jsonl');
+}
+
+/** The training simulator's own log, for root too: `--demo` never writes the real one unless told to with `--audit-log`. */
+export function resolveDemoAuditLogPath(input: {flag: string | null | undefined; env: NodeJS.ProcessEnv; home: string}): string {
+	if (input.flag) return path.resolve(input.flag);
+	return path.join(userStateDirectory(input.env, input.home), 'demo-audit.jsonl');
 }
 
 function accountName(): string {
@@ -159,14 +177,15 @@ export class AuditLog {
 		readonly run: string,
 		private readonly dryRun: boolean,
 		private readonly now: () => number,
+		private readonly simulation: AuditSimulation,
 	) {}
 
 	/** Creates the directory (mkdir -p) and checks the file can be appended to; the problem is said, not thrown. */
-	static open(file: string, options: {identity: AuditIdentity; run: string; dryRun: boolean; now?: () => number}): Result<AuditLog> {
+	static open(file: string, options: {identity: AuditIdentity; run: string; dryRun: boolean; now?: () => number; simulation?: AuditSimulation}): Result<AuditLog> {
 		try {
 			mkdirSync(path.dirname(file), {recursive: true, mode: 0o750});
 			closeSync(openSync(file, 'a', 0o640));
-			return ok(new AuditLog(file, options.identity, options.run, options.dryRun, options.now ?? Date.now));
+			return ok(new AuditLog(file, options.identity, options.run, options.dryRun, options.now ?? Date.now, options.simulation ?? null));
 		} catch (error) {
 			return fail(writeProblem(file, error));
 		}
@@ -183,6 +202,7 @@ export class AuditLog {
 			dryRun: this.dryRun,
 			outcome: entry.outcome ?? null,
 			...(entry.detail ? {detail: redactDeep(entry.detail)} : {}),
+			...(this.simulation ? {simulated: true as const, scenario: this.simulation.scenario} : {}),
 		};
 		try {
 			appendFileSync(this.path, JSON.stringify(record) + '\n', {mode: 0o640});
@@ -199,8 +219,17 @@ function isAuditRecord(value: unknown): value is AuditRecord {
 	return typeof record.time === 'string' && typeof record.run === 'string' && typeof record.event === 'string' && typeof record.dryRun === 'boolean';
 }
 
-/** Every record of the log, oldest first; lines that do not parse (a torn write, a hand edit) are skipped. Missing file: none. */
-export async function readAuditLog(file: string): Promise<Result<AuditRecord[]>> {
+/** Whether a record was made on the machine `simulation` names: a simulated record is never evidence about the real machine, nor about another scenario. */
+function madeIn(record: AuditRecord, simulation: AuditSimulation): boolean {
+	if (!simulation) return record.simulated !== true;
+	return record.simulated === true && record.scenario === simulation.scenario;
+}
+
+/**
+ * The records of the log made on the machine `simulation` names (the real one by default), oldest first; lines that do not
+ * parse (a torn write, a hand edit) are skipped. Missing file: none.
+ */
+export async function readAuditLog(file: string, simulation: AuditSimulation = null): Promise<Result<AuditRecord[]>> {
 	let text: string;
 	try {
 		text = await readFile(file, 'utf8');
@@ -213,7 +242,7 @@ export async function readAuditLog(file: string): Promise<Result<AuditRecord[]>>
 		if (line.trim() === '') continue;
 		try {
 			const parsed: unknown = JSON.parse(line);
-			if (isAuditRecord(parsed)) records.push(parsed);
+			if (isAuditRecord(parsed) && madeIn(parsed, simulation)) records.push(parsed);
 		} catch {
 			// A torn or hand-edited line is not evidence; the others still are.
 		}

@@ -9,7 +9,7 @@ import type {ContainerProbe, DatadirProbe, Snapshot, Thresholds} from '../model/
 import type {Settings} from '../settings.js';
 import {emptySnapshot} from '../world/poller.js';
 import type {World} from '../world/world.js';
-import {AuditLog, auditIdentity, lastRunOf, readAuditLog, redactDeep, type AuditEntry, type AuditRecord} from './audit.js';
+import {AuditLog, auditIdentity, lastRunOf, readAuditLog, redactDeep, type AuditEntry, type AuditRecord, type AuditSimulation} from './audit.js';
 import {specFromMount} from './mount-spec.js';
 import {buildPlan, type Plan} from './plan.js';
 import {buildPreflight, gatherPreflight, type NamedFacts, type Preflight} from './preflight.js';
@@ -46,6 +46,8 @@ export type RemountSettings = {
 	dryRun: boolean;
 	/** Resolved audit log path (resolveAuditLogPath). */
 	auditLog: string;
+	/** The training simulator's scenario: its records are marked, and only its own records are read back. */
+	simulation?: AuditSimulation;
 	thresholds?: Thresholds;
 	/** docker stop grace; kolla's is 60 s. */
 	graceSeconds?: number;
@@ -366,9 +368,9 @@ export class RemountRunner {
 	private async prepare(): Promise<void> {
 		const settings = this.settings;
 		const identity = auditIdentity(this.options.env ?? process.env, this.options.hostname ?? os.hostname());
-		const opened = AuditLog.open(settings.auditLog, {identity, run: randomUUID(), dryRun: settings.dryRun, now: this.now});
+		const opened = AuditLog.open(settings.auditLog, {identity, run: randomUUID(), dryRun: settings.dryRun, now: this.now, simulation: settings.simulation});
 		this.audit = opened.ok ? opened.value : null;
-		const records: Result<AuditRecord[]> = await readAuditLog(settings.auditLog);
+		const records: Result<AuditRecord[]> = await readAuditLog(settings.auditLog, settings.simulation);
 		const audit = {path: settings.auditLog, problem: opened.ok ? null : opened.problem.reason};
 		const {snapshot, location, facts} = await gatherPreflight(this.world, this.readSnapshot(), {named: this.namedFacts(), mountpoint: settings.mountpoint, records, audit});
 		const preflight = buildPreflight(snapshot, facts);

@@ -1,7 +1,7 @@
-import {percentUsed} from '../model/capacity.js';
-import {formatBytes, formatCount} from '../model/format.js';
+import {assessCapacity} from '../model/capacity.js';
+import {formatBytes, formatCount, formatDuration, formatRate} from '../model/format.js';
 import {healthDetail} from '../model/health.js';
-import type {ContainerProbe, DatadirProbe, HostProbe} from '../model/types.js';
+import type {ContainerProbe, DatadirProbe, Snapshot, Thresholds} from '../model/types.js';
 import type {DetailRow} from './components/details-panel.js';
 
 export function mountDetails(probe: DatadirProbe | null): DetailRow[] {
@@ -25,11 +25,12 @@ export function mountDetails(probe: DatadirProbe | null): DetailRow[] {
 	];
 }
 
-export function capacityDetails(probe: DatadirProbe | null, host: HostProbe | null): DetailRow[] {
+export function capacityDetails(snapshot: Snapshot, thresholds: Thresholds): DetailRow[] {
+	const {datadir: probe, host} = snapshot;
 	const rows: DetailRow[] = [];
 	const stats = probe?.stats;
 	if (stats) {
-		const percent = percentUsed(stats);
+		const {percent, growth, timeToFullMs} = assessCapacity(stats, snapshot.history, thresholds, probe.at);
 		rows.push(
 			{label: 'bytes total', value: formatBytes(stats.bytesTotal)},
 			{label: 'bytes used', value: `${formatBytes(stats.bytesUsed)} (${percent.bytes.toFixed(1)}%)`},
@@ -37,6 +38,8 @@ export function capacityDetails(probe: DatadirProbe | null, host: HostProbe | nu
 			{label: 'inodes total', value: formatCount(stats.inodesTotal)},
 			{label: 'inodes used', value: percent.inodes === null ? 'not reported' : `${formatCount(stats.inodesUsed)} (${percent.inodes.toFixed(1)}%)`},
 			{label: 'inodes free', value: formatCount(stats.inodesFree)},
+			{label: 'growth', value: growth ? formatRate(growth.bytesPerHour) : 'measuring…'},
+			{label: 'full in', value: timeToFullMs === null ? '-' : formatDuration(timeToFullMs)},
 		);
 	} else {
 		rows.push({label: 'figures', value: probe ? healthDetail(probe.health) : 'probing…'});

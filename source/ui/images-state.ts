@@ -1,4 +1,4 @@
-import type {ImageVerdict} from '../model/types.js';
+import type {ImageVerdict, InventoryRow} from '../model/types.js';
 
 export type SortKey = 'verdict' | 'size' | 'created' | 'name';
 export const sortKeys: readonly SortKey[] = ['verdict', 'size', 'created', 'name'];
@@ -10,22 +10,30 @@ export type ImagesState = {
 	verdict: ImageVerdict | null;
 	sort: SortKey;
 	descending: boolean;
+	/** The selected image: the cursor follows it when rows are sorted, filtered, verified or refreshed. */
+	selectedId: string | null;
+	/** Where the cursor goes when the selected image is not among the rows (yet, or any more). */
 	index: number;
 };
 
-export const initialImagesState: ImagesState = {mode: 'table', text: '', verdict: null, sort: 'verdict', descending: false, index: 0};
+export const initialImagesState: ImagesState = {mode: 'table', text: '', verdict: null, sort: 'verdict', descending: false, selectedId: null, index: 0};
+
+/** The rows as the table shows them, in order: only their ids matter here. */
+type Rows = ReadonlyArray<Pick<InventoryRow, 'id'>>;
 
 export type ImagesAction =
-	| {type: 'move'; delta: number; rowCount: number}
-	| {type: 'jump'; to: 'top' | 'bottom'; rowCount: number}
+	| {type: 'move'; delta: number; rows: Rows}
+	| {type: 'jump'; to: 'top' | 'bottom'; rows: Rows}
+	/** Keep the image under the cursor selected whatever happens to the rows next (a verify, a refresh). */
+	| {type: 'pin'; rows: Rows}
 	| {type: 'startFilter'}
 	| {type: 'type'; text: string}
 	| {type: 'erase'}
 	| {type: 'endFilter'}
 	| {type: 'clearFilter'}
 	| {type: 'cycleVerdict'; available: readonly ImageVerdict[]}
-	| {type: 'cycleSort'}
-	| {type: 'reverseSort'}
+	| {type: 'cycleSort'; rows: Rows}
+	| {type: 'reverseSort'; rows: Rows}
 	| {type: 'open'}
 	| {type: 'confirmVerifyAll'}
 	| {type: 'back'};
@@ -34,13 +42,27 @@ function clamp(index: number, rowCount: number): number {
 	return Math.max(0, Math.min(index, rowCount - 1));
 }
 
+/** The cursor's row: the selected image's, else the remembered row number, kept inside the table. */
+export function selectedPosition(state: Pick<ImagesState, 'selectedId' | 'index'>, rows: Rows): number {
+	const position = state.selectedId === null ? -1 : rows.findIndex(row => row.id === state.selectedId);
+	return position >= 0 ? position : clamp(state.index, rows.length);
+}
+
+function selectAt(state: ImagesState, position: number, rows: Rows): ImagesState {
+	const index = clamp(position, rows.length);
+	return {...state, index, selectedId: rows[index]?.id ?? state.selectedId};
+}
+
 export function imagesReducer(state: ImagesState, action: ImagesAction): ImagesState {
 	switch (action.type) {
 		case 'move': {
-			return {...state, index: clamp(state.index + action.delta, action.rowCount)};
+			return selectAt(state, selectedPosition(state, action.rows) + action.delta, action.rows);
 		}
 		case 'jump': {
-			return {...state, index: action.to === 'top' ? 0 : Math.max(0, action.rowCount - 1)};
+			return selectAt(state, action.to === 'top' ? 0 : action.rows.length - 1, action.rows);
+		}
+		case 'pin': {
+			return selectAt(state, selectedPosition(state, action.rows), action.rows);
 		}
 		case 'startFilter': {
 			return {...state, mode: 'filtering'};
@@ -66,10 +88,10 @@ export function imagesReducer(state: ImagesState, action: ImagesAction): ImagesS
 		case 'cycleSort': {
 			const next = sortKeys[(sortKeys.indexOf(state.sort) + 1) % sortKeys.length]!;
 			// Big and new first is what an operator looks for; names read best A to Z.
-			return {...state, sort: next, descending: next === 'size' || next === 'created', index: 0};
+			return {...selectAt(state, selectedPosition(state, action.rows), action.rows), sort: next, descending: next === 'size' || next === 'created'};
 		}
 		case 'reverseSort': {
-			return {...state, descending: !state.descending, index: 0};
+			return {...selectAt(state, selectedPosition(state, action.rows), action.rows), descending: !state.descending};
 		}
 		case 'open': {
 			return {...state, mode: 'detail'};

@@ -89,7 +89,8 @@ describe('the guided remount on the real lab', () => {
 		expect(await confirmStep(screen, 3, `Mount ${lab.LAB_MOUNTPOINT}`)).toContain(`$ mount ${lab.LAB_MOUNTPOINT}`);
 		expect(await confirmStep(screen, 4, 'Start glance_api')).toContain('$ docker start glance_api');
 		const finished = await screen.waitFor('The remount is finished.', 120_000);
-		expect(finished).toMatch(/✔ prove: done/);
+		expect(finished).toMatch(/✔ stop: done in .* — Stop glance_api/);
+		expect(finished).toMatch(/✔ stop\s+✔ unmount\s+✔ mount\s+✔ start\s+✔ prove/);
 
 		const after = await viewOfContainer();
 		expect(after.view).toBe('same');

@@ -1,16 +1,28 @@
 // The built binary, run the ways an operator or a monitoring system would, on the simulator.
 import {spawnSync} from 'node:child_process';
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
+import {flagSpecs} from '../../source/cli-args.js';
+import {scenarios} from '../../source/world/simulated/scenarios.js';
 import {openTerminal} from '../support/tmux.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
+/** A state directory of its own, so no simulator machine kept by an earlier run (or a person's practice) leaks in. */
+function scratchStateHome(): string {
+	return mkdtempSync(path.join(tmpdir(), 'gi-state-'));
+}
+
 function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-	const result = spawnSync(process.execPath, [cli, ...args], {encoding: 'utf8', timeout: 30_000, env: {PATH: process.env['PATH'], ...env}, stdio: ['pipe', 'pipe', 'pipe']});
+	const result = spawnSync(process.execPath, [cli, ...args], {
+		encoding: 'utf8',
+		timeout: 30_000,
+		env: {PATH: process.env['PATH'], XDG_STATE_HOME: scratchStateHome(), ...env},
+		stdio: ['pipe', 'pipe', 'pipe'],
+	});
 	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
@@ -29,7 +41,7 @@ describe('glance-inspector without a dashboard', () => {
 
 	it('rejects an unknown scenario and says which exist', () => {
 		const result = run(['--demo', 'flooded']);
-		expect(result.code).toBe(64);
+		expect(result.code).toBe(3);
 		expect(result.stderr).toContain('no scenario named "flooded"');
 		expect(result.stderr).toContain('flapped');
 	});
@@ -69,7 +81,7 @@ describe('glance-inspector without a dashboard', () => {
 
 	it('refuses the dashboard without a terminal and says what to do instead', () => {
 		const result = run(['--demo', 'healthy']);
-		expect(result.code).toBe(2);
+		expect(result.code).toBe(3);
 		expect(result.stderr).toContain('not a terminal');
 		expect(result.stderr).toContain('ssh -t');
 		expect(result.stderr).toContain('--once');
@@ -102,20 +114,98 @@ describe('glance-inspector without a dashboard', () => {
 
 	it('rejects unknown flags and bad numbers with a message, not a stack trace', () => {
 		const unknown = run(['--datadri', '/x']);
-		expect(unknown.code).not.toBe(0);
-		expect(unknown.stderr).toMatch(/Unknown flag/i);
+		expect(unknown.code).toBe(3);
+		expect(unknown.stderr).toContain('unknown flag --datadri (did you mean --datadir?)');
 		const bad = run(['--demo', 'healthy', '--once', '--refresh', '0']);
-		expect(bad.code).toBe(64);
+		expect(bad.code).toBe(3);
 		expect(bad.stderr).toContain('--refresh must be a positive number');
 		expect(bad.stderr).not.toMatch(/at .*\.js:\d+/);
 	});
 });
 
+describe('bad arguments are UNKNOWN (3), with the reason and where to look', () => {
+	const cases: Array<{args: string[]; env?: NodeJS.ProcessEnv; says: string}> = [
+		{args: ['--refresh', 'abc', '--once'], says: "--refresh: expected a number of seconds, got 'abc'"},
+		{args: ['--warn-percent', 'lots'], says: "--warn-percent: expected a number (a percentage), got 'lots'"},
+		{args: ['--datadir'], says: '--datadir: expected a path, got nothing'},
+		{args: ['--once', 'flapped'], says: "unexpected argument 'flapped': glance-inspector takes only flags"},
+		{args: ['--read-only=yes'], says: "--read-only takes no value, got 'yes'"},
+		{args: ['--demo', 'flapped', '--datadir', '/srv/images'], says: '--datadir cannot be used with --demo'},
+		{args: ['--demo', 'flapped', '--glance-url', 'http://127.0.0.1:9292'], says: '--glance-url cannot be used with --demo'},
+		{args: ['--demo', 'flapped', '--openrc', '/etc/kolla/admin-openrc.sh'], says: '--openrc cannot be used with --demo'},
+		{args: ['--demo', 'flapped', '--once', '--json'], says: '--once and --json cannot be used together'},
+		{args: ['--demo', 'flapped', '--dry-run', '--read-only'], says: '--dry-run and --read-only cannot be used together'},
+		{args: ['--demo', 'flapped', '--dry-run'], env: {GLANCE_INSPECTOR_READ_ONLY: '1'}, says: '--dry-run cannot be used with GLANCE_INSPECTOR_READ_ONLY=1'},
+		{args: ['--reset', '--once'], says: '--reset needs --demo SCENARIO'},
+		{args: ['--demo', 'healthy', '--once'], env: {GLANCE_INSPECTOR_REFRESH: 'often'}, says: 'GLANCE_INSPECTOR_REFRESH=often is not a number'},
+	];
+	for (const {args, env, says} of cases) {
+		it(`glance-inspector ${args.join(' ')}`, () => {
+			const result = run(args, env);
+			expect(result.code).toBe(3);
+			expect(result.stderr).toContain(says);
+			expect(result.stderr).toContain('glance-inspector --help lists every flag');
+			expect(result.stdout).toBe('');
+		});
+	}
+});
+
+/** Every environment variable the source reads: `env.NAME`, `env['NAME']`, `envString(env, 'NAME')`, and the OS_* names the credential code looks up. */
+function variablesReadBySource(): string[] {
+	const root = fileURLToPath(new URL('../../source', import.meta.url));
+	const names = new Set<string>();
+	// Set for the children the tool starts (a C locale, no askpass), not read from the operator.
+	const written = new Set(['LC_ALL', 'LANG', 'LANGUAGE', 'SSH_ASKPASS_REQUIRE', 'UV_THREADPOOL_SIZE']);
+	for (const file of readdirSync(root, {recursive: true, encoding: 'utf8'})) {
+		if (!/\.tsx?$/.test(file)) continue;
+		const text = readFileSync(path.join(root, file), 'utf8');
+		for (const match of text.matchAll(/(?:env(?:\.|\[')|envString\(\w+, ')([A-Z][A-Z0-9_]+)|'((?:OS|GLANCE_INSPECTOR)_[A-Z0-9_]*[A-Z0-9])'/g)) names.add(match[1] ?? match[2]!);
+	}
+	return [...names].filter(name => !written.has(name)).sort();
+}
+
+describe('--help', () => {
+	const help = run(['--help']);
+
+	it('lists every flag, every variable the tool reads, every scenario and the main keys, within 80 columns', () => {
+		expect(help.code).toBe(0);
+		for (const spec of flagSpecs) expect(help.stdout).toContain(spec.flag);
+		const variables = variablesReadBySource();
+		expect(variables).toContain('GLANCE_INSPECTOR_AUDIT_LOG');
+		expect(variables).toContain('OS_PASSWORD');
+		expect(variables).toContain('DOCKER_HOST');
+		expect(variables.filter(name => !new RegExp(`\\b${name}\\b`).test(help.stdout))).toEqual([]);
+		for (const scenario of scenarios) expect(help.stdout).toMatch(new RegExp(`^  ${scenario.name} +${scenario.title}`, 'm'));
+		for (const key of ['q / Ctrl+C', 'Tab', '/ filter', 'v verify', 'R  the guided remount']) expect(help.stdout).toContain(key);
+		expect(help.stdout).toContain('demo-audit.jsonl');
+		expect(help.stdout).toContain('--reset');
+		expect(help.stdout.split('\n').filter(line => [...line].length > 80)).toEqual([]);
+	});
+});
+
+describe('--print-settings', () => {
+	it('shows the audit log it would write, not "(auto)": the system one as root, the simulator\'s own with --demo', () => {
+		const state = scratchStateHome();
+		const real = run(['--print-settings'], {DOCKER_HOST: 'unix:///nonexistent.sock', XDG_STATE_HOME: state});
+		expect(real.code).toBe(0);
+		expect(real.stdout).not.toContain('(auto)');
+		const expected = process.getuid?.() === 0 ? '/var/log/glance-inspector/audit.jsonl' : `${state}/glance-inspector/audit.jsonl`;
+		expect(real.stdout).toMatch(new RegExp(`audit log\\s+${expected}\\s+\\(default`));
+		const demo = run(['--demo', 'busy', '--print-settings'], {XDG_STATE_HOME: state, GLANCE_INSPECTOR_AUDIT_LOG: '/var/log/glance-inspector/audit.jsonl'});
+		expect(demo.stdout).toMatch(new RegExp(`audit log\\s+${state}/glance-inspector/demo-audit\\.jsonl\\s+\\(default: the training simulator's own log; GLANCE_INSPECTOR_AUDIT_LOG is for the real log\\)`));
+		expect(demo.stdout).toMatch(new RegExp(`simulator state\\s+${state}/glance-inspector/demo-busy\\.json`));
+		const flagged = run(['--demo', 'busy', '--print-settings', '--audit-log', `${state}/practice.jsonl`], {XDG_STATE_HOME: state});
+		expect(flagged.stdout).toMatch(new RegExp(`audit log\\s+${state}/practice\\.jsonl\\s+\\(flag\\)`));
+	});
+});
+
 describe('glance-inspector --read-only in an 80×24 terminal', () => {
 	it('shows no remount key, opens no wizard on R, and says it is read-only', {timeout: 30_000}, async () => {
-		const terminal = await openTerminal(`${process.execPath} ${cli} --demo flapped --read-only`, {columns: 80, rows: 24});
+		const terminal = await openTerminal(`${process.execPath} ${cli} --demo flapped --read-only`, {columns: 80, rows: 24, env: {XDG_STATE_HOME: scratchStateHome()}});
 		try {
 			const screen = await terminal.waitFor('container-stale-mount');
+			// The header says it, whole, whatever the width leaves for the path.
+			expect(screen.split('\n')[0]).toMatch(/simulator: flapped · .* READ-ONLY +CRITICAL/);
 			const keyBar = screen.trimEnd().split('\n').at(-1)!;
 			expect(keyBar).toContain('read-only');
 			expect(keyBar).toContain('i images');

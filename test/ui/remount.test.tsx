@@ -11,6 +11,7 @@ import {RemountWizard} from '../../source/ui/components/remount-wizard.js';
 import {SnapshotPoller} from '../../source/world/poller.js';
 import {createSimulatedWorld, simulatedDatadir} from '../../source/world/simulated/simulated-world.js';
 import type {ActionResult, World} from '../../source/world/world.js';
+import {readable, readScrolled} from './read-scrolled.js';
 import {appFixture, plain} from './render-app.js';
 
 const open = appFixture();
@@ -57,8 +58,17 @@ describe('the guided remount on the simulator', () => {
 			await app.press('y');
 			await app.waitFor(new RegExp(`✔ ${command.split(' ')[0] === 'docker' ? (command.includes('stop') ? 'stop' : 'start') : command.startsWith('umount') ? 'unmount' : 'mount'}`), 20_000);
 		}
-		const done = plain(await app.waitFor('The remount is finished.', 20_000));
-		expect(done).toMatch(/✔ prove: done/);
+		await app.waitFor('The remount is finished.', 20_000);
+		// The summary lists every step with its result and the evidence its check found; j scrolls to the end.
+		const summary = readable(await readScrolled(app));
+		expect(summary).toMatch(/✔ stop: done in \d+ ms — Stop glance_api/);
+		expect(summary).toContain('✔ glance_api is not running — status exited, exit code 0');
+		expect(summary).toMatch(/✔ \/srv\/glance is a mount point — nfs01:\/export\/glance on \/srv\/glance type nfs4 \(dev 0:54/);
+		expect(summary).toMatch(/✔ the image files are visible again \(7 before\) — 7 file\(s\) in/);
+		expect(summary).toMatch(/✔ glance_api sees the host's mount of \/srv\/glance — same mount as the host: dev 0:54/);
+		expect(summary).toMatch(/✔ prove \(reads only\): done in \d+ ms — Prove Glance reads the share/);
+		expect(summary).toMatch(/✔ Glance serves the first bytes of [0-9a-f-]{36} — HTTP 200/);
+		expect(summary).toContain('→ Glance reads /srv/glance again: the remount is complete.');
 		expect(app.world.controller.container.running).toBe(true);
 		await app.press('\u001B');
 		await app.waitFor(/Findings \(\d+\)/);
@@ -129,7 +139,8 @@ describe('the guided remount on the simulator', () => {
 		await app.press('a');
 		const summary = plain(await app.waitFor('The remount was aborted.'));
 		expect(summary).toMatch(/✔ stop: done/);
-		expect(summary).toMatch(/unmount: not done/);
+		expect(summary).toContain('✔ glance_api is not running — status exited');
+		expect(summary).toMatch(/▶ unmount: waiting for y — Unmount \/srv\/glance/);
 		expect(app.world.controller.container.running).toBe(false);
 		expect(audit(app.auditLog).some(line => line.event === 'aborted')).toBe(true);
 	});
@@ -143,7 +154,7 @@ describe('the guided remount on the simulator', () => {
 			await app.press('y');
 		}
 		const done = plain(await app.waitFor(/The remount (is finished|was aborted)/, 10_000));
-		expect(done).toMatch(/would-run/);
+		expect(done).toMatch(/○ stop: would run \(dry run\) — Stop glance_api/);
 		expect(app.world.controller.container.running).toBe(true);
 		expect(containerView(app)).toBe('stale');
 		expect(audit(app.auditLog).filter(line => line.event === 'command')).toEqual([]);
@@ -161,7 +172,7 @@ describe('the guided remount on the simulator', () => {
 		expect(preflight).toContain('continuing from mount');
 		await app.press('y');
 		expect(plain(await app.waitFor('Run this step? [y/N]', 10_000))).toContain('Mount /srv/glance');
-	});
+	}, 20_000);
 
 	it('has no remount key in read-only mode', async () => {
 		const app = open('flapped');
@@ -238,7 +249,7 @@ describe('secrets in what the machine says', () => {
 		expect(everything).not.toContain(password);
 		expect(everything).not.toContain(token);
 
-		const frame = plain(render(<RemountWizard state={state} width={160} height={60} />).lastFrame() ?? '');
+		const frame = plain(render(<RemountWizard state={state} scroll={0} width={160} height={60} />).lastFrame() ?? '');
 		expect(frame).toContain('log: keystonemiddleware.auth_token [-] password=[redacted]');
 		expect(frame).not.toContain(password);
 		expect(frame).not.toContain(token);

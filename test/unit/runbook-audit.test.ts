@@ -3,7 +3,7 @@ import {appendFileSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {AuditLog, auditIdentity, lastMountSpecOf, lastRunOf, readAuditLog, redact, resolveAuditLogPath, systemAuditLogPath, type AuditRecord} from '../../source/runbook/audit.js';
+import {AuditLog, auditIdentity, lastMountSpecOf, lastRunOf, readAuditLog, redact, resolveAuditLogPath, resolveDemoAuditLogPath, systemAuditLogPath, type AuditRecord} from '../../source/runbook/audit.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -112,5 +112,41 @@ describe('reading it back for a resume', () => {
 		expect(lastRunOf([])).toBeNull();
 		expect(lastMountSpecOf(records, '/srv/glance')?.spec).toEqual({source: 'nfs01:/export/glance', fsType: 'nfs4', options: ['rw', 'vers=4.2']});
 		expect(lastMountSpecOf(records, '/mnt/other')).toBeNull();
+	});
+});
+
+describe('the training simulator\'s records', () => {
+	it('goes to its own file, for root too; --audit-log still wins', () => {
+		expect(resolveDemoAuditLogPath({flag: null, env: {XDG_STATE_HOME: '/x'}, home: '/root'})).toBe('/x/glance-inspector/demo-audit.jsonl');
+		expect(resolveDemoAuditLogPath({flag: undefined, env: {}, home: '/root'})).toBe('/root/.local/state/glance-inspector/demo-audit.jsonl');
+		expect(resolveDemoAuditLogPath({flag: '/tmp/practice.jsonl', env: {}, home: '/root'})).toBe('/tmp/practice.jsonl');
+		expect(resolveDemoAuditLogPath({flag: null, env: {}, home: '/root'})).not.toBe(systemAuditLogPath);
+	});
+
+	it('marks every record with its scenario, and a real run never reads them back, even from the same file', async () => {
+		const file = path.join(tempDir(), 'audit.jsonl');
+		const open = (run: string, simulation: {scenario: string} | null) => {
+			const opened = AuditLog.open(file, {identity, run, dryRun: false, simulation});
+			if (!opened.ok) throw new Error(opened.problem.reason);
+			return opened.value;
+		};
+		open('real', null).write({event: 'command', step: 'stop', command: 'docker stop -t 60 glance_api'});
+		const practice = open('practice', {scenario: 'flapped'});
+		expect(practice.write({event: 'command', step: 'unmount', command: 'umount /srv/glance'})).toMatchObject({ok: true, value: {simulated: true, scenario: 'flapped'}});
+		open('other', {scenario: 'busy'}).write({event: 'command', step: 'stop', command: 'docker stop -t 60 glance_api'});
+
+		const lines = readFileSync(file, 'utf8').trim().split('\n').map(line => JSON.parse(line) as Record<string, unknown>);
+		expect(lines.map(line => [line.run, line.simulated, line.scenario])).toEqual([
+			['real', undefined, undefined],
+			['practice', true, 'flapped'],
+			['other', true, 'busy'],
+		]);
+		const real = await readAuditLog(file);
+		// The last run that changed something is the real one, though two practice runs came after it.
+		expect(real.ok && lastRunOf(real.value)?.map(record => record.run)).toEqual(['real']);
+		const flapped = await readAuditLog(file, {scenario: 'flapped'});
+		expect(flapped.ok && flapped.value.map(record => record.run)).toEqual(['practice']);
+		const healthy = await readAuditLog(file, {scenario: 'healthy'});
+		expect(healthy.ok && lastRunOf(healthy.value)).toBeNull();
 	});
 });

@@ -9,7 +9,7 @@ import {checkMounted, mountStep} from '../../source/runbook/steps/mount.js';
 import {checkProof} from '../../source/runbook/steps/prove.js';
 import {checkStarted, mayStillTurnHealthy, startStep} from '../../source/runbook/steps/start.js';
 import type {Ran, RemountStep, StepContext} from '../../source/runbook/steps/step.js';
-import {checkStopped} from '../../source/runbook/steps/stop.js';
+import {checkStopped, stopStep} from '../../source/runbook/steps/stop.js';
 import {checkUnmounted, unmountStep} from '../../source/runbook/steps/unmount.js';
 import type {ActionProblem, Holder, World} from '../../source/world/world.js';
 import {containerProbe, datadir, datadirProbe, flappedSnapshot, preflightFacts, stoppedContainer, unmountedProbe} from './runbook-fixtures.js';
@@ -120,5 +120,29 @@ describe('diagnoses', () => {
 			kind: 'start-failed',
 			logs: ['(the logs could not be read: docker did not answer within 10 s — journalctl -u docker)'],
 		});
+	});
+});
+
+describe('step texts follow the world', () => {
+	const whyOf = (step: RemountStep, snapshot: ReturnType<typeof flappedSnapshot>) => step.describe(buildPreflight(snapshot, preflightFacts(snapshot)), {graceSeconds: 60, probeTimeoutMs: 3000, healthWaitMs: 1000}).why;
+
+	it('the unmount says the host already remounted when its mount answers and the container holds the old one', () => {
+		const why = whyOf(unmountStep, flappedSnapshot());
+		expect(why).toContain('The host already remounted the share (dev 0:53, answering); the container still holds the old one (dev 0:52).');
+		expect(why).not.toMatch(/stale or dead|is dead/);
+	});
+
+	it('the unmount calls the host mount dead or hung only when it is', () => {
+		const dead = datadirProbe({verdict: 'dead', health: {state: 'dead', errno: 'ENOTCONN', message: 'ENOTCONN: socket is not connected'}});
+		expect(whyOf(unmountStep, flappedSnapshot({datadir: dead}))).toMatch(/^The host's mount of \/srv\/glance \(dev 0:53\) is dead/);
+		const hung = datadirProbe({verdict: 'unresponsive', health: {state: 'unresponsive', afterMs: 3000}});
+		expect(whyOf(unmountStep, flappedSnapshot({datadir: hung}))).toMatch(/does not answer: .* the lazy unmount is the way out/);
+	});
+
+	it('the unmount and the stop say so when their work is already done', () => {
+		const unmounted = flappedSnapshot({datadir: unmountedProbe(), container: stoppedContainer()});
+		expect(whyOf(unmountStep, unmounted)).toMatch(/^Nothing is mounted at \/srv\/glance now: there is nothing to unmount/);
+		expect(whyOf(stopStep, unmounted)).toContain('glance_api is already stopped: this step finds it done and runs nothing.');
+		expect(whyOf(stopStep, flappedSnapshot())).not.toContain('already stopped');
 	});
 });

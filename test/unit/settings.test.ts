@@ -75,6 +75,25 @@ describe('settings: flags > env > globals.yml > container > defaults', () => {
 		const rows = settingRows(settings);
 		expect(rows.find(row => row.name === 'docker socket')).toEqual({name: 'docker socket', value: '/run/user/docker.sock', source: 'env: DOCKER_HOST'});
 		expect(rows.find(row => row.name === 'read-only')).toEqual({name: 'read-only', value: 'true', source: 'flag'});
-		expect(rows.find(row => row.name === 'mountpoint')?.value).toBe('(auto)');
+		expect(rows.find(row => row.name === 'mountpoint')?.value).toBe('(not set)');
+	});
+});
+
+describe('the audit log setting', () => {
+	const base = {flags: {}, globals: noGlobals, containerGlanceSource: null};
+	const root = {uid: 0, home: '/root'};
+	const bob = {uid: 1000, home: '/home/bob'};
+
+	it('is the resolved path with why: the system log as root, the state directory otherwise, the variable over both', () => {
+		expect(resolved({...base, env: {}, account: root}).auditLog).toEqual({value: '/var/log/glance-inspector/audit.jsonl', source: 'default', detail: 'as root'});
+		expect(resolved({...base, env: {XDG_STATE_HOME: '/state/bob'}, account: bob}).auditLog.value).toBe('/state/bob/glance-inspector/audit.jsonl');
+		expect(resolved({...base, env: {GLANCE_INSPECTOR_AUDIT_LOG: '/srv/audit.jsonl'}, account: root}).auditLog).toEqual({value: '/srv/audit.jsonl', source: 'env', detail: 'GLANCE_INSPECTOR_AUDIT_LOG'});
+		expect(settingRows(resolved({...base, env: {}, account: root})).find(row => row.name === 'audit log')?.value).toBe('/var/log/glance-inspector/audit.jsonl');
+	});
+
+	it('in the simulator is its own file, as root too, whatever GLANCE_INSPECTOR_AUDIT_LOG says; only the flag moves it', () => {
+		const demo = resolved({...base, env: {GLANCE_INSPECTOR_AUDIT_LOG: '/var/log/glance-inspector/audit.jsonl'}, account: root, demo: true}).auditLog;
+		expect(demo).toEqual({value: '/root/.local/state/glance-inspector/demo-audit.jsonl', source: 'default', detail: "the training simulator's own log; GLANCE_INSPECTOR_AUDIT_LOG is for the real log"});
+		expect(resolved({...base, flags: {auditLog: '/tmp/practice.jsonl'}, env: {}, account: root, demo: true}).auditLog).toEqual({value: '/tmp/practice.jsonl', source: 'flag'});
 	});
 });

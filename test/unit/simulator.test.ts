@@ -1,7 +1,12 @@
+import {createHash} from 'node:crypto';
+import {mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {describe, expect, it, vi} from 'vitest';
 import type {ContainerProbe} from '../../source/model/types.js';
-import {actionDurationsMs} from '../../source/world/simulated/controller.js';
-import {createScenarioState, isScenarioName, scenarios} from '../../source/world/simulated/scenarios.js';
+import {actionDurationsMs, type ControllerState} from '../../source/world/simulated/controller.js';
+import {loadScenarioState, saveScenarioState, scenarioStateFile} from '../../source/world/simulated/saved-state.js';
+import {createScenarioState, hungRecoveryMs, isScenarioName, scenarios} from '../../source/world/simulated/scenarios.js';
 import {createSimulatedWorld, type SimulatedWorldOptions} from '../../source/world/simulated/simulated-world.js';
 
 const start = Date.parse('2026-11-24T10:00:00Z');
@@ -499,5 +504,83 @@ describe('timing', () => {
 
 	it('rejects a speed that would never finish', () => {
 		expect(() => createSimulatedWorld('healthy', {speed: 0})).toThrow(RangeError);
+	});
+});
+
+describe('verify in the simulator tells the truth about the bytes on disk', () => {
+	async function verify(scenario: 'drift' | 'healthy', name: string) {
+		const world = createSimulatedWorld(scenario, {...instantTime(), speed: 1000});
+		const listing = await world.listGlanceImages();
+		if (listing.state !== 'ok') throw new Error('Glance should answer');
+		const image = listing.images.find(each => each.name === name)!;
+		return {image, outcome: await world.verifyChecksum(image, () => {}, new AbortController().signal)};
+	}
+
+	it('finds an empty file that Glance says holds 1 GiB, with the digest of nothing', async () => {
+		const {image, outcome} = await verify('drift', 'centos-stream-9');
+		expect(image.size).toBe(1024 ** 3);
+		expect(outcome).toMatchObject({state: 'checksum-mismatch', bytes: 0, md5Matches: false, actual: createHash('sha512').update('').digest('hex')});
+	});
+
+	it('finds a truncated copy', async () => {
+		const {image, outcome} = await verify('drift', 'rocky-9.4');
+		expect(outcome).toMatchObject({state: 'checksum-mismatch', bytes: 536_870_912, expected: image.osHashValue});
+		if (outcome.state !== 'checksum-mismatch') throw new Error('unreachable');
+		expect(outcome.actual).not.toBe(outcome.expected);
+	});
+
+	it('passes a whole, sound file', async () => {
+		const {image, outcome} = await verify('healthy', 'rocky-9.4');
+		expect(outcome).toMatchObject({state: 'ok', bytes: image.size, actual: image.osHashValue, md5Matches: true});
+	});
+});
+
+describe('the hung scenario recovers', () => {
+	it('its server answers again once the scenario has run for hungRecoveryMs, and the same mount carries on', async () => {
+		const time = instantTime();
+		const world = createSimulatedWorld('hung', {...time, probeTimeoutMs: 1000});
+		expect((await world.probeDatadir()).verdict).toBe('unresponsive');
+		time.advance(hungRecoveryMs);
+		const probe = await world.probeDatadir();
+		expect(probe.verdict).toBe('responsive');
+		expect(probe.mount?.majorMinor).toBe('0:52');
+		expect(scenarios.find(scenario => scenario.name === 'hung')?.lesson).toContain('comes back by itself 90 s after the scenario starts');
+		expect(hungRecoveryMs).toBe(90_000);
+	});
+});
+
+describe('a scenario kept across a quit', () => {
+	it('tells after every change, and a world built on the kept machine carries on where it was left', async () => {
+		const kept: string[] = [];
+		const world = createSimulatedWorld('flapped', {...instantTime(), onChange: state => kept.push(JSON.stringify(state))});
+		await world.controller.stopContainer();
+		await world.controller.unmount();
+		expect(kept.length).toBe(2);
+		const restored = JSON.parse(kept.at(-1)!) as ControllerState;
+		const again = createSimulatedWorld('flapped', {...instantTime(), restored});
+		expect(again.controller.container.running).toBe(false);
+		expect(again.controller.hostMount).toBeNull();
+		expect((await again.probeDatadir()).verdict).toBe('not-mounted');
+	});
+
+	it('a container kept while it was still starting turns healthy in the next session', async () => {
+		const state = createScenarioState('healthy', {at: start});
+		state.container.health = 'starting';
+		const world = createSimulatedWorld('healthy', {...instantTime(), restored: state});
+		await settle();
+		expect(world.controller.container.health).toBe('healthy');
+	});
+
+	it('is written whole to its file and read back; a file of another scenario or not JSON is the problem', () => {
+		const directory = mkdtempSync(path.join(tmpdir(), 'gi-saved-'));
+		const file = scenarioStateFile(directory, 'busy');
+		expect(file).toBe(path.join(directory, 'demo-busy.json'));
+		expect(loadScenarioState(file, 'busy')).toEqual({ok: true, value: null});
+		const state = createScenarioState('busy', {at: start});
+		expect(saveScenarioState(file, 'busy', state)).toEqual({ok: true, value: undefined});
+		expect(loadScenarioState(file, 'busy')).toEqual({ok: true, value: state});
+		expect(loadScenarioState(file, 'flapped')).toMatchObject({ok: false, problem: {reason: `${file}: not a saved flapped scenario`}});
+		writeFileSync(file, '{"scenario":');
+		expect(loadScenarioState(file, 'busy')).toMatchObject({ok: false, problem: {reason: `${file}: not JSON`, hint: '--reset starts it fresh'}});
 	});
 });

@@ -25,12 +25,14 @@ export const stopStep: RemountStep = {
 		const {container} = preflight;
 		const mountpoint = preflight.mountpoint ?? '<mount point>';
 		const parent = preflight.parentFilesystem;
+		const probe = preflight.containerProbe;
+		const stoppedAlready = probe?.state === 'present' && !probe.running;
 		const free = parent.stats ? ` (${formatBytes(parent.stats.bytesAvailable)} free on ${parent.path})` : '';
 		return {
 			id: 'stop',
 			title: `Stop ${container}`,
 			command: `docker stop -t ${options.graceSeconds} ${container}`,
-			why: `Glance must not run while the share is remounted: with nothing mounted at ${mountpoint} it would write new images into the bare directory, onto the controller's root disk${free}. Stopping it also lets go of its old copy of the mount.`,
+			why: `Glance must not run while the share is remounted: with nothing mounted at ${mountpoint} it would write new images into the bare directory, onto the controller's root disk${free}. Stopping it also lets go of its old copy of the mount.${stoppedAlready ? ` ${container} is already stopped: this step finds it done and runs nothing.` : ''}`,
 			verifies: [`${container} is not running (docker inspect)`],
 			mutates: true,
 			skipped: null,

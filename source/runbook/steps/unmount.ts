@@ -1,8 +1,10 @@
-// Step 2: unmount the stale or dead share. When umount says "target is busy", the diagnosis names who holds
-// it, and the lazy variant (`umount -l`, run only once `lazy` is typed) is the way out.
+// Step 2: unmount the host's mount of the share (dead, hung, or remounted while the container kept the old
+// one). When umount says "target is busy", the diagnosis names who holds it, and the lazy variant
+// (`umount -l`, run only once `lazy` is typed) is the way out.
 import {describeMount} from '../../model/mount.js';
 import type {DatadirProbe} from '../../model/types.js';
 import {shellQuote} from '../../model/shell.js';
+import type {Preflight} from '../preflight.js';
 import {commandAttempt, failureReason, verdictOf, type RemountStep, type Verdict} from './step.js';
 
 /** umount of a hung share can take this long before it gives up. */
@@ -18,6 +20,23 @@ export function checkUnmounted(probe: DatadirProbe, mountpoint: string): Verdict
 	return verdictOf([{label: `${mountpoint} is no longer a mount point`, ok: !stillMounted, evidence}]);
 }
 
+/** Why this unmount, as the world stands at the preflight: the host's mount dead, hung, already remounted, or gone. */
+export function unmountReason(preflight: Preflight, mountpoint: string): string {
+	const mount = preflight.currentMount;
+	if (!mount) return `Nothing is mounted at ${mountpoint} now: there is nothing to unmount, so this step finds it done and runs nothing.`;
+	const view = preflight.containerProbe?.state === 'present' ? preflight.containerProbe.view : null;
+	switch (preflight.mountVerdict) {
+		case 'dead':
+			return `The host's mount of ${mountpoint} (dev ${mount.majorMinor}) is dead: it lost its server and never comes back by itself; unmounting it clears the way for a fresh one.`;
+		case 'unresponsive':
+			return `The host's mount of ${mountpoint} (dev ${mount.majorMinor}) does not answer: unmounting it clears the way for a fresh one, but a hung share often keeps umount busy, and the lazy unmount is the way out.`;
+		default:
+			return view?.state === 'stale'
+				? `The host already remounted the share (dev ${view.hostMajorMinor}, answering); the container still holds the old one (dev ${view.mount.majorMinor}). Unmounting and mounting again gives the container, once restarted, a mount checked fresh.`
+				: `The host's mount of ${mountpoint} (dev ${mount.majorMinor}) answers; unmounting it makes way for a fresh one, so the container starts on a mount checked now.`;
+	}
+}
+
 export const unmountStep: RemountStep = {
 	id: 'unmount',
 
@@ -28,7 +47,7 @@ export const unmountStep: RemountStep = {
 			id: 'unmount',
 			title: `Unmount ${mountpoint}`,
 			command: `umount ${quoted}`,
-			why: `The host's mount of the share is stale or dead; unmounting it clears the way for a fresh one. umount refuses while a process still works inside it ("target is busy").`,
+			why: `${unmountReason(preflight, mountpoint)} umount refuses while a process still works inside it ("target is busy").`,
 			verifies: [`${mountpoint} is no longer a mount point (mountinfo)`],
 			mutates: true,
 			skipped: null,

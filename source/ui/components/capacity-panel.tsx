@@ -4,7 +4,9 @@ import {formatBytes, formatCount, formatDuration, formatRate, sparkline} from '.
 import {healthWord} from '../../model/health.js';
 import type {DatadirProbe, Snapshot, Thresholds} from '../../model/types.js';
 import {useTheme, type Tone} from '../theme.js';
+import {wrapSpans} from '../wrap.js';
 import {Line, Panel} from './panel.js';
+import {RowLine} from './scroll-view.js';
 
 const levelTone = {ok: 'ok', warning: 'warn', critical: 'crit'} as const satisfies Record<string, Tone>;
 
@@ -27,8 +29,9 @@ export function CapacityPanel(props: {snapshot: Snapshot; thresholds: Thresholds
 	if (!probe.stats) {
 		return (
 			<Panel title="Capacity" badge={{text: 'UNKNOWN', tone: 'unknown'}} focused={props.focused} width={props.width}>
-				<Line tone="unknown">no figures: {healthWord(probe.health)}</Line>
-				<Line tone="dim">last known figures stay in the graph below</Line>
+				{[...wrapSpans([{text: `no figures: ${healthWord(probe.health)}`, tone: 'unknown'}], inner, {hang: 2}), ...wrapSpans([{text: 'last known figures stay in the graph below', tone: 'dim'}], inner, {hang: 2})].map((row, index) => (
+					<RowLine key={index} row={row} />
+				))}
 				<Line tone="dim">{sparkline(props.snapshot.history.map(sample => sample.bytesUsed), inner)}</Line>
 			</Panel>
 		);

@@ -9,24 +9,28 @@ import {DetailsPanel} from './details-panel.js';
 import {FindingsPanel} from './findings-panel.js';
 import {MountPanel} from './mount-panel.js';
 
-/** Capacity and mount side by side, the container below, and the findings or the focused panel's details at the bottom. */
-export function Dashboard(props: {snapshot: Snapshot; findings: readonly Finding[]; settings: Settings; focus: PanelName; selected: number; detailOffset: number; ready: boolean; now: number; columns: number; rows: number}) {
+/**
+ * Capacity and mount side by side, the container below, and the findings or the focused panel's details at
+ * the bottom, which take every row a taller terminal gives. `scroll` is the keys' scroll count (j minus k).
+ */
+export function Dashboard(props: {snapshot: Snapshot; findings: readonly Finding[]; settings: Settings; focus: PanelName; scroll: number; ready: boolean; now: number; columns: number; rows: number}) {
 	const {snapshot, focus, columns, rows, settings} = props;
 	const topHeight = 8;
 	const containerHeight = 5;
 	const bottomHeight = Math.max(4, rows - 2 - topHeight - containerHeight);
 	const half = Math.floor(columns / 2);
+	const thresholds = {warnPercent: settings.warnPercent.value, critPercent: settings.critPercent.value};
 	let bottom;
 	if (focus === 'findings') {
-		bottom = <FindingsPanel findings={props.findings} selected={props.selected} focused height={bottomHeight} ready={props.ready} />;
+		bottom = <FindingsPanel findings={props.findings} scroll={props.scroll} focused width={columns} height={bottomHeight} ready={props.ready} />;
 	} else {
-		const details = focus === 'mount' ? mountDetails(snapshot.datadir) : focus === 'capacity' ? capacityDetails(snapshot.datadir, snapshot.host) : containerDetails(snapshot.container);
-		bottom = <DetailsPanel title={`${focus[0]!.toUpperCase()}${focus.slice(1)} details (j/k scroll, Esc back to findings)`} rows={details} offset={props.detailOffset} height={bottomHeight} focused />;
+		const details = focus === 'mount' ? mountDetails(snapshot.datadir) : focus === 'capacity' ? capacityDetails(snapshot, thresholds) : containerDetails(snapshot.container);
+		bottom = <DetailsPanel title={`${focus[0]!.toUpperCase()}${focus.slice(1)} details (j/k scroll, Esc back to findings)`} rows={details} scroll={props.scroll} width={columns} height={bottomHeight} focused />;
 	}
 	return (
 		<>
 			<Box height={topHeight} flexShrink={0}>
-				<CapacityPanel snapshot={snapshot} thresholds={{warnPercent: settings.warnPercent.value, critPercent: settings.critPercent.value}} focused={focus === 'capacity'} width={half} />
+				<CapacityPanel snapshot={snapshot} thresholds={thresholds} focused={focus === 'capacity'} width={half} />
 				<MountPanel probe={snapshot.datadir} focused={focus === 'mount'} width={columns - half} />
 			</Box>
 			<Box height={containerHeight} flexShrink={0}>

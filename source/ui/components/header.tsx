@@ -18,12 +18,15 @@ function ageText(updated: number | null, now: number): string {
 	return seconds < 60 ? `${seconds}s ago` : `${formatDuration(now - updated)} ago`;
 }
 
-/** The top line: what is watched, the overall status, and how fresh it is. */
-export function Header(props: {label: string; datadir: string; status: Status | null; updated: number | null; now: number; width: number}) {
+const readOnlyMark = ' READ-ONLY ';
+
+/** The top line: what is watched, whether changes are off, the overall status, and how fresh it is. */
+export function Header(props: {label: string; datadir: string; readOnly: boolean; status: Status | null; updated: number | null; now: number; width: number}) {
 	const theme = useTheme();
 	const status = props.status ? props.status.toUpperCase() : 'PROBING';
 	const age = ageText(props.updated, props.now);
-	const fixed = 'glance-inspector · '.length + props.label.length + ' · '.length + status.length + 2 + age.length + 2;
+	const mark = props.readOnly ? readOnlyMark.length + 1 : 0;
+	const fixed = 'glance-inspector · '.length + props.label.length + ' · '.length + mark + status.length + 2 + age.length + 2;
 	return (
 		<Box width={props.width} flexShrink={0}>
 			<Box flexGrow={1} flexShrink={1} overflow="hidden">
@@ -37,6 +40,14 @@ export function Header(props: {label: string; datadir: string; status: Status | 
 					</Text>
 				</Text>
 			</Box>
+			{props.readOnly ? (
+				// The path may be cut to fit; the mode that removed every action may not.
+				<Box flexShrink={0} marginRight={1}>
+					<Text bold inverse color={theme.color('warn')}>
+						{readOnlyMark}
+					</Text>
+				</Box>
+			) : null}
 			<Text bold inverse color={theme.color(props.status ? statusTone[props.status] : 'dim')}>
 				{' '}
 				{status}{' '}

@@ -1,7 +1,11 @@
 import {formatBytes} from '../../model/format.js';
 import type {ChecksumOutcome, InventoryRow} from '../../model/types.js';
 import {checksumText, verdictTone} from './images-view.js';
+import {labelledRows, wrapSpans} from '../wrap.js';
 import {Line, Panel} from './panel.js';
+import {ScrolledRows} from './scroll-view.js';
+
+const labelWidth = 18;
 
 export function imageDetailRows(row: InventoryRow, paths: {datadir: string; containerDatadir: string}): Array<[string, string]> {
 	const image = row.image;
@@ -33,20 +37,18 @@ export function imageDetailRows(row: InventoryRow, paths: {datadir: string; cont
 	return rows;
 }
 
-export function ImageDetail(props: {row: InventoryRow; outcome: ChecksumOutcome | undefined; queued: boolean; paths: {datadir: string; containerDatadir: string}; width: number; height: number}) {
-	const rows = imageDetailRows(props.row, props.paths);
+/** One image in full, every value wrapped under its label and scrolled with j/k when it is longer than the screen. */
+export function ImageDetail(props: {row: InventoryRow; outcome: ChecksumOutcome | undefined; queued: boolean; paths: {datadir: string; containerDatadir: string}; scroll: number; width: number; height: number}) {
+	const width = Math.max(20, props.width - 4);
 	const check = checksumText(props.outcome, props.queued);
-	const labelWidth = 18;
+	const rows = [
+		...wrapSpans([{text: check.text, tone: check.tone}], width, {hang: 2}),
+		...imageDetailRows(props.row, props.paths).flatMap(([label, value]) => labelledRows(label, value, labelWidth, width)),
+	];
 	return (
 		<Panel title={`Image ${props.row.image?.name ?? props.row.id}`} badge={{text: props.row.verdict.toUpperCase(), tone: verdictTone[props.row.verdict]}} focused width={props.width} height={props.height} flexGrow={1}>
-			<Line tone={check.tone}>{check.text}</Line>
-			{rows.map(([label, value]) => (
-				<Line key={label}>
-					{label.padEnd(labelWidth)}
-					{value}
-				</Line>
-			))}
-			<Line tone="dim">v verify checksum · Esc back to the table</Line>
+			<ScrolledRows rows={rows} height={Math.max(1, props.height - 4)} scroll={props.scroll} />
+			<Line tone="dim">v verify checksum · j/k scroll · Esc back to the table</Line>
 		</Panel>
 	);
 }

@@ -1,9 +1,10 @@
 import {Box, Text} from 'ink';
 import {verdictOrder} from '../../model/inventory.js';
-import {formatBytes, formatDuration, truncateMiddle} from '../../model/format.js';
+import {formatBytes, formatDuration} from '../../model/format.js';
 import type {ChecksumOutcome, ImageVerdict, Inventory, InventoryRow} from '../../model/types.js';
 import type {ImagesState} from '../images-state.js';
 import {useTheme, type Tone} from '../theme.js';
+import {fitCell} from '../wrap.js';
 import {Line, Panel} from './panel.js';
 
 export const verdictTone: Record<ImageVerdict, Tone> = {
@@ -19,15 +20,6 @@ export const verdictTone: Record<ImageVerdict, Tone> = {
 	'no-data': 'dim',
 	unknown: 'unknown',
 };
-
-function pad(text: string, width: number): string {
-	const chars = [...text];
-	return chars.length > width ? chars.slice(0, Math.max(0, width - 1)).join('') + '…' : text + ' '.repeat(width - chars.length);
-}
-
-function padStart(text: string, width: number): string {
-	return text.length >= width ? text.slice(0, width) : ' '.repeat(width - text.length) + text;
-}
 
 type Column = {title: string; width: number; right?: boolean; cell(row: InventoryRow): string};
 
@@ -49,7 +41,7 @@ function columnsFor(width: number): Column[] {
 }
 
 function renderCells(columns: readonly Column[], row: InventoryRow): string {
-	return columns.map(column => (column.right ? padStart(column.cell(row), column.width) : pad(column.cell(row), column.width))).join(' ');
+	return columns.map(column => fitCell(column.cell(row), column.width, column.right ? 'right' : 'left')).join(' ');
 }
 
 function CountsLine(props: {inventory: Inventory; filter: ImageVerdict | null}) {
@@ -128,7 +120,7 @@ export function ImagesTable(props: {
 			<Line tone={state.mode === 'filtering' ? 'accent' : 'dim'}>{filterText}</Line>
 			<Text bold wrap="truncate-end">
 				{'  '}
-				{columns.map(column => (column.right ? padStart(column.title, column.width) : pad(column.title, column.width))).join(' ')}
+				{columns.map(column => fitCell(column.title, column.width, column.right ? 'right' : 'left')).join(' ')}
 			</Text>
 			{shown.length === 0 ? <Line tone="dim">  no rows match</Line> : null}
 			{shown.map((row, offset) => {
@@ -146,7 +138,7 @@ export function ImagesTable(props: {
 			<Box flexGrow={1} />
 			{selected ? (
 				<Line tone={check && selectedOutcome ? check.tone : 'dim'}>
-					{selectedOutcome ? check?.text : truncateMiddle(selected.note, props.width - 6)}
+					{fitCell(selectedOutcome && check ? check.text : selected.note, props.width - 4).trimEnd()}
 				</Line>
 			) : null}
 		</Panel>

@@ -2,6 +2,7 @@ import {truncateMiddle} from '../../model/format.js';
 import {describeHealth, healthTone} from '../../model/health.js';
 import type {DatadirProbe, MountVerdict} from '../../model/types.js';
 import type {Tone} from '../theme.js';
+import {fitCell} from '../wrap.js';
 import {Line, Panel} from './panel.js';
 
 const verdictBadge: Record<MountVerdict, {text: string; tone: Tone}> = {
@@ -38,7 +39,7 @@ export function MountPanel(props: {probe: DatadirProbe | null; focused: boolean;
 			<Line tone="dim">from {mount ? truncateMiddle(mount.source, inner - 5) : '?'}</Line>
 			<Line tone="dim">{mount ? `dev ${mount.majorMinor} · id ${mount.mountId} · ${mount.mountOptions[0] ?? ''}` : ''}</Line>
 			<Line tone={probe.verdict === 'not-mounted' ? 'crit' : 'dim'}>
-				{probe.verdict === 'not-mounted' ? `${probe.expectedMountpoint} expected, not mounted` : truncateMiddle(fstabText, inner)}
+				{probe.verdict === 'not-mounted' ? `${probe.expectedMountpoint} expected, not mounted` : fitCell(fstabText, inner).trimEnd()}
 			</Line>
 		</Panel>
 	);

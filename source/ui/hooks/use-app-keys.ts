@@ -27,7 +27,7 @@ export type AppKeys = {
 export function useAppKeys({screen, table, wizard, readOnly, poller, verifier, verification, createRemount, page}: AppKeys): void {
 	const {exit} = useApp();
 	const {view, images, dispatch, remount} = screen;
-	const {inventory, findings, rows, current} = table;
+	const {inventory, rows, current} = table;
 
 	useInput((input, key) => {
 		if (screen.showHelp) {
@@ -40,6 +40,8 @@ export function useAppKeys({screen, table, wizard, readOnly, poller, verifier, v
 		if (view === 'remount' && remount) {
 			// The wizard takes its keys first: y, n, a, r, l, the typed word. What it leaves: closing once it has ended.
 			if (remount.handleKey(input, key)) return;
+			const scroll = commandFor(input, key, readOnly, 'dashboard');
+			if (scroll === 'up' || scroll === 'down') screen.setDetailOffset(offset => offset + (scroll === 'down' ? 1 : -1));
 			if (hasEnded(wizard) && (key.escape || input === 'q')) {
 				remount.dispose();
 				screen.setRemount(null);
@@ -50,7 +52,6 @@ export function useAppKeys({screen, table, wizard, readOnly, poller, verifier, v
 		}
 		if (view === 'images' && takeImagesKey(input, key, images.mode, dispatch, () => verifier.enqueue(rows.filter(isVerifiable).map(row => row.image)))) return;
 		const command = commandFor(input, key, readOnly, screen.scope);
-		const rowCount = rows.length;
 		switch (command) {
 			case 'quit': {
 				exit();
@@ -98,19 +99,19 @@ export function useAppKeys({screen, table, wizard, readOnly, poller, verifier, v
 			case 'up':
 			case 'down': {
 				const delta = command === 'down' ? 1 : -1;
-				if (view === 'images') dispatch({type: 'move', delta, rowCount});
-				else if (screen.focus === 'findings') screen.setSelected(index => Math.max(0, Math.min(findings.length - 1, index + delta)));
-				else screen.setDetailOffset(offset => Math.max(0, offset + delta));
+				if (view === 'images' && images.mode !== 'detail') dispatch({type: 'move', delta, rows});
+				// The findings, a panel's details and an image scroll themselves by the count's changes, within their ends.
+				else screen.setDetailOffset(offset => offset + delta);
 				break;
 			}
 			case 'pageUp':
 			case 'pageDown': {
-				dispatch({type: 'move', delta: command === 'pageDown' ? page : -page, rowCount});
+				dispatch({type: 'move', delta: command === 'pageDown' ? page : -page, rows});
 				break;
 			}
 			case 'top':
 			case 'bottom': {
-				dispatch({type: 'jump', to: command, rowCount});
+				dispatch({type: 'jump', to: command, rows});
 				break;
 			}
 			case 'filter': {
@@ -122,23 +123,32 @@ export function useAppKeys({screen, table, wizard, readOnly, poller, verifier, v
 				break;
 			}
 			case 'cycleSort': {
-				dispatch({type: 'cycleSort'});
+				dispatch({type: 'cycleSort', rows});
 				break;
 			}
 			case 'reverseSort': {
-				dispatch({type: 'reverseSort'});
+				dispatch({type: 'reverseSort', rows});
 				break;
 			}
 			case 'open': {
-				if (current) dispatch({type: 'open'});
+				if (current) {
+					dispatch({type: 'pin', rows});
+					dispatch({type: 'open'});
+				}
 				break;
 			}
 			case 'verify': {
-				if (isVerifiable(current)) verifier.enqueue([current.image]);
+				if (isVerifiable(current)) {
+					dispatch({type: 'pin', rows});
+					verifier.enqueue([current.image]);
+				}
 				break;
 			}
 			case 'verifyAll': {
-				if (rows.some(isVerifiable)) dispatch({type: 'confirmVerifyAll'});
+				if (rows.some(isVerifiable)) {
+					dispatch({type: 'pin', rows});
+					dispatch({type: 'confirmVerifyAll'});
+				}
 				break;
 			}
 			case null: {

@@ -4,7 +4,7 @@ import {buildInventory, filterRows, sortRows} from '../../model/inventory.js';
 import type {Finding, GlanceImage, Inventory, InventoryRow, Snapshot} from '../../model/types.js';
 import {findingContext, type Settings} from '../../settings.js';
 import type {VerifierState} from '../../world/verifier.js';
-import type {ImagesState} from '../images-state.js';
+import {selectedPosition, type ImagesState} from '../images-state.js';
 
 /** A row whose file can be read and checked against its Glance image. */
 export type VerifiableRow = InventoryRow & {image: GlanceImage};
@@ -20,6 +20,8 @@ export type InventoryView = {
 	rows: readonly InventoryRow[];
 	/** The selected row, if the table has any. */
 	current: InventoryRow | undefined;
+	/** Where the selected row is among `rows`: the cursor. */
+	position: number;
 };
 
 /** Files joined with Glance images, the findings on the whole snapshot, and the image table's rows. */
@@ -34,5 +36,6 @@ export function useInventory(snapshot: Snapshot, verification: VerifierState, se
 		() => sortRows(filterRows(inventory.rows, {text: images.text, verdict: images.verdict}), images.sort, images.descending),
 		[inventory, images.text, images.verdict, images.sort, images.descending],
 	);
-	return {inventory, findings, rows, current: rows[Math.min(images.index, rows.length - 1)]};
+	const position = selectedPosition(images, rows);
+	return {inventory, findings, rows, current: rows[position], position};
 }

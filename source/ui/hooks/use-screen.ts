@@ -16,7 +16,7 @@ export function useScreen() {
 	const [view, setView] = useState<View>('dashboard');
 	const [remount, setRemount] = useState<RemountRunner | null>(null);
 	const [focus, setFocus] = useState<PanelName>('findings');
-	const [selected, setSelected] = useState(0);
+	// How far j/k scrolled: down presses minus up presses; each view moves by its changes, within its ends.
 	const [detailOffset, setDetailOffset] = useState(0);
 	const [images, dispatch] = useReducer(imagesReducer, initialImagesState);
 	const scope: Scope = view === 'dashboard' || view === 'remount' ? 'dashboard' : images.mode === 'detail' ? 'image' : 'images';
@@ -31,8 +31,6 @@ export function useScreen() {
 		setRemount,
 		focus,
 		setFocus,
-		selected,
-		setSelected,
 		detailOffset,
 		setDetailOffset,
 		images,

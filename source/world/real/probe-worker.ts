@@ -14,7 +14,8 @@ export type ProbeReply =
 /** The worker's reply, or the health it implies when there is none (hung, crashed, could not start). */
 export type ProbeAnswer = {replied: true; reply: ProbeReply} | {replied: false; health: PathHealth};
 
-type Waiting = {sentAt: number; timer: NodeJS.Timeout; answer(answer: ProbeAnswer): void};
+type Request = {timeoutMs: number; maxEntries: number};
+type Waiting = {sentAt: number; timer: NodeJS.Timeout; request: Request; retried: boolean; answer(answer: ProbeAnswer): void};
 type Worker = {target: string; child: Supervised; waiting: Map<number, Waiting>; idle: NodeJS.Timeout | null};
 
 const workers = new Map<string, Worker>();
@@ -33,10 +34,20 @@ function answerAll(worker: Worker, answer: (waiting: Waiting) => ProbeAnswer): v
 	worker.waiting.clear();
 }
 
+/**
+ * The worker ended by itself. A request it held is asked once more of a fresh worker: a worker that died
+ * between two probes (killed, out of memory) says nothing about the share. A second end is the answer.
+ */
 function ended(worker: Worker, end: ChildEnd): void {
 	retire(worker);
 	const message = end.how === 'spawn-failed' ? `could not start the probe process: ${end.message}` : `probe process exited ${end.code ?? end.signal}: ${lastStderrLine(end.stderrTail)}`;
-	answerAll(worker, () => ({replied: false, health: {state: 'error', errno: end.how === 'spawn-failed' ? 'ESPAWN' : 'EPROBE', message}}));
+	const health: PathHealth = {state: 'error', errno: end.how === 'spawn-failed' ? 'ESPAWN' : 'EPROBE', message};
+	for (const waiting of worker.waiting.values()) {
+		clearTimeout(waiting.timer);
+		if (waiting.retried || end.how === 'spawn-failed') waiting.answer({replied: false, health});
+		else void ask(worker.target, waiting.request, true).then(waiting.answer);
+	}
+	worker.waiting.clear();
 }
 
 /** Missed a deadline: every request it holds is unanswered, and the worker is not asked again. */
@@ -86,7 +97,11 @@ function idleFrom(worker: Worker): void {
 }
 
 /** statfs + stat + the first `maxEntries` names of `target`, by its worker, within `timeoutMs`. Never rejects. */
-export function askProbeWorker(target: string, options: {timeoutMs: number; maxEntries: number}): Promise<ProbeAnswer> {
+export function askProbeWorker(target: string, options: Request): Promise<ProbeAnswer> {
+	return ask(target, options, false);
+}
+
+function ask(target: string, options: Request, retried: boolean): Promise<ProbeAnswer> {
 	const worker = workerFor(target);
 	if (!('child' in worker)) return Promise.resolve({replied: false, health: {state: 'unresponsive', afterMs: worker.hungForMs}});
 	if (worker.idle) clearTimeout(worker.idle);
@@ -94,7 +109,7 @@ export function askProbeWorker(target: string, options: {timeoutMs: number; maxE
 	const id = nextRequestId++;
 	return new Promise(resolve => {
 		const timer = setTimeout(() => stuck(worker), options.timeoutMs);
-		worker.waiting.set(id, {sentAt: Date.now(), timer, answer: resolve});
+		worker.waiting.set(id, {sentAt: Date.now(), timer, request: options, retried, answer: resolve});
 		worker.child.send({id, maxEntries: options.maxEntries});
 	});
 }

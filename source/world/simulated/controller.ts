@@ -49,7 +49,14 @@ export type ShareUsage = {
 export type DatadirFile = {name: string; size: number; mtime: number};
 
 export type ControllerState = {
-	share: {server: ShareServerState; source: string; fsType: string; mountPoint: string};
+	share: {
+		server: ShareServerState;
+		source: string;
+		fsType: string;
+		mountPoint: string;
+		/** When a frozen server answers again by itself (a rebooted NFS server; a hard mount then carries on); null: never. */
+		answersAgainAt?: number | null;
+	};
 	hostMount: HostShareMount | null;
 	container: SimulatedContainer;
 	usage: ShareUsage;
@@ -70,6 +77,8 @@ export type SimulationTiming = {
 	sleep?: (ms: number) => Promise<void>;
 	/** How many times faster than a real controller the actions complete. */
 	speed?: number;
+	/** Told after every change of the machine, so the simulator can keep it across a quit. */
+	onChange?: (state: Readonly<ControllerState>) => void;
 };
 
 /** How long each step takes on a real kolla controller, before `speed` divides it. */
@@ -112,6 +121,7 @@ export class SimulatedController {
 	private readonly state: ControllerState;
 	private readonly injectedSleep: ((ms: number) => Promise<void>) | null;
 	private readonly speed: number;
+	private readonly onChange: ((state: Readonly<ControllerState>) => void) | null;
 	private readonly listeners = new Set<(event: ControllerEvent) => void>();
 	private readonly pendingTimers = new Set<PendingTimer>();
 	private shareChangeWaiters: Array<() => void> = [];
@@ -126,9 +136,18 @@ export class SimulatedController {
 		this.now = timing.now ?? Date.now;
 		this.injectedSleep = timing.sleep ?? null;
 		this.speed = speed;
+		this.onChange = timing.onChange ?? null;
+		// A machine kept from an earlier session may have been quit while its container was starting or stopping.
+		if (state.container.running && state.container.health !== 'healthy') void this.becomeHealthy(state.container.pid);
+	}
+
+	/** The whole machine as plain data, to be kept and handed back to a later controller. */
+	get saved(): Readonly<ControllerState> {
+		return this.state;
 	}
 
 	get share(): Readonly<ControllerState['share']> {
+		this.recoverOnTime();
 		return this.state.share;
 	}
 
@@ -172,7 +191,7 @@ export class SimulatedController {
 
 	condition(filesystem: ShareFilesystem): FilesystemCondition {
 		if (!filesystem.connected) return 'dead';
-		return this.state.share.server === 'frozen' ? 'frozen' : 'live';
+		return this.share.server === 'frozen' ? 'frozen' : 'live';
 	}
 
 	/** Resolves at the next change of the share (thaw, flap, server down) or on close, so a hung probe can look again. */
@@ -215,6 +234,7 @@ export class SimulatedController {
 		container.exitCode = 0;
 		container.finishedAt = this.now();
 		container.view = null;
+		this.changed();
 		this.emit('die');
 		this.emit('stop');
 		return done;
@@ -239,6 +259,7 @@ export class SimulatedController {
 		// The container's root filesystem is one mount, its bind of /var/lib/glance the next.
 		container.view = {mountId: next.mountId + 1, parentId: next.mountId, filesystem: hostMount?.filesystem ?? null};
 		next.mountId += 2;
+		this.changed();
 		this.emit('start');
 		void this.becomeHealthy(container.pid);
 		return done;
@@ -254,18 +275,20 @@ export class SimulatedController {
 			if (this.condition(hostMount.filesystem) === 'frozen') return refused('EBUSY', `umount.${share.fsType}: ${share.mountPoint}: device is busy`);
 		}
 		this.state.hostMount = null;
+		this.changed();
 		return done;
 	}
 
 	/** `mount <mountpoint>` from fstab: a fresh filesystem, so a new major:minor. */
 	async mount(): Promise<ControllerResult> {
-		const {share} = this.state;
+		const share = this.share;
 		await this.delay(share.server === 'frozen' ? actionDurationsMs.mountTimeout : actionDurationsMs.mount);
 		const target = `${share.source} on ${share.mountPoint}`;
 		if (this.state.hostMount) return refused('EBUSY', `mount: ${share.mountPoint}: ${share.source} already mounted on ${share.mountPoint}.`);
 		if (share.server === 'down') return refused('ECONNREFUSED', `mount.${share.fsType}: Connection refused for ${target}`);
 		if (share.server === 'frozen') return refused('ETIMEDOUT', `mount.${share.fsType}: Connection timed out for ${target}`);
 		this.state.hostMount = this.freshHostMount();
+		this.changed();
 		return done;
 	}
 
@@ -281,16 +304,22 @@ export class SimulatedController {
 		if (this.state.hostMount !== dropped || this.state.share.server !== 'up') return;
 		// Holders on the dropped mount got ENOTCONN and exited.
 		this.state.hostMount = this.freshHostMount();
+		this.changed();
 	}
 
 	/** The share stops answering (a hung NFS server, a SIGSTOPped sshfs): touches block instead of failing. */
 	freeze(): void {
-		if (this.state.share.server === 'up') this.state.share.server = 'frozen';
+		if (this.state.share.server !== 'up') return;
+		this.state.share.server = 'frozen';
+		this.state.share.answersAgainAt = null;
+		this.changed();
 	}
 
 	thaw(): void {
 		if (this.state.share.server !== 'frozen') return;
 		this.state.share.server = 'up';
+		this.state.share.answersAgainAt = null;
+		this.changed();
 		this.wakeShareWaiters();
 	}
 
@@ -298,11 +327,14 @@ export class SimulatedController {
 	takeServerDown(): void {
 		this.state.share.server = 'down';
 		this.disconnectShare();
+		this.changed();
 	}
 
 	/** The server answers again; mounts that died stay dead until remounted. */
 	bringServerUp(): void {
-		if (this.state.share.server === 'down') this.state.share.server = 'up';
+		if (this.state.share.server !== 'down') return;
+		this.state.share.server = 'up';
+		this.changed();
 	}
 
 	/** `kill <pid>` of a process holding the mount, the other way out of EBUSY. */
@@ -312,6 +344,7 @@ export class SimulatedController {
 		const index = holders.findIndex(holder => holder.pid === pid);
 		if (index < 0) return refused('ESRCH', `kill: (${pid}) - No such process`);
 		holders.splice(index, 1);
+		this.changed();
 		return done;
 	}
 
@@ -356,12 +389,24 @@ export class SimulatedController {
 		if (this.healthcheckFailure !== null) {
 			container.health = 'unhealthy';
 			container.healthOutput = this.healthcheckFailure;
+			this.changed();
 			this.emit('health_status: unhealthy');
 			return;
 		}
 		container.health = 'healthy';
 		container.healthOutput = kollaHealthcheckOutput;
+		this.changed();
 		this.emit('health_status: healthy');
+	}
+
+	/** A frozen server with a recovery time answers again once the clock passes it: read on every look at the share. */
+	private recoverOnTime(): void {
+		const {server, answersAgainAt} = this.state.share;
+		if (server === 'frozen' && answersAgainAt != null && this.now() >= answersAgainAt) this.thaw();
+	}
+
+	private changed(): void {
+		if (!this.closed) this.onChange?.(this.state);
 	}
 
 	private freshHostMount(): HostShareMount {

@@ -2,6 +2,9 @@ import {kollaHealthcheckOutput, type ControllerState, type DatadirFile, type Sha
 
 export type ScenarioName = 'healthy' | 'flapped' | 'hung' | 'full' | 'drift' | 'busy';
 
+/** The busy scenario's backup, working inside the share when the remount needs it gone. */
+const busyHolder = {pid: 4242, command: 'rsync -a /srv/glance/images/ /backup/'};
+
 export const scenarios: ReadonlyArray<{name: ScenarioName; title: string; lesson: string}> = [
 	{
 		name: 'healthy',
@@ -19,7 +22,7 @@ export const scenarios: ReadonlyArray<{name: ScenarioName; title: string; lesson
 		name: 'hung',
 		title: 'The share is hung',
 		lesson:
-			'The share stopped answering: anything that touches the datadir (ls, df, Glance) blocks instead of failing. The inspector reports it unresponsive after its probe timeout; in your own shell, df would hang.',
+			'The share stopped answering: anything that touches the datadir (ls, df, Glance) blocks instead of failing. The inspector reports it unresponsive after its probe timeout; in your own shell, df would hang. The NFS server comes back by itself 90 s after the scenario starts (as a rebooted server does): watch the mount turn responsive with nothing remounted, because a hard mount waits for its server. Before that, a remount shows what a hung share does to umount and mount. --reset starts it hung again.',
 	},
 	{
 		name: 'full',
@@ -37,7 +40,7 @@ export const scenarios: ReadonlyArray<{name: ScenarioName; title: string; lesson
 		name: 'busy',
 		title: 'Flapped, and something holds the mount',
 		lesson:
-			'Like flapped, but rsync is working inside /srv/glance, so umount fails with "target is busy". Find the holder (fuser -vm /srv/glance) and stop it, or unmount lazily (umount -l) and let it finish on the old mount.',
+			`Like flapped, but a backup (pid ${busyHolder.pid}, ${busyHolder.command}) is working inside /srv/glance, so umount fails with "target is busy". Find the holder (fuser -vm /srv/glance; the remount's preflight lists it) and stop it, or unmount lazily (umount -l) and let it finish on the old mount.`,
 	},
 ];
 
@@ -52,6 +55,8 @@ const shareInodes = 134_217_728;
 const slowGrowthBytesPerSecond = 24_000;
 /** A snapshot storm: the last 5% of the share goes in about an hour and a half. */
 const fastGrowthBytesPerSecond = 20 * 1024 ** 2;
+/** How long the hung scenario's NFS server stays frozen before it answers again. */
+export const hungRecoveryMs = 90_000;
 const containerId = '5f3c9a1e7b2d4c6a8e0f1a3b5c7d9e2f4a6b8c0d1e3f5a7b9c2d4e6f8a0b1c3d';
 const kollaGlanceImage = 'quay.io/openstack.kolla/glance-api:2024.1-ubuntu-jammy';
 
@@ -111,7 +116,7 @@ function usageAt(percent: number, growthBytesPerSecond: number, at: number): Con
 function healthyState(at: number, containerName: string): ControllerState {
 	const bootMount: ShareFilesystem = {majorMinor: '0:52', connected: true};
 	return {
-		share: {server: 'up', source: 'nfs01:/export/glance', fsType: 'nfs4', mountPoint: '/srv/glance'},
+		share: {server: 'up', source: 'nfs01:/export/glance', fsType: 'nfs4', mountPoint: '/srv/glance', answersAgainAt: null},
 		hostMount: {mountId: 412, filesystem: bootMount, holders: []},
 		container: {
 			name: containerName,
@@ -155,6 +160,7 @@ export function createScenarioState(scenario: ScenarioName, options: {at: number
 		case 'hung': {
 			const state = healthyState(at, containerName);
 			state.share.server = 'frozen';
+			state.share.answersAgainAt = at + hungRecoveryMs;
 			return state;
 		}
 		case 'full': {
@@ -169,7 +175,7 @@ export function createScenarioState(scenario: ScenarioName, options: {at: number
 		}
 		case 'busy': {
 			const state = flappedState(at, containerName);
-			state.hostMount?.holders.push({pid: 4242, command: 'rsync -a /srv/glance/images/ /backup/'});
+			state.hostMount?.holders.push({...busyHolder});
 			return state;
 		}
 	}

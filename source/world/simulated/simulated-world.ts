@@ -1,8 +1,9 @@
+import {createHash} from 'node:crypto';
 import {assessContainerView, expectedMount, findMountFor, mountVerdict, normalizeMountPath} from '../../model/mount.js';
 import {fail, ok, type Result} from '../../model/result.js';
 import type {ChecksumOutcome, ContainerMount, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FsStats, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
 import type {ActionOptions, ActionProblem, ActionResult, GlanceProof, Holder, MountSpec, World, WorldEvent} from '../world.js';
-import {SimulatedController, type CapturedView, type ControllerProblem, type ControllerResult, type ShareFilesystem} from './controller.js';
+import {SimulatedController, type CapturedView, type ControllerProblem, type ControllerResult, type ControllerState, type ShareFilesystem} from './controller.js';
 import {corruptImages, createCatalogue} from './catalogue.js';
 import {createScenarioState, type ScenarioName} from './scenarios.js';
 
@@ -14,12 +15,18 @@ export type SimulatedWorldOptions = {
 	/** The datadir on the host. */
 	datadir?: string;
 	container?: string;
+	/** The machine as an earlier session left it (saved-state.ts); the scenario's start when absent. */
+	restored?: ControllerState | null;
+	/** Told after every change of the machine, to keep it for the next session. */
+	onChange?: (state: Readonly<ControllerState>) => void;
 };
 
 export type SimulatedWorld = World & {readonly controller: SimulatedController};
 
 /** The settings' default probe timeout. */
 const defaultProbeTimeoutMs = 3000;
+/** The simulated controller's host name, also what its audit records name as the host. */
+export const simulatedHostname = 'sim-controller01';
 /** Where the simulated share keeps Glance's images on the host. */
 export const simulatedDatadir = '/srv/glance/images';
 /** kolla mounts the share's directory here and Glance keeps its files in `images` below it. */
@@ -97,14 +104,26 @@ function roundTo(value: number, decimals: number): number {
 	return Math.round(value * factor) / factor;
 }
 
+/**
+ * What a read of the file would hash to: Glance's digest when the file is whole and sound; the real digest of
+ * nothing for an empty file; a stand-in that differs for a truncated or corrupt one.
+ */
+function digestOnDisk(image: GlanceImage, bytesOnDisk: number, algorithm: string, expected: string): string {
+	if (bytesOnDisk === 0) return createHash(algorithm).update('').digest('hex');
+	const whole = image.size === null || bytesOnDisk === image.size;
+	if (whole && !corruptImages.has(image.id)) return expected;
+	return createHash(algorithm).update(`${image.id}:${bytesOnDisk}`).digest('hex');
+}
+
 export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedWorldOptions = {}): SimulatedWorld {
 	const now = options.now ?? Date.now;
 	const probeTimeoutMs = options.probeTimeoutMs ?? defaultProbeTimeoutMs;
 	const datadir = options.datadir ?? simulatedDatadir;
-	const controller = new SimulatedController(createScenarioState(scenario, {at: now(), containerName: options.container}), {
+	const controller = new SimulatedController(options.restored ?? createScenarioState(scenario, {at: now(), containerName: options.container}), {
 		now,
 		sleep: options.sleep,
 		speed: options.speed,
+		onChange: options.onChange,
 	});
 
 	const catalogue = createCatalogue(scenario, now());
@@ -284,7 +303,7 @@ export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedW
 			const at = now();
 			return {
 				at,
-				hostname: 'sim-controller01',
+				hostname: simulatedHostname,
 				load1: roundTo(0.6 + 0.3 * wave(at, 95_000) + 0.1 * wave(at, 17_000), 2),
 				cpuPercent: roundTo(9 + 4 * wave(at, 41_000) + 1.5 * wave(at, 7000), 1),
 				memUsedPercent: roundTo(63 + 1.5 * wave(at, 600_000), 1),
@@ -341,14 +360,14 @@ export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedW
 				onProgress({state: 'running', bytesDone: done, bytesTotal: file.size, startedAt: started, bytesPerSecond: (done / elapsed) * 1000});
 			}
 			if (signal.aborted) return {state: 'cancelled', at: now()};
-			const corrupt = corruptImages.has(image.id);
-			const actual = corrupt ? [...expected].reverse().join('') : expected;
+			const actual = digestOnDisk(image, file.size, algorithm, expected);
+			const matches = actual === expected;
 			return {
-				state: corrupt ? 'checksum-mismatch' : 'ok',
+				state: matches ? 'ok' : 'checksum-mismatch',
 				algorithm,
 				expected,
 				actual,
-				md5Matches: image.checksum ? !corrupt : null,
+				md5Matches: image.checksum ? matches : null,
 				bytes: file.size,
 				tookMs: now() - started,
 				at: now(),
