@@ -1,7 +1,7 @@
 import path from 'node:path';
-import {LineCounter, parseDocument} from 'yaml';
 import {normalizeMountPath} from './mount.js';
 import {fail, ok, type Result} from './result.js';
+import {readYaml} from './yaml.js';
 
 /** The few settings of kolla-ansible's /etc/kolla/globals.yml that say where Glance keeps its files. */
 export type KollaGlobals = {
@@ -70,15 +70,10 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 
 /** Read globals.yml text; malformed YAML or a top level that is not a mapping is a problem, not an exception. */
 export function parseKollaGlobals(text: string): Result<KollaGlobals> {
-	const lineCounter = new LineCounter();
 	// Read it as Ansible does: YAML 1.1 (`yes` is true) and a repeated key keeps its last value.
-	const document = parseDocument(text, {lineCounter, prettyErrors: false, version: '1.1', uniqueKeys: false});
-	const [error] = document.errors;
-	if (error) {
-		const {line, col} = lineCounter.linePos(error.pos[0]);
-		return fail({reason: `globals.yml is not valid YAML: line ${line}, column ${col}: ${error.message}`});
-	}
-	const content: unknown = document.toJS();
+	const read = readYaml(text, {what: 'globals.yml', version: '1.1', uniqueKeys: false});
+	if (!read.ok) return read;
+	const content = read.value;
 	// A file of nothing but comments is kolla's own default: every setting keeps its default.
 	const settings = content === null || content === undefined ? {} : content;
 	if (!isMapping(settings)) {

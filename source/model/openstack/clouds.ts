@@ -1,8 +1,8 @@
 // clouds.yaml and secure.yaml as openstacksdk reads them: where they are looked for, and one named cloud
 // with its secrets merged in, as credential fields.
 import path from 'node:path';
-import {parse as parseYaml} from 'yaml';
-import {errorMessage, fail, ok, type Result} from '../result.js';
+import {fail, ok, type Result} from '../result.js';
+import {readYaml} from '../yaml.js';
 import type {CredentialFields, FieldNaming} from './credentials.js';
 
 /** A file found on disk, with its text. */
@@ -42,12 +42,9 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
 
 /** The `clouds:` mapping of a clouds.yaml or secure.yaml; an empty file has none. */
 function cloudsOf(file: ConfigFile): Result<Record<string, unknown>> {
-	let document: unknown;
-	try {
-		document = parseYaml(file.text);
-	} catch (error) {
-		return fail({reason: `${file.path} is not valid YAML (${errorMessage(error).split('\n')[0]})`, hint: fixHint});
-	}
+	const read = readYaml(file.text, {what: file.path, uniqueKeys: false});
+	if (!read.ok) return fail({reason: read.problem.reason, hint: fixHint});
+	const document = read.value;
 	if (document === null || document === undefined) return ok({});
 	if (!isRecord(document)) return fail({reason: `${file.path} is not a mapping`, hint: fixHint});
 	return ok(isRecord(document['clouds']) ? document['clouds'] : {});
