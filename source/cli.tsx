@@ -1,5 +1,4 @@
 import {existsSync, readFileSync, rmSync} from 'node:fs';
-import {readFile} from 'node:fs/promises';
 import os from 'node:os';
 import {render} from 'ink';
 import {App} from './app.js';
@@ -15,6 +14,7 @@ import {defaults, findingContext, resolveSettings, settingRows, type GlobalsInpu
 import {createTheme, ThemeContext} from './ui/theme.js';
 import {SnapshotPoller} from './world/poller.js';
 import {ChecksumVerifier} from './world/verifier.js';
+import {fileLimits, readBoundedText} from './world/real/bounded-file.js';
 import {probePath} from './world/real/path-probe.js';
 import {RealWorld} from './world/real/real-world.js';
 import {isScenarioName, scenarios, type ScenarioName} from './world/simulated/scenarios.js';
@@ -113,13 +113,10 @@ function scenarioList(): string {
 }
 
 async function readGlobals(path: string): Promise<GlobalsInput> {
-	try {
-		return {path, text: await readFile(path, 'utf8'), readError: null};
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		// No globals.yml is normal off a kolla deploy host; only an unreadable one is worth a word.
-		return {path, text: null, readError: code === 'ENOENT' ? null : `${path}: ${(error as Error).message}`};
-	}
+	const read = await readBoundedText(path, {what: 'globals.yml', maxBytes: fileLimits.config});
+	if (read.ok) return {path, text: read.value, readError: null};
+	// No globals.yml is normal off a kolla deploy host; only an unreadable one is worth a word.
+	return {path, text: null, readError: read.problem.errno === 'ENOENT' ? null : `${read.problem.reason} — ignored; pass --datadir to be sure`};
 }
 
 const account = {uid: process.getuid?.() ?? 0, home: os.homedir()};

@@ -208,7 +208,7 @@ export type GlanceImage = {
 	locations: string[];
 };
 
-export type GlanceProblem = 'glance-auth-failed' | 'glance-unreachable' | 'glance-error' | 'glance-not-configured';
+export type GlanceProblem = 'glance-auth-failed' | 'glance-unreachable' | 'glance-error' | 'glance-not-configured' | 'glance-credentials-unusable';
 
 export type GlanceImages = {at: number; state: 'ok'; images: GlanceImage[]; endpoint: string; authSource: string; pages: number; tookMs: number};
 

@@ -1,10 +1,10 @@
 // The remount's audit trail: one JSON object per line, appended, never rewritten. Who did what, from where,
 // and what the machine said back — so the next operator (or the next run of this tool) can tell what happened.
-import {appendFileSync, closeSync, mkdirSync, openSync} from 'node:fs';
-import {readFile} from 'node:fs/promises';
+import {closeSync, constants, fstatSync, mkdirSync, openSync, writeSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {fail, ok, problemFrom, type Problem, type Result} from '../model/result.js';
+import {fail, ok, type Problem, type Result} from '../model/result.js';
+import {kindOf, readBoundedText} from '../world/real/bounded-file.js';
 import type {MountSpec} from '../world/world.js';
 import type {StepId} from './steps/step.js';
 
@@ -164,8 +164,52 @@ function describeWriteError(file: string, code: string | undefined, error: unkno
 			return `${file}: a part of its directory path is a file — pass --audit-log PATH`;
 		case 'EISDIR':
 			return `${file}: is a directory — pass --audit-log PATH to a file`;
+		case 'ELOOP':
+			return `${file}: is a symbolic link, and the audit log is never written through one (it could point anywhere) — remove it, or pass --audit-log PATH to the real file`;
+		case 'ENXIO':
+			return `${file}: is a FIFO or a socket, not a regular file — pass --audit-log PATH to a file`;
 		default:
 			return `${file}: ${code ?? (error as Error).message}`;
+	}
+}
+
+// O_NOFOLLOW: a link planted where the log goes (even a dangling one) is refused, never followed or created;
+// O_NONBLOCK: a FIFO with no reader fails at once instead of waiting; the mode is for a file created here.
+const appendFlags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
+const fileMode = 0o600;
+const directoryMode = 0o700;
+
+/** Opens the log to append, or says why it will not: a link, something that is not a regular file, a file someone else owns. */
+function openForAppend(file: string): Result<number> {
+	let descriptor: number;
+	try {
+		descriptor = openSync(file, appendFlags, fileMode);
+	} catch (error) {
+		return fail(writeProblem(file, error));
+	}
+	const stats = fstatSync(descriptor);
+	const uid = process.geteuid?.() ?? stats.uid;
+	let refusal: Problem | null = null;
+	if (!stats.isFile()) refusal = {reason: `${file}: is ${kindOf(stats)}, not a regular file — pass --audit-log PATH to a file`, errno: 'EINVAL'};
+	else if (stats.uid !== uid) {
+		refusal = {reason: `${file}: is owned by uid ${stats.uid}, not by this user (uid ${uid}), so it is not written — check who made it, or pass --audit-log PATH`, errno: 'EPERM'};
+	}
+	if (refusal === null) return ok(descriptor);
+	closeSync(descriptor);
+	return fail(refusal);
+}
+
+/** Appends one line through a fresh safe open, so a log swapped for a link between writes is refused too. */
+function appendLine(file: string, line: string): Result<void> {
+	const opened = openForAppend(file);
+	if (!opened.ok) return opened;
+	try {
+		writeSync(opened.value, line);
+		return ok(undefined);
+	} catch (error) {
+		return fail(writeProblem(file, error));
+	} finally {
+		closeSync(opened.value);
 	}
 }
 
@@ -180,15 +224,16 @@ export class AuditLog {
 		private readonly simulation: AuditSimulation,
 	) {}
 
-	/** Creates the directory (mkdir -p) and checks the file can be appended to; the problem is said, not thrown. */
+	/** Creates the directory (mkdir -p, private) and checks the file can be appended to safely; the problem is said, not thrown. */
 	static open(file: string, options: {identity: AuditIdentity; run: string; dryRun: boolean; now?: () => number; simulation?: AuditSimulation}): Result<AuditLog> {
 		try {
-			mkdirSync(path.dirname(file), {recursive: true, mode: 0o750});
-			closeSync(openSync(file, 'a', 0o640));
-			return ok(new AuditLog(file, options.identity, options.run, options.dryRun, options.now ?? Date.now, options.simulation ?? null));
+			mkdirSync(path.dirname(file), {recursive: true, mode: directoryMode});
 		} catch (error) {
 			return fail(writeProblem(file, error));
 		}
+		const checked = appendLine(file, '');
+		if (!checked.ok) return checked;
+		return ok(new AuditLog(file, options.identity, options.run, options.dryRun, options.now ?? Date.now, options.simulation ?? null));
 	}
 
 	write(entry: AuditEntry): Result<AuditRecord> {
@@ -204,12 +249,8 @@ export class AuditLog {
 			...(entry.detail ? {detail: redactDeep(entry.detail)} : {}),
 			...(this.simulation ? {simulated: true as const, scenario: this.simulation.scenario} : {}),
 		};
-		try {
-			appendFileSync(this.path, JSON.stringify(record) + '\n', {mode: 0o640});
-			return ok(record);
-		} catch (error) {
-			return fail(writeProblem(this.path, error));
-		}
+		const appended = appendLine(this.path, JSON.stringify(record) + '\n');
+		return appended.ok ? ok(record) : appended;
 	}
 }
 
@@ -225,20 +266,18 @@ function madeIn(record: AuditRecord, simulation: AuditSimulation): boolean {
 	return record.simulated === true && record.scenario === simulation.scenario;
 }
 
+/** Years of remounts stay far below this; a larger file is not read for a resume. */
+const auditLogReadLimit = 64 * 1024 * 1024;
+
 /**
  * The records of the log made on the machine `simulation` names (the real one by default), oldest first; lines that do not
  * parse (a torn write, a hand edit) are skipped. Missing file: none.
  */
 export async function readAuditLog(file: string, simulation: AuditSimulation = null): Promise<Result<AuditRecord[]>> {
-	let text: string;
-	try {
-		text = await readFile(file, 'utf8');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return ok([]);
-		return fail(problemFrom(error));
-	}
+	const read = await readBoundedText(file, {what: 'the audit log', maxBytes: auditLogReadLimit});
+	if (!read.ok) return read.problem.errno === 'ENOENT' ? ok([]) : read;
 	const records: AuditRecord[] = [];
-	for (const line of text.split('\n')) {
+	for (const line of read.value.split('\n')) {
 		if (line.trim() === '') continue;
 		try {
 			const parsed: unknown = JSON.parse(line);

@@ -1,10 +1,10 @@
 import {describe, expect, it} from 'vitest';
-import {defaultOpenrcPath, resolveGlanceAccess, type AccessInput} from '../../source/model/openstack/access.js';
+import {defaultOpenrcPath, resolveGlanceAccess, type AccessInput, type AccessProblem, type FoundFile} from '../../source/model/openstack/access.js';
 import {configSearchPaths, type ConfigFile} from '../../source/model/openstack/clouds.js';
 import {normalizeAuthUrl, normalizeInterface, type GlanceAccess} from '../../source/model/openstack/credentials.js';
 import {parseOpenrc} from '../../source/model/openstack/openrc.js';
 import {redact} from '../../source/model/openstack/redact.js';
-import type {Result} from '../../source/model/result.js';
+import {ok, type Result} from '../../source/model/result.js';
 
 const adminPassword = 'Zq8#kolla$Adm1n"pw';
 const appSecret = 'appcred-S3cret-value-9f8e7d';
@@ -29,17 +29,18 @@ export OS_AUTH_PLUGIN='password'
 export OS_CACERT='/etc/kolla/certificates/ca/root.crt'
 `;
 
-type Resolution = Result<GlanceAccess>;
+type Resolution = Result<GlanceAccess, AccessProblem>;
 
 /** The files on a pretend disk, found the way the world finds them: the openrc at its path, the first clouds.yaml and secure.yaml. */
 function resolve(input: Partial<AccessInput> & {disk?: Record<string, string>}): Resolution {
 	const {disk = {}, ...rest} = input;
 	const where = {env: {}, homeDir: '/home/op', cwd: '/work', ...rest};
-	const first = (kind: 'clouds' | 'secure'): ConfigFile | null => {
+	const first = (kind: 'clouds' | 'secure'): FoundFile<ConfigFile> => {
 		const found = configSearchPaths(kind, where.env, where.homeDir, where.cwd).find(path => disk[path] !== undefined);
-		return found ? {path: found, text: disk[found]!} : null;
+		return found ? ok({path: found, text: disk[found]!}) : null;
 	};
-	return resolveGlanceAccess({openrc: disk[where.openrcPath ?? defaultOpenrcPath] ?? null, clouds: first('clouds'), secure: first('secure'), ...where});
+	const openrc = disk[where.openrcPath ?? defaultOpenrcPath];
+	return resolveGlanceAccess({openrc: openrc === undefined ? null : ok(openrc), clouds: first('clouds'), secure: first('secure'), ...where});
 }
 
 function accessOf(result: Resolution): GlanceAccess {
@@ -259,7 +260,7 @@ describe('clouds.yaml and secure.yaml', () => {
 
 	it('names the clouds it has when OS_CLOUD names a missing entry', () => {
 		const result = resolve({env: {OS_CLOUD: 'prod'}, disk: {'/etc/openstack/clouds.yaml': cloudsYaml}});
-		expect(result).toEqual({ok: false, problem: {reason: 'clouds.yaml /etc/openstack/clouds.yaml has no cloud named "prod"', hint: 'It has: kolla-admin, appcred — set OS_CLOUD (or --os-cloud) to one of them'}});
+		expect(result).toEqual({ok: false, problem: {reason: 'clouds.yaml /etc/openstack/clouds.yaml has no cloud named "prod"', hint: 'It has: kolla-admin, appcred — set OS_CLOUD (or --os-cloud) to one of them', credentialsGiven: true}});
 	});
 
 	it('says where it looked when there is no clouds.yaml at all', () => {
@@ -344,5 +345,44 @@ describe('secrets stay out of what is shown', () => {
 		expect(clean).not.toContain(encodeURIComponent(adminPassword));
 		expect(clean).not.toContain(JSON.stringify(adminPassword).slice(1, -1));
 		expect(clean).toBe('{"error": {"message": "bad password *** for admin"}} url=?p=*** raw ***');
+	});
+});
+
+describe('credentials named but unusable, or none at all', () => {
+	const given = (result: Resolution) => (result.ok ? null : result.problem.credentialsGiven);
+
+	it('nothing named anywhere is "not configured", not a failure of what was asked for', () => {
+		expect(given(resolve({}))).toBe(false);
+		// The default openrc, there but not for this user, is as good as absent.
+		const denied = resolve({openrc: {ok: false, problem: {reason: 'the openrc file /etc/kolla/admin-openrc.sh: EACCES', errno: 'EACCES'}}});
+		expect(given(denied)).toBe(false);
+	});
+
+	it('a named source that cannot be used says so, with its reason', () => {
+		const cases: Array<[Resolution, RegExp]> = [
+			[resolve({openrcPath: '/root/nope.sh'}), /^openrc \/root\/nope.sh cannot be read/],
+			[resolve({glanceUrl: 'ftp://g'}), /is not an http\(s\) URL/],
+			[resolve({env: {OS_CLOUD: 'prod'}}), /OS_CLOUD=prod but no clouds.yaml was found/],
+			[resolve({env: {OS_CLOUD: 'x'}, disk: {'/etc/openstack/clouds.yaml': 'clouds: [\n'}}), /is not valid YAML/],
+			[resolve({openrcPath: '/r.sh', disk: {'/r.sh': "export OS_AUTH_URL=http://k:5000\nexport OS_USERNAME=admin\nexport OS_PASSWORD=$(cat /root/pw)\n"}}), /OS_PASSWORD is computed by a shell command/],
+			[resolve({env: {OS_AUTH_URL: 'http://k:5000'}}), /no user name/],
+		];
+		for (const [result, reason] of cases) {
+			expect(given(result)).toBe(true);
+			expect(result.ok ? null : result.problem.reason).toMatch(reason);
+		}
+	});
+
+	it('the default openrc that is there but is no file (a device, a FIFO) was meant to be used', () => {
+		const device = resolve({openrc: {ok: false, problem: {reason: 'the openrc file /etc/kolla/admin-openrc.sh is a character device, not a regular file: not read', errno: 'EINVAL'}}});
+		expect(device).toMatchObject({ok: false, problem: {credentialsGiven: true, reason: expect.stringContaining('is a character device')}});
+	});
+
+	it('a clouds.yaml that is there but cannot be read is the problem when OS_CLOUD names a cloud, and nothing when it does not', () => {
+		const unreadable = {ok: false as const, problem: {reason: 'clouds.yaml /etc/openstack/clouds.yaml is a FIFO, not a regular file: not read', errno: 'EINVAL'}};
+		const named = resolveGlanceAccess({env: {OS_CLOUD: 'kolla'}, homeDir: '/root', openrc: null, clouds: unreadable, secure: null});
+		expect(named).toMatchObject({ok: false, problem: {credentialsGiven: true, reason: unreadable.problem.reason}});
+		const unnamed = resolveGlanceAccess({env: {}, homeDir: '/root', openrc: null, clouds: unreadable, secure: null});
+		expect(given(unnamed)).toBe(false);
 	});
 });

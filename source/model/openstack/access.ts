@@ -1,11 +1,20 @@
 // How to reach Glance: --glance-url, a clouds.yaml entry, OS_* variables or kolla's openrc, decided from
 // the environment and the texts of the files the world found.
-import {fail, ok, type Result} from '../result.js';
+import {fail, ok, type Problem, type Result} from '../result.js';
 import {configSearchPaths, cloudFields, cloudNaming, type ConfigFile} from './clouds.js';
 import {credentialsFrom, describeCredentials, isTruthy, type CredentialFields, type FieldOrigin, type GlanceAccess} from './credentials.js';
 import {computedCredentialVariables, fieldsFromVariables, parseOpenrc, variableNaming} from './openrc.js';
 
 export const defaultOpenrcPath = '/etc/kolla/admin-openrc.sh';
+
+/** A file the world looked for: its text, why it could not be read, or null when it is not there. */
+export type FoundFile<T> = Result<T> | null;
+
+/**
+ * Why Glance cannot be asked. `credentialsGiven`: something named credentials (a flag, OS_CLOUD, OS_AUTH_URL,
+ * an openrc that is there) and they cannot be used — the image side is then unknown, not merely unconfigured.
+ */
+export type AccessProblem = Problem & {credentialsGiven: boolean};
 
 export type AccessInput = {
 	env: Record<string, string | undefined>;
@@ -13,11 +22,11 @@ export type AccessInput = {
 	osCloud?: string;
 	/** --openrc; kolla's admin-openrc.sh when absent. */
 	openrcPath?: string;
-	/** The openrc's text (at openrcPath, or the default), null when it cannot be read. */
-	openrc: string | null;
-	/** The first clouds.yaml and secure.yaml found along `configSearchPaths`, null when there is none. */
-	clouds: ConfigFile | null;
-	secure: ConfigFile | null;
+	/** The openrc (at openrcPath, or the default). */
+	openrc: FoundFile<string>;
+	/** The first clouds.yaml and secure.yaml found along `configSearchPaths`. */
+	clouds: FoundFile<ConfigFile>;
+	secure: FoundFile<ConfigFile>;
 	/** Where clouds.yaml was looked for, for the hint when there is none. */
 	homeDir: string;
 	cwd?: string;
@@ -33,6 +42,8 @@ function keystoneAccess(fields: CredentialFields, origin: FieldOrigin): Result<G
 	return ok({kind: 'keystone', credentials: built.value, source: `${origin.where} (${describeCredentials(built.value)})`});
 }
 
+const cloudsFixHint = 'Fix the file (or OS_CLIENT_CONFIG_FILE / OS_CLIENT_SECURE_FILE), or unset OS_CLOUD';
+
 function fromCloudsYaml(input: AccessInput, cloud: string): Result<GlanceAccess> {
 	if (!input.clouds) {
 		const searched = configSearchPaths('clouds', input.env, input.homeDir, input.cwd).filter(each => each.endsWith('.yaml'));
@@ -41,7 +52,9 @@ function fromCloudsYaml(input: AccessInput, cloud: string): Result<GlanceAccess>
 			hint: `Looked in ${searched.join(', ')} — set OS_CLIENT_CONFIG_FILE or unset OS_CLOUD`,
 		});
 	}
-	const entry = cloudFields(input.clouds, input.secure, cloud);
+	if (!input.clouds.ok) return fail({...input.clouds.problem, hint: cloudsFixHint});
+	if (input.secure && !input.secure.ok) return fail({...input.secure.problem, hint: cloudsFixHint});
+	const entry = cloudFields(input.clouds.value, input.secure?.value ?? null, cloud);
 	if (!entry.ok) return entry;
 	return keystoneAccess(entry.value.fields, {where: entry.value.where, naming: cloudNaming});
 }
@@ -67,11 +80,25 @@ function endpointAccess(input: AccessInput, glanceUrl: string): Result<GlanceAcc
 	});
 }
 
-/**
- * How to reach Glance, in this order: --glance-url > OS_CLOUD / --os-cloud (clouds.yaml) > OS_* in the
- * environment > an openrc file (kolla's admin-openrc.sh by default) > not configured.
- */
-export function resolveGlanceAccess(input: AccessInput): Result<GlanceAccess> {
+/** Errors that mean the file is simply not there for this user, as opposed to there and unusable. */
+const absent = new Set(['ENOENT', 'EACCES', 'EPERM']);
+
+function fromOpenrc(input: AccessInput): Result<GlanceAccess> | null {
+	const openrcPath = input.openrcPath ?? defaultOpenrcPath;
+	const openrc = input.openrc;
+	if (openrc?.ok) {
+		const parsed = parseOpenrc(openrc.value);
+		return keystoneAccess(fieldsFromVariables(parsed.variables), {where: `openrc ${openrcPath}`, naming: variableNaming, computed: computedCredentialVariables(parsed)});
+	}
+	const hint = `Check the path; kolla writes it mode 600 for root — run as root, or ${notConfiguredHint.charAt(0).toLowerCase()}${notConfiguredHint.slice(1)}`;
+	// A file that is there but cannot be read as an openrc (a device, a FIFO, too large) was meant to be used.
+	if (openrc && !absent.has(openrc.problem.errno ?? '')) return fail({reason: openrc.problem.reason, hint});
+	if (!input.openrcPath) return null;
+	return fail({reason: `openrc ${openrcPath} cannot be read (missing, or not readable by this user)`, hint});
+}
+
+/** The credentials something named, or null when nothing named any. */
+function namedAccess(input: AccessInput): Result<GlanceAccess> | null {
 	if (input.glanceUrl) return endpointAccess(input, input.glanceUrl);
 
 	const cloud = input.osCloud || input.env['OS_CLOUD'];
@@ -79,16 +106,17 @@ export function resolveGlanceAccess(input: AccessInput): Result<GlanceAccess> {
 
 	if (input.env['OS_AUTH_URL']) return keystoneAccess(fieldsFromVariables(input.env), {where: 'environment OS_*', naming: variableNaming});
 
-	const openrcPath = input.openrcPath ?? defaultOpenrcPath;
-	if (input.openrc !== null) {
-		const parsed = parseOpenrc(input.openrc);
-		return keystoneAccess(fieldsFromVariables(parsed.variables), {where: `openrc ${openrcPath}`, naming: variableNaming, computed: computedCredentialVariables(parsed)});
+	return fromOpenrc(input);
+}
+
+/**
+ * How to reach Glance, in this order: --glance-url > OS_CLOUD / --os-cloud (clouds.yaml) > OS_* in the
+ * environment > an openrc file (kolla's admin-openrc.sh by default) > not configured.
+ */
+export function resolveGlanceAccess(input: AccessInput): Result<GlanceAccess, AccessProblem> {
+	const named = namedAccess(input);
+	if (named === null) {
+		return fail({reason: `Glance credentials are not configured (no OS_CLOUD, no OS_AUTH_URL, no readable ${defaultOpenrcPath})`, hint: notConfiguredHint, credentialsGiven: false});
 	}
-	if (input.openrcPath) {
-		return fail({
-			reason: `openrc ${openrcPath} cannot be read (missing, or not readable by this user)`,
-			hint: `Check the path; kolla writes it mode 600 for root — run as root, or ${notConfiguredHint.charAt(0).toLowerCase()}${notConfiguredHint.slice(1)}`,
-		});
-	}
-	return fail({reason: `Glance credentials are not configured (no OS_CLOUD, no OS_AUTH_URL, no readable ${defaultOpenrcPath})`, hint: notConfiguredHint});
+	return named.ok ? named : fail({...named.problem, credentialsGiven: true});
 }

@@ -2,6 +2,7 @@
 // could not be asked.
 import type {Problem} from '../result.js';
 import type {GlanceImage, GlanceImages, GlanceListing, GlanceProblem} from '../types.js';
+import type {AccessProblem} from './access.js';
 
 /** Why Keystone or Glance could not answer, and which way it failed (for the listing's `problem`). */
 export type GlanceFailure = Problem & {kind: GlanceProblem; hint: string};
@@ -71,9 +72,10 @@ export function unavailableListing(failure: GlanceFailure, where: {endpoint: str
 	return {at, state: 'unavailable', problem: failure.kind, reason: failure.reason, hint: failure.hint, ...where};
 }
 
-/** The listing to show when no credentials could be found: why, and the options that would fix it. */
-export function notConfiguredListing(problem: Problem, at = Date.now()): GlanceListing {
-	return unavailableListing({kind: 'glance-not-configured', reason: problem.reason, hint: problem.hint ?? ''}, {endpoint: null, authSource: null}, at);
+/** The listing to show when no usable credentials were found: why, and the options that would fix it. */
+export function notConfiguredListing(problem: AccessProblem, at = Date.now()): GlanceListing {
+	const kind = problem.credentialsGiven ? 'glance-credentials-unusable' : 'glance-not-configured';
+	return unavailableListing({kind, reason: problem.reason, hint: problem.hint ?? ''}, {endpoint: null, authSource: null}, at);
 }
 
 /**

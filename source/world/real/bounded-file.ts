@@ -22,7 +22,8 @@ export type BoundedRead = {
 // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever; O_NOCTTY: a tty never becomes ours.
 const openFlags = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
 
-function kindOf(stats: Stats): string {
+/** What a file that is not a regular file is, for problems: "a FIFO", "a character device". */
+export function kindOf(stats: Stats): string {
 	if (stats.isDirectory()) return 'a directory';
 	if (stats.isFIFO()) return 'a FIFO';
 	if (stats.isSocket()) return 'a socket';

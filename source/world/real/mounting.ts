@@ -1,5 +1,4 @@
 // umount and mount of the share as child processes with deadlines, their errors mapped to errnos and advice.
-import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {formatDuration} from '../../model/format.js';
 import {parseFstab} from '../../model/fstab.js';
@@ -8,6 +7,7 @@ import {parseMountinfo} from '../../model/mountinfo.js';
 import {fail, ok, type Problem} from '../../model/result.js';
 import type {MountEntry} from '../../model/types.js';
 import type {ActionProblem, ActionResult, MountSpec} from '../world.js';
+import {fileLimits, readBoundedText} from './bounded-file.js';
 import {runCommand, type CommandRun} from './commands.js';
 
 export const defaultUnmountTimeoutMs = 15_000;
@@ -17,11 +17,8 @@ const sshCheckTimeoutMs = 10_000;
 type Rule = {pattern: RegExp; errno: string; reason: (mountpoint: string, line: string) => string};
 
 async function mountsAt(mountpoint: string): Promise<MountEntry[] | null> {
-	try {
-		return parseMountinfo(await readFile('/proc/self/mountinfo', 'utf8')).filter(mount => mount.mountPoint === mountpoint);
-	} catch {
-		return null;
-	}
+	const mountinfo = await readBoundedText('/proc/self/mountinfo', {what: 'mountinfo', maxBytes: fileLimits.mountinfo});
+	return mountinfo.ok ? parseMountinfo(mountinfo.value).filter(mount => mount.mountPoint === mountpoint) : null;
 }
 
 function failed(run: CommandRun, problem: Problem, tookMs = run.tookMs): ActionResult {
@@ -176,12 +173,9 @@ async function askSsh(source: string, options: readonly string[], onOutput?: (li
 }
 
 async function fstabLineFor(mountpoint: string, fstabPath: string): Promise<MountSpec | null> {
-	try {
-		const entry = parseFstab(await readFile(fstabPath, 'utf8')).entries.find(each => normalizeMountPath(each.file) === mountpoint);
-		return entry ? {source: entry.spec, fsType: entry.vfsType, options: entry.options} : null;
-	} catch {
-		return null;
-	}
+	const fstab = await readBoundedText(fstabPath, {what: 'fstab', maxBytes: fileLimits.config});
+	const entry = fstab.ok ? parseFstab(fstab.value).entries.find(each => normalizeMountPath(each.file) === mountpoint) : undefined;
+	return entry ? {source: entry.spec, fsType: entry.vfsType, options: entry.options} : null;
 }
 
 export type MountOptions = {fstabPath: string; timeoutMs?: number; onOutput?: (line: string) => void};

@@ -1,15 +1,16 @@
-import {readFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import si from 'systeminformation';
 import {parseFstab} from '../../model/fstab.js';
 import {parseMountinfo} from '../../model/mountinfo.js';
 import {assessContainerView, expectedMount, findMountFor, mountVerdict} from '../../model/mount.js';
+import type {AccessProblem} from '../../model/openstack/access.js';
 import {notConfiguredListing} from '../../model/openstack/glance.js';
 import {describeProblem, fail, type Problem, type Result} from '../../model/result.js';
 import type {ChecksumOutcome, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
 import type {Settings} from '../../settings.js';
 import type {ActionOptions, ActionResult, DatadirSince, GlanceProof, Holder, MountSpec, World, WorldEvent} from '../world.js';
+import {fileLimits, readBoundedText} from './bounded-file.js';
 import {verifyChecksum} from './checksum.js';
 import {listDatadir} from './datadir-list.js';
 import {DockerClient} from './docker.js';
@@ -29,13 +30,16 @@ function glanceFlags(settings: Settings): GlanceFlags {
 	};
 }
 
-async function readText(file: string): Promise<{text: string | null; problem: string | null}> {
-	try {
-		return {text: await readFile(file, 'utf8'), problem: null};
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code ?? 'error';
-		return {text: null, problem: `${file}: ${code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`};
-	}
+/** fstab's text, or why it was not read; no fstab at all is no problem, only no lines. */
+async function readFstab(file: string): Promise<{text: string | null; problem: string | null}> {
+	const read = await readBoundedText(file, {what: 'fstab', maxBytes: fileLimits.config});
+	if (read.ok) return {text: read.value, problem: null};
+	return {text: null, problem: read.problem.errno === 'ENOENT' ? `${file}: not found` : read.problem.reason};
+}
+
+/** The mount table a process sees (self, or a container's first process). */
+function readMountinfo(pid: number | 'self'): Promise<Result<string>> {
+	return readBoundedText(`/proc/${pid}/mountinfo`, {what: 'mountinfo', maxBytes: fileLimits.mountinfo});
 }
 
 /** Host name part of a network source: `nfs01:/export`, `root@10.0.0.5:/srv`, `//server/share`. */
@@ -59,7 +63,7 @@ export class RealWorld implements World {
 	private readonly listeners = new Set<(event: WorldEvent) => void>();
 	private stopWatching: (() => void) | null = null;
 
-	private readonly glance: GlanceClient | Problem;
+	private readonly glance: GlanceClient | AccessProblem;
 
 	constructor(private readonly settings: Settings) {
 		this.label = os.hostname();
@@ -104,13 +108,14 @@ export class RealWorld implements World {
 
 	async probeDatadir(): Promise<DatadirProbe> {
 		const datadir = this.settings.datadir.value;
-		const [fstabText, result] = await Promise.all([readText(this.settings.fstabPath.value), probePath(datadir, {timeoutMs: this.timeoutMs})]);
+		const [fstabText, result] = await Promise.all([readFstab(this.settings.fstabPath.value), probePath(datadir, {timeoutMs: this.timeoutMs})]);
 		// Read after the probe, so a remount during the probe cannot pair the new device with the old mount line.
-		const mountinfo = await readFile('/proc/self/mountinfo', 'utf8');
-		const mounts = parseMountinfo(mountinfo);
+		const mountinfo = await readMountinfo('self');
+		const mounts = mountinfo.ok ? parseMountinfo(mountinfo.value) : [];
 		let mount = findMountFor(datadir, mounts);
+		// Without the mount table nothing can be said about the mount: that is the datadir's error.
+		const health: PathHealth = mountinfo.ok ? result.health : {state: 'error', errno: mountinfo.problem.errno ?? 'EIO', message: mountinfo.problem.reason};
 		// A symlink on the way can put the datadir on another filesystem than its path suggests: trust the device.
-		const health = result.health;
 		if (health.state === 'responsive' && mount && mount.majorMinor !== health.device) {
 			mount = mounts.filter(candidate => candidate.majorMinor === health.device).at(-1) ?? mount;
 		}
@@ -125,8 +130,8 @@ export class RealWorld implements World {
 			expectedFrom: expected.from,
 			fstab: expected.fstab,
 			fstabProblem: fstabText.problem,
-			health: result.health,
-			verdict: mountVerdict(mount, expected.mountpoint, result.health),
+			health,
+			verdict: mountVerdict(mount, expected.mountpoint, health),
 			stats: result.stats,
 		};
 	}
@@ -152,15 +157,13 @@ export class RealWorld implements World {
 	}
 
 	private async containerView(pid: number, hostMount: MountEntry | null, hostHealth: PathHealth | null): Promise<ContainerView> {
-		let text: string;
-		try {
-			text = await readFile(`/proc/${pid}/mountinfo`, 'utf8');
-		} catch (error) {
-			const code = (error as NodeJS.ErrnoException).code;
-			return {state: 'unknown', reason: `/proc/${pid}/mountinfo: ${code === 'EACCES' ? 'permission denied (run as root)' : (error as Error).message}`};
+		const mountinfo = await readMountinfo(pid);
+		if (!mountinfo.ok) {
+			const problem = mountinfo.problem;
+			return {state: 'unknown', reason: problem.errno === 'EACCES' ? `/proc/${pid}/mountinfo: permission denied (run as root)` : problem.reason};
 		}
 		const inside = this.settings.containerDatadir.value;
-		const found = findMountFor(inside, parseMountinfo(text));
+		const found = findMountFor(inside, parseMountinfo(mountinfo.value));
 		// The container's root filesystem is never the share: only a mount at or under /var/lib/glance counts.
 		const containerMount = found && found.mountPoint !== '/' ? found : null;
 		// /proc/<pid>/root leads into the container's mount namespace: this touches the share as Glance sees it.
