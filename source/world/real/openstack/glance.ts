@@ -20,7 +20,7 @@ export type GlanceClientOptions = {
 const listingBugHint = 'A Glance or proxy bug: list with openstack image list to compare';
 
 /** Time to the first byte of an answer: Glance builds a page of 1000 images in well under this. */
-export const defaultAnswerTimeoutMs = 5000;
+const defaultAnswerTimeoutMs = 5000;
 
 /** What Glance answered to a download: its status passed through, and at most the bytes asked for. */
 export type FirstBytes = {status: number; bytes: Uint8Array; contentLength: number | null; note: string | null; tookMs: number};

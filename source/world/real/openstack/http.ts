@@ -96,7 +96,7 @@ type Read = {bytes: Uint8Array; more: boolean};
 /** An answer (status and headers) whose body is read on demand, under the request's whole-body deadline. */
 export class Answer {
 	constructor(
-		readonly response: Response,
+		private readonly response: Response,
 		readonly url: string,
 		private readonly endpoint: Endpoint,
 	) {}
@@ -118,7 +118,6 @@ export class Answer {
 		const reader = this.response.body?.getReader();
 		const chunks: Uint8Array[] = [];
 		let received = 0;
-		let more = false;
 		try {
 			while (reader && (past ? received <= limit : received < limit)) {
 				const {done, value} = await reader.read();
@@ -126,7 +125,6 @@ export class Answer {
 				chunks.push(value);
 				received += value.byteLength;
 			}
-			more = received > limit || (!past && received === limit);
 			if (reader) await reader.cancel();
 		} catch (error) {
 			return fail(explainFetchError(error, this.endpoint.service, this.url, `did not finish its answer within ${seconds(this.endpoint.deadlines.totalMs)}`));
@@ -139,7 +137,7 @@ export class Answer {
 			bytes.set(part, offset);
 			offset += part.length;
 		}
-		return ok({bytes, more});
+		return ok({bytes, more: received > limit});
 	}
 
 	/** The whole body as text; past `maxBytes` (what it is for is `what`) a problem naming the cap, and no more is read. */

@@ -14,7 +14,7 @@ function authHint(method: AuthMethod): string {
 }
 
 /** A token answer carries the catalog: a few KiB, tens on a large cloud. */
-export const tokenBodyBytes = 1024 * 1024;
+const tokenBodyBytes = 1024 * 1024;
 
 export type AuthOptions = {deadlines: Deadlines; dispatcher: Dispatcher | undefined};
 
