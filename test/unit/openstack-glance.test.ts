@@ -10,7 +10,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import type {GlanceListing} from '../../source/model/types.js';
 import {resolveGlanceAccess} from '../../source/model/openstack/access.js';
 import type {Credentials, GlanceAccess} from '../../source/model/openstack/credentials.js';
-import {glanceRoot, imageFromJson, notConfiguredListing, resolveNext} from '../../source/model/openstack/glance.js';
+import {glanceRoot, imageFromJson, nextPageUrl, notConfiguredListing, resolveNext, sameOrigin} from '../../source/model/openstack/glance.js';
 import {GlanceClient} from '../../source/world/real/openstack/glance.js';
 
 const password = 'pw-Very$ecret-42';
@@ -126,6 +126,19 @@ describe('URL handling', () => {
 		expect(resolveNext('https://c/image', '/v2/images?marker=a')).toBe('https://c/image/v2/images?marker=a');
 		expect(resolveNext('https://c/image', '/image/v2/images?marker=a')).toBe('https://c/image/v2/images?marker=a');
 		expect(resolveNext('https://c/image', 'https://c/image/v2/images?marker=b')).toBe('https://c/image/v2/images?marker=b');
+	});
+
+	it('takes a next link only on the endpoint\'s origin (scheme, host and port)', () => {
+		expect(nextPageUrl('http://g:9292', '/v2/images?marker=a')).toEqual({ok: true, value: 'http://g:9292/v2/images?marker=a'});
+		expect(nextPageUrl('http://g:9292', '//evil:9999/v2/images')).toEqual({ok: true, value: 'http://g:9292//evil:9999/v2/images'});
+		for (const elsewhere of ['http://g:9999/v2/images', 'https://g:9292/v2/images', 'http://evil:9292/v2/images', 'http://g:9292@evil/v2/images']) {
+			const refused = nextPageUrl('http://g:9292', elsewhere);
+			expect(refused.ok, elsewhere).toBe(false);
+			if (!refused.ok) expect(refused.problem.reason).toBe(`Glance's next page points to ${elsewhere}, another origin than its endpoint http://g:9292: not followed, the token stays with its endpoint`);
+		}
+		expect(sameOrigin('http://g:9292/a', 'http://G:9292/b')).toBe(true);
+		expect(sameOrigin('http://g/a', 'http://g:80/b')).toBe(true);
+		expect(sameOrigin('not a url', 'http://g')).toBe(false);
 	});
 
 	it('maps image JSON, splitting stores and collecting locations', () => {
@@ -270,7 +283,11 @@ describe('TLS with OS_CACERT', () => {
 	beforeAll(async () => {
 		directory = mkdtempSync(path.join(os.tmpdir(), 'glance-tls-'));
 		execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${directory}/key.pem`, '-out', `${directory}/ca.pem`, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], {stdio: 'ignore'});
-		tlsServer = https.createServer({key: readFileSync(`${directory}/key.pem`), cert: readFileSync(`${directory}/ca.pem`)}, (_request, response) => json(response, 200, {images: [image('tls')]}));
+		tlsServer = https.createServer({key: readFileSync(`${directory}/key.pem`), cert: readFileSync(`${directory}/ca.pem`)}, (request, response) => {
+			request.resume();
+			if (request.url === '/v3/auth/tokens') json(response, 201, {token: {catalog: [{type: 'image', endpoints: [{interface: 'internal', region_id: 'RegionOne', url: tlsBase}]}]}}, {'X-Subject-Token': issuedToken});
+			else json(response, 200, {images: [image('tls')]});
+		});
 		await new Promise<void>(resolve => tlsServer.listen(0, '127.0.0.1', resolve));
 		tlsBase = `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}`;
 	});
@@ -295,6 +312,14 @@ describe('TLS with OS_CACERT', () => {
 		const insecure = new GlanceClient(endpoint({cacert: null, insecure: true}), {timeoutMs: 2000});
 		expect(available(await insecure.listImages()).images).toHaveLength(1);
 		await insecure.close();
+	});
+
+	it('trusts the CA from OS_CACERT for Keystone too, and reads no CA that is not a regular file', async () => {
+		const keystoneOverTls = new GlanceClient(keystoneAccess({authUrl: `${tlsBase}/v3`, cacert: `${directory}/ca.pem`}), {timeoutMs: 2000});
+		expect(available(await keystoneOverTls.listImages()).images.map(each => each.id)).toEqual(['tls']);
+		await keystoneOverTls.close();
+		const notAFile = unavailable(await new GlanceClient(keystoneAccess({authUrl: `${tlsBase}/v3`, cacert: directory}), {timeoutMs: 2000}).listImages());
+		expect(notAFile).toMatchObject({problem: 'glance-not-configured', reason: `CA bundle (OS_CACERT) ${directory} is a directory, not a regular file: not read`});
 	});
 });
 

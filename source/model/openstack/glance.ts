@@ -1,6 +1,6 @@
 // Glance v2 as data: image JSON as a GlanceImage, the URLs of its pages, and a listing that says why Glance
 // could not be asked.
-import type {Problem} from '../result.js';
+import {fail, ok, type Problem, type Result} from '../result.js';
 import type {GlanceImage, GlanceImages, GlanceListing, GlanceProblem} from '../types.js';
 import type {AccessProblem} from './access.js';
 
@@ -23,6 +23,38 @@ export function resolveNext(root: string, next: string): string {
 	const relative = next.startsWith('/') ? next : `/${next}`;
 	const withPrefix = prefix && (relative === prefix || relative.startsWith(`${prefix}/`)) ? relative : `${prefix}${relative}`;
 	return `${rootUrl.origin}${withPrefix}`;
+}
+
+/** Same scheme, host and port: where a token may go along. False for anything that is not a URL. */
+export function sameOrigin(url: string, endpoint: string): boolean {
+	try {
+		return new URL(url).origin === new URL(endpoint).origin;
+	} catch {
+		return false;
+	}
+}
+
+/** How far a listing goes before it stops: no honest Glance comes near these, a broken one or a proxy may. */
+export const listingLimits = {
+	/** One page of up to 1000 images is a few MiB. */
+	pageBytes: 64 * 1024 * 1024,
+	/** Every page of one listing together, so endless pages cannot pile up in memory either. */
+	listingBytes: 512 * 1024 * 1024,
+	pages: 1000,
+	/** One image record (GET /v2/images/{id}), custom properties included. */
+	recordBytes: 4 * 1024 * 1024,
+} as const;
+
+/** The URL of Glance's next page, or why it is not asked: another origin would receive the token. */
+export function nextPageUrl(root: string, next: string): Result<string, GlanceFailure> {
+	const url = resolveNext(root, next);
+	if (sameOrigin(url, root)) return ok(url);
+	const shown = url.length > 120 ? `${url.slice(0, 119)}…` : url;
+	return fail({
+		kind: 'glance-error',
+		reason: `Glance's next page points to ${shown}, another origin than its endpoint ${new URL(root).origin}: not followed, the token stays with its endpoint`,
+		hint: 'A proxy or Glance rewrote the link (check public_endpoint in glance-api.conf, and the proxy); openstack image list shows what Glance lists',
+	});
 }
 
 function nonEmpty(value: unknown): string | null {

@@ -5,7 +5,7 @@ import {secretOf, type AuthMethod, type Credentials} from '../../../model/openst
 import {authRequestBody, selectEndpoint, tokenFromAnswer, type KeystoneToken} from '../../../model/openstack/keystone.js';
 import {bodySnippet} from '../../../model/openstack/redact.js';
 import {fail, ok, type Result} from '../../../model/result.js';
-import {explainFetchError, timedFetch} from './http.js';
+import {send, type Deadlines, type TlsAgent} from './http.js';
 
 function authHint(method: AuthMethod): string {
 	if (method.kind === 'password') return 'Check the password (OS_PASSWORD in the openrc, auth.password in clouds.yaml), the user and its domain — kolla: keystone_admin_password in /etc/kolla/passwords.yml';
@@ -13,19 +13,20 @@ function authHint(method: AuthMethod): string {
 	return 'The token has expired or was revoked: get a new one (openstack token issue)';
 }
 
-export type AuthOptions = {timeoutMs: number; dispatcher?: Dispatcher | undefined};
+/** A token answer carries the catalog: a few KiB, tens on a large cloud. */
+const tokenBodyBytes = 1024 * 1024;
 
-/** POST {authUrl}/auth/tokens: the token from X-Subject-Token, its expiry and the catalog. */
+export type AuthOptions = {deadlines: Deadlines; dispatcher: Dispatcher | undefined};
+
+/** POST {authUrl}/auth/tokens, to the auth URL's origin only: the token from X-Subject-Token, its expiry and the catalog. */
 export async function authenticate(credentials: Credentials, source: string, options: AuthOptions): Promise<Result<KeystoneToken, GlanceFailure>> {
 	const url = `${credentials.authUrl}/auth/tokens`;
-	let response: Response;
-	let body: string;
-	try {
-		response = await timedFetch(url, {method: 'POST', headers: {'Content-Type': 'application/json', Accept: 'application/json'}, body: JSON.stringify(authRequestBody(credentials))}, options.timeoutMs, options.dispatcher);
-		body = await response.text();
-	} catch (error) {
-		return fail(explainFetchError(error, 'Keystone', url, options.timeoutMs));
-	}
+	const sent = await send(url, {method: 'POST', headers: {'Content-Type': 'application/json', Accept: 'application/json'}, body: JSON.stringify(authRequestBody(credentials))}, {service: 'Keystone', url: credentials.authUrl, ...options});
+	if (!sent.ok) return sent;
+	const response = sent.value;
+	const read = await response.text(tokenBodyBytes, 'for a token');
+	if (!read.ok) return read;
+	const body = read.value;
 	const token = response.headers.get('x-subject-token');
 	const said = bodySnippet(body, [secretOf(credentials.method), token ?? '']);
 	if (response.status === 401 || response.status === 403) {
@@ -48,7 +49,7 @@ export async function authenticate(credentials: Credentials, source: string, opt
 	}
 }
 
-export type SessionOptions = AuthOptions & {now?: () => number};
+export type SessionOptions = {deadlines: Deadlines; tls: () => TlsAgent; now?: () => number};
 
 /**
  * One token, reused until shortly before it expires or a service refuses it; concurrent callers share one
@@ -83,13 +84,18 @@ export class KeystoneSession {
 		if (!this.pending) {
 			this.authentications += 1;
 			const askedAt = this.now();
-			this.pending = authenticate(this.credentials, this.source, this.options).then(outcome => {
+			this.pending = this.ask().then(outcome => {
 				this.current = outcome.ok ? {token: outcome.value, renewAt: this.renewAt(outcome.value, askedAt)} : null;
 				this.pending = null;
 				return outcome;
 			});
 		}
 		return this.pending;
+	}
+
+	private async ask(): Promise<Result<KeystoneToken, GlanceFailure>> {
+		const tls = await this.options.tls();
+		return tls.ok ? authenticate(this.credentials, this.source, {deadlines: this.options.deadlines, dispatcher: tls.value}) : tls;
 	}
 
 	/** Forget the token, after a service answered 401 with it. */
