@@ -34,7 +34,8 @@ describe('listDatadir', () => {
 		expect(listing.directory).toBe(directory);
 		const byName = new Map<string, DatadirFile>(listing.files.map(entry => [entry.name, entry]));
 		expect([...byName.keys()].sort()).toEqual(['.nfs000001', 'dangling', 'link-to-image', 'sparse-image', 'staging', imageId].sort());
-		expect(byName.get(imageId)).toEqual({name: imageId, size: 12_345, mtimeMs: Date.parse('2026-01-02T03:04:05Z'), kind: 'file'});
+		expect(byName.get(imageId)).toMatchObject({name: imageId, size: 12_345, mtimeMs: Date.parse('2026-01-02T03:04:05Z'), kind: 'file'});
+		expect(byName.get(imageId)?.allocated).toBeGreaterThanOrEqual(12_345);
 		// A sparse file reports its apparent size, as Glance's recorded size would.
 		expect(byName.get('sparse-image')?.size).toBe(5 * 1024 ** 3);
 		expect(byName.get('staging')?.kind).toBe('directory');
