@@ -148,13 +148,13 @@ export function describeContainerVerdict(verdict: ContainerVerdict): string {
 		case 'not-running':
 			return 'not running: Glance is down';
 		case 'elsewhere':
-			return `its /var/lib/glance is ${verdict.containerSource}, not where ${verdict.datadir} is: compare with --datadir ${verdict.suggested}`;
+			return `other datadir: it uses ${verdict.containerSource}; try --datadir ${verdict.suggested}`;
 		case 'stale':
 			return `✖ STALE view: container dev ${verdict.view.mount.majorMinor}, host dev ${verdict.view.hostMajorMinor} (inside: ${healthWord(verdict.view.health)})`;
 		case 'dead':
 			return `✖ DEAD view inside the container (${healthWord(verdict.view.health)}) while the host is fine`;
 		case 'share-down':
-			return `✖ same mount as the host (dev ${verdict.view.mount.majorMinor}), and inside it too the share fails (${healthWord(verdict.view.health)})`;
+			return `✖ same mount as the host (dev ${verdict.view.mount.majorMinor}), and it fails inside too: ${healthWord(verdict.view.health)}`;
 		case 'same':
 			return `view of ${verdict.view.mount.mountPoint}: same mount as the host (dev ${verdict.view.mount.majorMinor}) ✔`;
 		case 'unknown':
