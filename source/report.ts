@@ -2,10 +2,10 @@ import {percentUsed} from './model/capacity.js';
 import {overallStatus} from './model/findings.js';
 import {formatBytes} from './model/format.js';
 import {verdictOrder} from './model/inventory.js';
+import {terminalText} from './model/terminal-text.js';
 import type {Finding, Inventory, Snapshot} from './model/types.js';
 import {settingRows, type Settings} from './settings.js';
 
-/** The --once report: a first line monitoring systems can show (Nagios style), then the details. */
 function inventoryLines(snapshot: Snapshot, inventory: Inventory): string[] {
 	const glance = snapshot.glance;
 	const lines = [
@@ -19,6 +19,7 @@ function inventoryLines(snapshot: Snapshot, inventory: Inventory): string[] {
 	return lines;
 }
 
+/** The --once report: a first line monitoring systems can show (Nagios style), then the details. */
 export function textReport(snapshot: Snapshot, findings: readonly Finding[], label: string, inventory: Inventory): string {
 	const {status} = overallStatus(findings);
 	const lines: string[] = [];
@@ -52,7 +53,8 @@ export function textReport(snapshot: Snapshot, findings: readonly Finding[], lab
 		for (const evidence of finding.evidence) lines.push(`  - ${evidence}`);
 		lines.push(`  next: ${finding.action}`);
 	}
-	return lines.join('\n') + '\n';
+	// Names, paths and evidence came from Glance, the share and docker: each line is made terminal-safe.
+	return lines.map(terminalText).join('\n') + '\n';
 }
 
 export function jsonReport(snapshot: Snapshot, findings: readonly Finding[], settings: Settings, inventory: Inventory, meta: {label: string; version: string; world: 'real' | 'simulated'}): string {

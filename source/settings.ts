@@ -250,6 +250,7 @@ export function findingContext(settings: Settings, extra: {now: number; inventor
 		critPercent: settings.critPercent.value,
 		container: settings.container.value,
 		inventoryRefreshMs: settings.inventoryRefreshSeconds.value * 1000,
+		containerDatadir: settings.containerDatadir.value,
 		...extra,
 	};
 }

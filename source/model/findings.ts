@@ -2,7 +2,7 @@ import {assessCapacity} from './capacity.js';
 import {formatBytes, formatDuration, formatRate} from './format.js';
 import {describeHealth} from './health.js';
 import {buildInventory, inventoryAge, inventoryFindings} from './inventory.js';
-import {describeMount} from './mount.js';
+import {containerVerdict, describeMount} from './mount.js';
 import type {ContainerProbe, DatadirProbe, Finding, Inventory, Severity, Snapshot, Thresholds} from './types.js';
 
 export type FindingContext = Thresholds & {
@@ -12,12 +12,20 @@ export type FindingContext = Thresholds & {
 	inventory?: Inventory;
 	/** How often the inventory is taken: findings older than two rounds say their age. */
 	inventoryRefreshMs?: number;
+	/** Where Glance keeps images inside the container (--container-datadir); kolla's default when not given. */
+	containerDatadir?: string;
 };
 
 const severityRank: Record<Severity, number> = {critical: 0, warning: 1, unknown: 2, info: 3};
 
 export function remountCommands(container: string, mountpoint: string): string {
 	return `docker stop ${container} → umount ${mountpoint} → mount ${mountpoint} → docker start ${container}`;
+}
+
+/** The remount in order, or, when the datadir sits on the root filesystem, why there is nothing to remount. */
+function remountAdvice(container: string, mountpoint: string, lead = 'Remount in order'): string {
+	if (mountpoint === '/') return 'The datadir is on the root filesystem, which is never remounted: check that --datadir (and --mountpoint) name the share\'s directory';
+	return `${lead}: ${remountCommands(container, mountpoint)}`;
 }
 
 function mountFindings(probe: DatadirProbe, context: FindingContext): Finding[] {
@@ -31,7 +39,7 @@ function mountFindings(probe: DatadirProbe, context: FindingContext): Finding[] 
 					severity: 'critical',
 					title: `The share holding ${probe.datadir} is dead`,
 					evidence: [where, `datadir: ${describeHealth(probe.health)}`],
-					action: `Bring the share's server back, then remount in order: ${remountCommands(context.container, mountpoint)}`,
+					action: remountAdvice(context.container, mountpoint, "Bring the share's server back, then remount in order"),
 				},
 			];
 		}
@@ -42,7 +50,7 @@ function mountFindings(probe: DatadirProbe, context: FindingContext): Finding[] 
 					severity: 'critical',
 					title: `The share holding ${probe.datadir} is hung`,
 					evidence: [where, `statfs/readdir: ${describeHealth(probe.health)}`],
-					action: `Check the share's server and network (${probe.mount?.source ?? 'its source'}); uploads and downloads are stuck until it answers. If it never does: ${remountCommands(context.container, mountpoint)}`,
+					action: `Check the share's server and network (${probe.mount?.source ?? 'its source'}); uploads and downloads are stuck until it answers. ${remountAdvice(context.container, mountpoint, 'If it never does')}`,
 				},
 			];
 		}
@@ -56,7 +64,7 @@ function mountFindings(probe: DatadirProbe, context: FindingContext): Finding[] 
 						`expected a mount at ${probe.expectedMountpoint} (from ${probe.expectedFrom === 'flag' ? '--mountpoint' : `fstab line ${probe.fstab?.line}`})`,
 						`the datadir sits on: ${where}`,
 					],
-					action: `Glance would write images onto the local disk. Remount in order: ${remountCommands(context.container, mountpoint)}`,
+					action: `Glance would write images onto the local disk. ${remountAdvice(context.container, mountpoint)}`,
 				},
 			];
 		}
@@ -144,8 +152,17 @@ function containerFindings(probe: ContainerProbe, datadir: DatadirProbe | null, 
 		});
 		return findings;
 	}
-	const view = probe.view;
-	if (view.state === 'stale' || view.state === 'dead') {
+	const verdict = containerVerdict(probe, datadir, context.containerDatadir);
+	if (verdict.state === 'elsewhere') {
+		findings.push({
+			id: 'datadir-not-container',
+			severity: 'unknown',
+			title: `${probe.name} keeps its images elsewhere: the tool compares the wrong directory`,
+			evidence: [`the container uses ${verdict.containerSource} for /var/lib/glance`, `you asked for ${verdict.datadir}`],
+			action: `Pass --datadir ${verdict.suggested} (or fix glance_file_datadir_volume in globals.yml); until then the mount and image checks are about another directory`,
+		});
+	} else if (verdict.state === 'stale' || verdict.state === 'dead') {
+		const view = verdict.view;
 		const evidence =
 			view.state === 'stale'
 				? [`host datadir mount: dev ${view.hostMajorMinor}`, `container's /var/lib/glance: dev ${view.mount.majorMinor} (${view.mount.source})`, `inside the container: ${describeHealth(view.health)}`]
@@ -156,14 +173,14 @@ function containerFindings(probe: ContainerProbe, datadir: DatadirProbe | null, 
 			severity: 'critical',
 			title: `${probe.name} holds the old share: image uploads and downloads fail`,
 			evidence,
-			action: `The container keeps its own copy of the mount. Remount in order: ${remountCommands(probe.name, mountpoint)}`,
+			action: `The container keeps its own copy of the mount. ${remountAdvice(probe.name, mountpoint)}`,
 		});
-	} else if (view.state === 'unknown') {
+	} else if (verdict.state === 'unknown') {
 		findings.push({
 			id: 'container-view-unknown',
 			severity: 'unknown',
 			title: `Cannot compare ${probe.name}'s view of the datadir with the host's`,
-			evidence: [view.reason],
+			evidence: [verdict.reason],
 			action: 'Run as root so /proc/<pid>/mountinfo of the container can be read',
 		});
 	}

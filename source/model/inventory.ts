@@ -1,7 +1,7 @@
 // The image inventory: Glance's catalogue joined with the datadir's files by id (= file name), one verdict per row.
 import {formatBytes, formatDuration} from './format.js';
 import {describeHealth} from './health.js';
-import type {ChecksumOutcome, DatadirFile, DatadirFiles, DatadirListing, Finding, GlanceImage, GlanceImages, GlanceListing, ImageVerdict, Inventory, InventoryRow, VerdictTotals} from './types.js';
+import type {ChecksumOutcome, DatadirFile, DatadirFileKind, DatadirFiles, DatadirListing, Finding, GlanceImage, GlanceImages, GlanceListing, ImageVerdict, Inventory, InventoryRow, VerdictTotals} from './types.js';
 
 export type InventoryOptions = {
 	/** Glance store names that are file backends (`enabled_backends=name:file`); the single-store default is 'file'. */
@@ -70,7 +70,7 @@ export function mergeDatadirChanges(previous: DatadirFiles, restated: readonly D
 	const byName = new Map(previous.files.map(file => [file.name, file]));
 	for (const file of restated) {
 		const known = byName.get(file.name);
-		if (!known || known.size !== file.size || known.mtimeMs !== file.mtimeMs || known.kind !== file.kind) changed.set(file.name, file);
+		if (!known || known.size !== file.size || known.allocated !== file.allocated || known.mtimeMs !== file.mtimeMs || known.kind !== file.kind) changed.set(file.name, file);
 	}
 	if (changed.size === 0) return {...previous, at, tookMs};
 	const files = previous.files.map(file => changed.get(file.name) ?? file);
@@ -91,6 +91,37 @@ function groupDigits(n: number): string {
 /** `1.5 GiB`, or exact bytes when two sizes would otherwise read the same. */
 function sizeText(bytes: number, other: number): string {
 	return formatBytes(bytes) === formatBytes(other) && bytes !== other ? `${groupDigits(bytes)} B` : formatBytes(bytes);
+}
+
+const kindNames: Record<DatadirFileKind, string> = {
+	file: 'a regular file',
+	directory: 'a directory',
+	symlink: 'a symlink',
+	fifo: 'a FIFO (named pipe)',
+	socket: 'a socket',
+	'char-device': 'a character device',
+	'block-device': 'a block device',
+	other: 'an entry of a type lstat does not name',
+};
+
+/** What an entry is, with its article: "a FIFO (named pipe)", "a directory". */
+export function describeKind(kind: DatadirFileKind): string {
+	return kindNames[kind];
+}
+
+/** What a file takes on disk: its allocated blocks, or its apparent size where the lister does not say. */
+export function allocatedBytes(file: DatadirFile): number {
+	return file.allocated ?? file.size;
+}
+
+/** Whether the allocated and apparent sizes read differently (a sparse file, a preallocated one). */
+export function sizesDiffer(file: DatadirFile): boolean {
+	return formatBytes(allocatedBytes(file)) !== formatBytes(file.size);
+}
+
+/** A file's size as the operator reads it: what it takes on disk, and its apparent size beside it when they differ. */
+export function fileSizeText(file: DatadirFile): string {
+	return sizesDiffer(file) ? `${formatBytes(allocatedBytes(file))} allocated, ${formatBytes(file.size)} apparent` : formatBytes(file.size);
 }
 
 function isFileBacked(image: GlanceImage, fileBackends: ReadonlySet<string>): boolean {
@@ -136,21 +167,26 @@ function checkSuffix(check: ChecksumOutcome | undefined): string {
 
 type Judgement = {verdict: ImageVerdict; note: string};
 
+/** Glance's size counts the data uploaded, so the verdict compares the apparent size; a sparse file says what it takes. */
+function sparseNote(file: DatadirFile): string {
+	return sizesDiffer(file) ? `; ${formatBytes(allocatedBytes(file))} allocated on disk` : '';
+}
+
 function judgeUsable(image: GlanceImage, file: DatadirFile): Judgement {
 	const expected = image.size;
 	if (file.size === 0 && expected !== 0) {
 		return {verdict: 'empty-file', note: `file is 0 bytes, Glance expects ${expected === null ? 'an unknown size' : formatBytes(expected)}: instances get no data`};
 	}
-	if (expected === null) return {verdict: 'ok', note: `file present, ${formatBytes(file.size)}; Glance records no size to compare`};
+	if (expected === null) return {verdict: 'ok', note: `file present, ${formatBytes(file.size)}${sparseNote(file)}; Glance records no size to compare`};
 	if (file.size !== expected) {
 		const difference = file.size - expected;
 		const direction = difference < 0 ? 'short' : 'too long';
 		return {
 			verdict: 'size-mismatch',
-			note: `on disk ${sizeText(file.size, expected)}, Glance says ${sizeText(expected, file.size)}: ${groupDigits(Math.abs(difference))} bytes ${direction}`,
+			note: `on disk ${sizeText(file.size, expected)}, Glance says ${sizeText(expected, file.size)}: ${groupDigits(Math.abs(difference))} bytes ${direction}${sparseNote(file)}`,
 		};
 	}
-	return {verdict: 'ok', note: `file present, ${formatBytes(file.size)} as Glance says`};
+	return {verdict: 'ok', note: `file present, ${formatBytes(file.size)} as Glance says${sparseNote(file)}`};
 }
 
 function judgeInProgress(image: GlanceImage, file: DatadirFile | null): Judgement {
@@ -168,11 +204,11 @@ function judgeInProgress(image: GlanceImage, file: DatadirFile | null): Judgemen
 
 function judgeImage(image: GlanceImage, file: DatadirFile | null, fileBacked: boolean, sameNamedOther: DatadirFile | undefined): Judgement {
 	const status = image.status;
-	const notRegular = sameNamedOther ? ` (an entry of this name exists but is a ${sameNamedOther.kind})` : '';
+	const notRegular = sameNamedOther ? ` (an entry of this name exists but is ${describeKind(sameNamedOther.kind)})` : '';
 	if (usableStatuses.has(status)) {
 		if (!fileBacked) {
 			return file
-				? {verdict: 'leftover-file', note: `Glance keeps this image in ${whereStored(image)}, yet a ${formatBytes(file.size)} file with its id is in the datadir`}
+				? {verdict: 'leftover-file', note: `Glance keeps this image in ${whereStored(image)}, yet a file with its id is in the datadir (${fileSizeText(file)})`}
 				: {verdict: 'not-file-backed', note: `stored in ${whereStored(image)}, not in the datadir`};
 		}
 		if (!file) return {verdict: 'missing-file', note: `${status} image has no file in the datadir${notRegular}: instances cannot boot from it`};
@@ -184,19 +220,20 @@ function judgeImage(image: GlanceImage, file: DatadirFile | null, fileBacked: bo
 	}
 	if (status === 'queued') {
 		return file
-			? {verdict: 'leftover-file', note: `queued image (no data in Glance) has a ${formatBytes(file.size)} file: left by a failed upload`}
+			? {verdict: 'leftover-file', note: `queued image (no data in Glance) has a file (${fileSizeText(file)}): left by a failed upload`}
 			: {verdict: 'no-data', note: 'queued: no data uploaded yet'};
 	}
 	if (goneStatuses.has(status)) {
 		return file
-			? {verdict: 'leftover-file', note: `${status} image still has a ${formatBytes(file.size)} file in the datadir`}
+			? {verdict: 'leftover-file', note: `${status} image still has a file in the datadir (${fileSizeText(file)})`}
 			: {verdict: 'no-data', note: `${status}: no file, nothing to check`};
 	}
 	return {verdict: 'unknown', note: `status "${status}" is not one this tool knows${file ? `; file of ${formatBytes(file.size)} present` : '; no file'}`};
 }
 
+/** The bytes a row stands for in totals and the size sort: what its file takes on disk, else Glance's count. */
 function rowBytes(row: InventoryRow): number {
-	return row.file ? row.file.size : (row.image?.size ?? 0);
+	return row.file ? allocatedBytes(row.file) : (row.image?.size ?? 0);
 }
 
 function displayName(row: InventoryRow): string {
@@ -268,7 +305,7 @@ export function buildInventory(
 		if (knownImages === null) {
 			rows.push({id, image: null, file, verdict: 'unknown', note: `Glance unavailable: ${glanceUnavailable}`});
 		} else {
-			rows.push({id, image: null, file, verdict: 'orphan-file', note: `${formatBytes(file.size)} file that no listed image owns. ${orphanExplanation}`});
+			rows.push({id, image: null, file, verdict: 'orphan-file', note: `file of ${fileSizeText(file)} that no listed image owns. ${orphanExplanation}`});
 		}
 	}
 

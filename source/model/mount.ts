@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type {ContainerView, FstabEntry, MountEntry, MountVerdict, PathHealth} from './types.js';
+import {healthWord} from './health.js';
+import type {ContainerProbe, ContainerView, DatadirProbe, FstabEntry, MountEntry, MountVerdict, PathHealth} from './types.js';
 
 /** A path as mountinfo writes mount points: `..` and doubled slashes resolved, no trailing slash. */
 export function normalizeMountPath(target: string): string {
@@ -94,4 +95,69 @@ export function describeMount(mount: MountEntry): string {
 export function reassessContainerView(view: ContainerView, hostMount: MountEntry | null, hostHealth: PathHealth | null): ContainerView {
 	if (view.state === 'unknown') return view;
 	return assessContainerView(hostMount, hostHealth, view.mount, view.health);
+}
+
+/** Where kolla's file store keeps images inside glance_api; its parent is the bind from the host. */
+export const defaultContainerDatadir = '/var/lib/glance/images';
+
+/**
+ * How the running container stands against the host's datadir: one verdict for the findings and the panel,
+ * so the panel never calls healthy what a finding calls broken.
+ * - `elsewhere`: the container's Glance directory is bound from a path that does not hold the datadir being
+ *   inspected, so comparing devices says nothing (the tool looks at the wrong directory).
+ * - `share-down`: the container sees the host's mount, and it does not answer inside either.
+ */
+export type ContainerVerdict =
+	| {state: 'not-running'}
+	| {state: 'elsewhere'; containerSource: string; datadir: string; suggested: string}
+	| {state: 'stale'; view: Extract<ContainerView, {state: 'stale'}>}
+	| {state: 'dead'; view: Extract<ContainerView, {state: 'dead'}>}
+	| {state: 'share-down'; view: Extract<ContainerView, {state: 'same'}>}
+	| {state: 'same'; view: Extract<ContainerView, {state: 'same'}>}
+	| {state: 'unknown'; reason: string};
+
+export function containerVerdict(
+	probe: Extract<ContainerProbe, {state: 'present'}>,
+	datadir: DatadirProbe | null,
+	containerDatadir: string = defaultContainerDatadir,
+): ContainerVerdict {
+	if (!probe.running) return {state: 'not-running'};
+	if (datadir && probe.glanceSource && probe.glanceSource.startsWith('/')) {
+		const source = normalizeMountPath(probe.glanceSource);
+		if (!isWithin(normalizeMountPath(datadir.datadir), source)) {
+			const below = path.posix.relative(path.posix.dirname(containerDatadir), containerDatadir);
+			return {state: 'elsewhere', containerSource: source, datadir: datadir.datadir, suggested: path.posix.join(source, below)};
+		}
+	}
+	const view = probe.view;
+	switch (view.state) {
+		case 'unknown':
+			return {state: 'unknown', reason: view.reason};
+		case 'stale':
+			return {state: 'stale', view};
+		case 'dead':
+			return {state: 'dead', view};
+		case 'same':
+			return view.health.state === 'responsive' ? {state: 'same', view} : {state: 'share-down', view};
+	}
+}
+
+/** The container's verdict in one line, as the panel draws it. */
+export function describeContainerVerdict(verdict: ContainerVerdict): string {
+	switch (verdict.state) {
+		case 'not-running':
+			return 'not running: Glance is down';
+		case 'elsewhere':
+			return `other datadir: it uses ${verdict.containerSource}; try --datadir ${verdict.suggested}`;
+		case 'stale':
+			return `✖ STALE view: container dev ${verdict.view.mount.majorMinor}, host dev ${verdict.view.hostMajorMinor} (inside: ${healthWord(verdict.view.health)})`;
+		case 'dead':
+			return `✖ DEAD view inside the container (${healthWord(verdict.view.health)}) while the host is fine`;
+		case 'share-down':
+			return `✖ same mount as the host (dev ${verdict.view.mount.majorMinor}), and it fails inside too: ${healthWord(verdict.view.health)}`;
+		case 'same':
+			return `view of ${verdict.view.mount.mountPoint}: same mount as the host (dev ${verdict.view.mount.majorMinor}) ✔`;
+		case 'unknown':
+			return `view: unknown — ${verdict.reason}`;
+	}
 }

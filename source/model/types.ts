@@ -151,6 +151,8 @@ export type FindingId =
 	| 'container-unhealthy'
 	| 'container-missing'
 	| 'container-view-unknown'
+	/** The container's Glance directory is bound from a path that does not hold the datadir inspected. */
+	| 'datadir-not-container'
 	| 'docker-unreachable'
 	| 'capacity-critical'
 	| 'capacity-warning'
@@ -216,7 +218,13 @@ export type GlanceListing =
 	| GlanceImages
 	| {at: number; state: 'unavailable'; problem: GlanceProblem; reason: string; hint: string; endpoint: string | null; authSource: string | null};
 
-export type DatadirFile = {name: string; size: number; mtimeMs: number; kind: 'file' | 'directory' | 'symlink' | 'other'};
+export type DatadirFileKind = 'file' | 'directory' | 'symlink' | 'fifo' | 'socket' | 'char-device' | 'block-device' | 'other';
+
+/**
+ * One entry of the datadir, from lstat. `size` is the apparent size (what Glance's size counts); `allocated`
+ * is what it takes on disk (`blocks * 512`): less for a sparse file. Absent where the lister does not say.
+ */
+export type DatadirFile = {name: string; size: number; mtimeMs: number; kind: DatadirFileKind; allocated?: number};
 
 export type DatadirFiles = {
 	at: number;

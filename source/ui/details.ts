@@ -1,6 +1,7 @@
 import {assessCapacity} from '../model/capacity.js';
 import {formatBytes, formatCount, formatDuration, formatRate} from '../model/format.js';
 import {healthDetail} from '../model/health.js';
+import {containerVerdict, describeContainerVerdict} from '../model/mount.js';
 import type {ContainerProbe, DatadirProbe, Snapshot, Thresholds} from '../model/types.js';
 import type {DetailRow} from './components/details-panel.js';
 
@@ -60,12 +61,12 @@ export function capacityDetails(snapshot: Snapshot, thresholds: Thresholds): Det
 	return rows;
 }
 
-export function containerDetails(probe: ContainerProbe | null): DetailRow[] {
+export function containerDetails(probe: ContainerProbe | null, datadir: DatadirProbe | null, containerDatadir: string): DetailRow[] {
 	if (!probe) return [{label: 'container', value: 'asking docker…'}];
 	if (probe.state === 'docker-unreachable') return [{label: 'docker', value: probe.reason}, {label: 'what to do', value: probe.hint}];
 	if (probe.state === 'missing') return [{label: 'container', value: `${probe.name}: no such container`}];
 	const view = probe.view;
-	const rows: DetailRow[] = [{label: 'view', value: view.state}];
+	const rows: DetailRow[] = [{label: 'verdict', value: describeContainerVerdict(containerVerdict(probe, datadir, containerDatadir))}, {label: 'view', value: view.state}];
 	if (view.state === 'unknown') rows.push({label: 'why unknown', value: view.reason});
 	else {
 		if (view.mount) rows.push({label: 'view mount', value: `${view.mount.source} on ${view.mount.mountPoint} dev ${view.mount.majorMinor}`});
@@ -75,6 +76,7 @@ export function containerDetails(probe: ContainerProbe | null): DetailRow[] {
 	rows.push(
 		{label: 'name', value: probe.name},
 		{label: 'id', value: probe.id.slice(0, 12)},
+		{label: 'glance source', value: probe.glanceSource ?? 'no bind at /var/lib/glance'},
 		{label: 'image', value: probe.image},
 		{label: 'status', value: `${probe.status}${probe.exitCode === null ? '' : ` (exit ${probe.exitCode})`}`},
 		{label: 'health', value: probe.health},

@@ -1,5 +1,6 @@
 // What the terminal keeps after the wizard was abandoned with Ctrl+C: printed on the normal screen once the
 // alternate screen is gone, so the operator still sees what was and was not done.
+import {terminalText} from '../model/terminal-text.js';
 import type {WizardState} from '../runbook/state.js';
 
 export function exitSummary(state: WizardState, auditPath: string): string {
@@ -10,5 +11,5 @@ export function exitSummary(state: WizardState, auditPath: string): string {
 	for (const row of summary.notDone) lines.push(`  · ${row.step}: not done (${row.status}) — ${row.command}`);
 	for (const advice of summary.advice) lines.push(`→ ${advice}`);
 	lines.push(`Audit log: ${auditPath}`);
-	return `${lines.join('\n')}\n`;
+	return `${lines.map(terminalText).join('\n')}\n`;
 }

@@ -1,6 +1,8 @@
 // The one way text is fitted to the screen: words wrap with a hanging indent, a word wider than the line
-// (a path, an id) is broken with a visible mark, and only table cells are cut, with an ellipsis.
+// (a path, an id) is broken with a visible mark, and only table cells are cut, with an ellipsis. Text is made
+// terminal-safe here (terminalText) before it is measured, so a name from outside never reaches the screen raw.
 import stringWidth from 'string-width';
+import {terminalText} from '../model/terminal-text.js';
 import type {Tone} from './theme.js';
 
 /** A run of text in one style. */
@@ -41,7 +43,7 @@ type Word = {text: string; style: Omit<Span, 'text'>};
 
 function wordsOf(spans: readonly Span[]): Word[] {
 	const words: Word[] = [];
-	for (const {text, ...style} of spans) for (const word of text.split(/\s+/)) if (word) words.push({text: word, style});
+	for (const {text, ...style} of spans) for (const word of terminalText(text).split(/\s+/)) if (word) words.push({text: word, style});
 	return words;
 }
 
@@ -120,7 +122,8 @@ export function rowText(row: Row): string {
 }
 
 /** A table cell: cut to `width` columns with an ellipsis when longer (the full value is in the detail view), padded when shorter. */
-export function fitCell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+export function fitCell(raw: string, width: number, align: 'left' | 'right' = 'left'): string {
+	const text = terminalText(raw);
 	const size = textWidth(text);
 	if (size > width) return `${splitAtWidth(text, Math.max(0, width - 1))[0]}…`;
 	const padding = ' '.repeat(width - size);

@@ -1,13 +1,20 @@
+import {execFileSync} from 'node:child_process';
+import {createServer} from 'node:net';
 import {mkdir, mkdtemp, rm, symlink, truncate, utimes, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {listDatadir} from '../../source/world/real/datadir-list.js';
-import type {DatadirFile} from '../../source/model/types.js';
+import type {DatadirFile, GlanceListing} from '../../source/model/types.js';
 import {processesMentioning} from '../support/processes.js';
+import {buildInventory} from '../../source/model/inventory.js';
+import {glanceImage} from '../support/glance-images.js';
 
 let directory = '';
 const imageId = '8d1f3e2a-5b6c-4d7e-8f90-a1b2c3d4e5f6';
+const fifoId = '1a2b3c4d-0000-4000-8000-00000000f1f0';
+const sparseId = '1a2b3c4d-0000-4000-8000-0000005ba25e';
+const denseId = '1a2b3c4d-0000-4000-8000-00000000de25';
 
 
 beforeAll(async () => {
@@ -34,7 +41,8 @@ describe('listDatadir', () => {
 		expect(listing.directory).toBe(directory);
 		const byName = new Map<string, DatadirFile>(listing.files.map(entry => [entry.name, entry]));
 		expect([...byName.keys()].sort()).toEqual(['.nfs000001', 'dangling', 'link-to-image', 'sparse-image', 'staging', imageId].sort());
-		expect(byName.get(imageId)).toEqual({name: imageId, size: 12_345, mtimeMs: Date.parse('2026-01-02T03:04:05Z'), kind: 'file'});
+		expect(byName.get(imageId)).toMatchObject({name: imageId, size: 12_345, mtimeMs: Date.parse('2026-01-02T03:04:05Z'), kind: 'file'});
+		expect(byName.get(imageId)?.allocated).toBeGreaterThanOrEqual(12_345);
 		// A sparse file reports its apparent size, as Glance's recorded size would.
 		expect(byName.get('sparse-image')?.size).toBe(5 * 1024 ** 3);
 		expect(byName.get('staging')?.kind).toBe('directory');
@@ -76,5 +84,35 @@ describe('listDatadir', () => {
 		await expect.poll(() => processesMentioning(directory), {timeout: 5000}).toEqual([]);
 		const again = await listDatadir(directory, {timeoutMs: 10_000});
 		expect(again.state).toBe('ok');
+	});
+
+	it('names FIFOs and sockets, and gives allocated bytes beside the apparent size of a sparse file', async () => {
+		const odd = await mkdtemp(path.join(os.tmpdir(), 'datadir-list-odd-'));
+		const server = createServer();
+		try {
+			execFileSync('mkfifo', [path.join(odd, fifoId)]);
+			await new Promise<void>(resolve => server.listen(path.join(odd, 'api.sock'), resolve));
+			execFileSync('truncate', ['-s', '3G', path.join(odd, sparseId)]);
+			await writeFile(path.join(odd, denseId), Buffer.alloc(64 * 1024, 1));
+			const listing = await listDatadir(odd, {timeoutMs: 10_000});
+			expect(listing.state).toBe('ok');
+			if (listing.state !== 'ok') return;
+			const byName = new Map<string, DatadirFile>(listing.files.map(entry => [entry.name, entry]));
+			expect(byName.get(fifoId)?.kind).toBe('fifo');
+			expect(byName.get('api.sock')?.kind).toBe('socket');
+			expect(byName.get(sparseId)).toMatchObject({kind: 'file', size: 3 * 1024 ** 3, allocated: 0});
+			expect(byName.get(denseId)?.allocated).toBeGreaterThanOrEqual(64 * 1024);
+			// Joined with Glance: the FIFO is no image file and says what it is; the sparse file is judged by its apparent size.
+			const glance: GlanceListing = {at: 0, state: 'ok', endpoint: '', authSource: '', pages: 1, tookMs: 1, images: [glanceImage({id: fifoId, size: 10}), glanceImage({id: sparseId, size: 3 * 1024 ** 3})]};
+			const inventory = buildInventory(glance, listing, new Map());
+			const fifoRow = inventory.rows.find(row => row.id === fifoId);
+			expect(fifoRow?.note).toContain('but is a FIFO (named pipe)');
+			const sparseRow = inventory.rows.find(row => row.id === sparseId);
+			expect(sparseRow?.verdict).toBe('ok');
+			expect(sparseRow?.note).toContain('0 B allocated on disk');
+		} finally {
+			server.close();
+			await rm(odd, {recursive: true, force: true});
+		}
 	});
 });

@@ -96,7 +96,7 @@ describe('findings', () => {
 		const resolved = resolveSettings({flags: {warnPercent: 50, critPercent: 60, container: 'glance'}, env: {}, globals: {path: '/etc/kolla/globals.yml', text: null, readError: null}, containerGlanceSource: null});
 		if (!resolved.ok) throw new Error(resolved.problem.reason);
 		const judged = findingContext(resolved.value, {now: 1_000_000});
-		expect(judged).toEqual({warnPercent: 50, critPercent: 60, container: 'glance', inventoryRefreshMs: 30_000, now: 1_000_000});
+		expect(judged).toEqual({warnPercent: 50, critPercent: 60, container: 'glance', inventoryRefreshMs: 30_000, containerDatadir: '/var/lib/glance/images', now: 1_000_000});
 		const [dead] = deriveFindings(snapshot({datadir: {...healthyDatadir, verdict: 'dead', health: {state: 'dead', errno: 'EIO', message: 'x'}, stats: null}}), judged);
 		expect(dead?.action).toContain('docker stop glance → umount /srv/glance');
 		expect(deriveFindings(snapshot({datadir: {...healthyDatadir, stats: {...healthyDatadir.stats!, bytesUsed: 55e9, bytesAvailable: 45e9}}}), judged).map(each => each.id)).toEqual(['capacity-warning']);
@@ -145,5 +145,42 @@ describe('findings', () => {
 		const withDeadShare = deriveFindings(snapshot({container: unreachable, datadir: {...healthyDatadir, verdict: 'dead', health: {state: 'dead', errno: 'EIO', message: 'x'}, stats: null}}), context);
 		expect(withDeadShare.map(finding => finding.id)).toEqual(['mount-dead', 'docker-unreachable']);
 		expect(overallStatus(withDeadShare).exitCode).toBe(2);
+	});
+
+	describe('a --datadir that is not where the container keeps its images', () => {
+		// The datadir asked for sits on the root filesystem; glance_api's /var/lib/glance is bound from the share.
+		const onRoot = snapshot({
+			datadir: {...healthyDatadir, datadir: '/var/tmp/images', mount: rootFs, expectedMountpoint: null, expectedFrom: null, fstab: null},
+			container: {...healthyContainer, view: {state: 'stale', mount: {...share, mountPoint: '/var/lib/glance'}, health: {state: 'responsive', latencyMs: 2, entries: 4, device: '0:52'}, hostMajorMinor: rootFs.majorMinor}},
+		});
+
+		it('is its own finding naming both directories and the --datadir to pass, not a stale mount', () => {
+			const findings = deriveFindings(onRoot, context);
+			expect(findings.map(finding => finding.id)).toEqual(['datadir-not-container']);
+			const [finding] = findings;
+			expect(finding?.evidence).toEqual(['the container uses /srv/glance for /var/lib/glance', 'you asked for /var/tmp/images']);
+			expect(finding?.action).toContain('Pass --datadir /srv/glance/images');
+			expect(overallStatus(findings)).toEqual({status: 'unknown', exitCode: 3});
+		});
+
+		it('suggests the images directory under the container datadir the settings name', () => {
+			const [finding] = deriveFindings(onRoot, {...context, containerDatadir: '/var/lib/glance/store'});
+			expect(finding?.action).toContain('Pass --datadir /srv/glance/store');
+		});
+
+		it('never advises a remount of / even when the bind source is not known', () => {
+			const unknownSource = snapshot({...onRoot, container: {...(onRoot.container as typeof healthyContainer), glanceSource: null}});
+			const findings = deriveFindings(unknownSource, context);
+			expect(findings.map(finding => finding.id)).toEqual(['container-stale-mount']);
+			for (const finding of findings) expect(finding.action).not.toMatch(/umount \/( |$)/);
+			expect(findings[0]?.action).toContain('root filesystem, which is never remounted');
+			const deadOnRoot = deriveFindings(snapshot({datadir: {...onRoot.datadir!, verdict: 'dead', health: {state: 'dead', errno: 'EIO', message: 'x'}}}), context);
+			for (const finding of deadOnRoot) expect(finding.action).not.toMatch(/umount \/( |$)/);
+		});
+
+		it('accepts a datadir anywhere under the bind source', () => {
+			expect(ids(snapshot({}))).toEqual([]);
+			expect(ids(snapshot({container: {...healthyContainer, glanceSource: '/srv/glance/'}}))).toEqual([]);
+		});
 	});
 });

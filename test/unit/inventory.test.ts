@@ -417,3 +417,29 @@ describe('glance-unavailable weighs what went wrong', () => {
 		expect(severity(unavailable('glance-unreachable'))).toBe('unknown');
 	});
 });
+
+describe('entry types and sizes on disk', () => {
+	it('names the type of an entry that has an image id for a name but is not a regular file', () => {
+		for (const [kind, words] of [['fifo', 'a FIFO (named pipe)'], ['socket', 'a socket'], ['char-device', 'a character device'], ['block-device', 'a block device'], ['directory', 'a directory'], ['symlink', 'a symlink']] as const) {
+			const row = verdictOf([image(1)], [file(imageUuid(1), 0, {kind})], imageUuid(1));
+			expect(row.verdict).toBe('missing-file');
+			expect(row.note).toContain(`an entry of this name exists but is ${words}`);
+			expect(row.note).not.toMatch(/\ba other\b/);
+		}
+	});
+
+	it('compares the apparent size with Glance, and says what a sparse file takes on disk', () => {
+		const sparse = verdictOf([image(1)], [file(imageUuid(1), GiB, {allocated: 4096})], imageUuid(1));
+		expect(sparse.verdict).toBe('ok');
+		expect(sparse.note).toBe('file present, 1 GiB as Glance says; 4 KiB allocated on disk');
+		const short = verdictOf([image(1)], [file(imageUuid(1), GiB / 2, {allocated: GiB / 2})], imageUuid(1));
+		expect(short.verdict).toBe('size-mismatch');
+		expect(short.note).not.toContain('allocated');
+	});
+
+	it('counts allocated bytes in the totals: an orphan that is sparse takes what it allocates', () => {
+		const inventory = buildInventory(glanceOk([]), filesOk([file(imageUuid(7), 10 * GiB, {allocated: 1024 ** 2})]), noChecks);
+		expect(inventory.totals['orphan-file'].bytes).toBe(1024 ** 2);
+		expect(rowOf(inventory, imageUuid(7)).note).toContain('file of 1 MiB allocated, 10 GiB apparent');
+	});
+});

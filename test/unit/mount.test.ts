@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest';
-import {assessContainerView, describeMount, expectedMount, findMountFor, fstabEntryFor, mountVerdict, reassessContainerView} from '../../source/model/mount.js';
+import {assessContainerView, containerVerdict, describeContainerVerdict, describeMount, expectedMount, findMountFor, fstabEntryFor, mountVerdict, reassessContainerView} from '../../source/model/mount.js';
 import {parseFstab} from '../../source/model/fstab.js';
 import {parseMountinfo} from '../../source/model/mountinfo.js';
-import type {MountEntry, PathHealth} from '../../source/model/types.js';
+import type {ContainerProbe, DatadirProbe, MountEntry, PathHealth} from '../../source/model/types.js';
 
 // The host after an sshfs flap: the operator mounted the share again (0:57) over the old, dead one (0:52),
 // which itself sits on a bind of the glance named volume at /var/lib/glance.
@@ -238,5 +238,40 @@ describe('reassessContainerView', () => {
 	it('keeps an unknown view unknown', () => {
 		const unknown = {state: 'unknown', reason: 'the container is not running'} as const;
 		expect(reassessContainerView(unknown, newHost, null)).toBe(unknown);
+	});
+});
+
+describe('containerVerdict', () => {
+	const share = hostAfterFlap.find(mount => mount.majorMinor === '0:57')!;
+	const answers: PathHealth = {state: 'responsive', latencyMs: 2, entries: 3, device: '0:57'};
+	const gone: PathHealth = {state: 'dead', errno: 'ENOTCONN', message: 'Transport endpoint is not connected'};
+	const datadir = {at: 0, datadir: '/var/lib/glance/images', mount: share, expectedMountpoint: '/var/lib/glance', expectedFrom: 'fstab', fstab: null, fstabProblem: null, health: answers, verdict: 'responsive', stats: null} satisfies DatadirProbe;
+	const running = {
+		at: 0, state: 'present', name: 'glance_api', id: 'c0ffee', image: 'kolla/glance-api', status: 'running', running: true, health: 'healthy', healthOutput: null,
+		startedAt: null, finishedAt: null, exitCode: null, restartCount: 0, restartPolicy: 'unless-stopped', pid: 42, mounts: [], glanceSource: '/var/lib/glance',
+		view: {state: 'same', mount: share, health: answers},
+	} satisfies Extract<ContainerProbe, {state: 'present'}>;
+
+	it('is the same mount only while it answers inside the container', () => {
+		expect(containerVerdict(running, datadir).state).toBe('same');
+		const dropped = containerVerdict({...running, view: {state: 'same', mount: share, health: gone}}, {...datadir, health: gone, verdict: 'dead'});
+		expect(dropped.state).toBe('share-down');
+		expect(describeContainerVerdict(dropped)).not.toContain('✔');
+		expect(describeContainerVerdict(dropped)).toContain('ENOTCONN');
+	});
+
+	it('says the container keeps its images elsewhere when its bind does not hold the datadir', () => {
+		const verdict = containerVerdict({...running, glanceSource: '/srv/glance'}, datadir);
+		expect(verdict).toEqual({state: 'elsewhere', containerSource: '/srv/glance', datadir: '/var/lib/glance/images', suggested: '/srv/glance/images'});
+		expect(describeContainerVerdict(verdict)).toContain('--datadir /srv/glance/images');
+		// A named volume's source is a host path too; a source that is not a path is not judged.
+		expect(containerVerdict({...running, glanceSource: 'glance'}, datadir).state).toBe('same');
+	});
+
+	it('follows the view for stale, dead and unknown, and a stopped container is not running whatever its view', () => {
+		expect(containerVerdict({...running, view: {state: 'stale', mount: share, health: gone, hostMajorMinor: '0:58'}}, datadir).state).toBe('stale');
+		expect(containerVerdict({...running, view: {state: 'dead', mount: share, health: gone}}, datadir).state).toBe('dead');
+		expect(containerVerdict({...running, view: {state: 'unknown', reason: 'no access'}}, datadir)).toEqual({state: 'unknown', reason: 'no access'});
+		expect(containerVerdict({...running, running: false}, datadir).state).toBe('not-running');
 	});
 });

@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import {overallStatus} from '../../model/findings.js';
 import type {Finding, Snapshot} from '../../model/types.js';
 import {severityMark, severityTone, useTheme} from '../theme.js';
+import {terminalText} from '../../model/terminal-text.js';
 import {Line} from './panel.js';
 
 /** Below this the four panels cannot be drawn legibly; a one-column summary is shown instead. */
@@ -25,7 +26,7 @@ export function CompactView(props: {snapshot: Snapshot; findings: readonly Findi
 			</Line>
 			{worst ? (
 				<Text wrap="wrap" color={theme.color(severityTone(worst.severity))}>
-					{severityMark[worst.severity]} {worst.id}: {worst.title}
+					{severityMark[worst.severity]} {worst.id}: {terminalText(worst.title)}
 				</Text>
 			) : null}
 			<Text wrap="wrap" color={theme.color('warn')}>

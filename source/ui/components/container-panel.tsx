@@ -1,27 +1,24 @@
 import {formatDuration, truncateMiddle} from '../../model/format.js';
-import {healthWord} from '../../model/health.js';
-import type {ContainerProbe, ContainerView} from '../../model/types.js';
+import {containerVerdict, describeContainerVerdict, type ContainerVerdict} from '../../model/mount.js';
+import {terminalText} from '../../model/terminal-text.js';
+import type {ContainerProbe, DatadirProbe} from '../../model/types.js';
 import type {Tone} from '../theme.js';
 import {Line, Panel} from './panel.js';
 
-function viewLine(view: ContainerView): {text: string; tone: Tone} {
-	switch (view.state) {
-		case 'same': {
-			return {text: `view of ${view.mount.mountPoint}: same mount as the host (dev ${view.mount.majorMinor}) ✔`, tone: 'ok'};
-		}
-		case 'stale': {
-			return {text: `✖ STALE view: container dev ${view.mount.majorMinor}, host dev ${view.hostMajorMinor} (inside: ${healthWord(view.health)})`, tone: 'crit'};
-		}
-		case 'dead': {
-			return {text: `✖ DEAD view inside the container (${healthWord(view.health)}) while the host is fine`, tone: 'crit'};
-		}
-		case 'unknown': {
-			return {text: `view: unknown — ${view.reason}`, tone: 'unknown'};
-		}
-	}
-}
+const verdictTone: Record<ContainerVerdict['state'], Tone> = {
+	'not-running': 'dim',
+	elsewhere: 'unknown',
+	stale: 'crit',
+	dead: 'crit',
+	'share-down': 'crit',
+	same: 'ok',
+	unknown: 'unknown',
+};
 
-export function ContainerPanel(props: {probe: ContainerProbe | null; now: number; focused: boolean; width: number}) {
+/** The badge when the verdict outranks docker's health: "healthy" only means the API answered. */
+const verdictBadge: Partial<Record<ContainerVerdict['state'], string>> = {elsewhere: 'OTHER DATADIR', stale: 'STALE MOUNT', dead: 'DEAD VIEW', 'share-down': 'SHARE DOWN'};
+
+export function ContainerPanel(props: {probe: ContainerProbe | null; datadir: DatadirProbe | null; containerDatadir: string; now: number; focused: boolean; width: number}) {
 	const probe = props.probe;
 	const inner = Math.max(10, props.width - 4);
 	if (!probe) {
@@ -50,22 +47,21 @@ export function ContainerPanel(props: {probe: ContainerProbe | null; now: number
 	}
 	const uptime = probe.running && probe.startedAt ? `up ${formatDuration(Math.max(0, props.now - Date.parse(probe.startedAt)))}` : probe.finishedAt ? `exited ${probe.exitCode ?? ''}` : '';
 	const healthTone: Tone = probe.health === 'healthy' ? 'ok' : probe.health === 'unhealthy' ? 'crit' : probe.health === 'starting' ? 'warn' : 'dim';
-	// Docker's "healthy" only means the API answered: a stale or dead view outranks it.
-	const viewBroken = probe.running && (probe.view.state === 'stale' || probe.view.state === 'dead');
+	const verdict = containerVerdict(probe, props.datadir, props.containerDatadir);
+	const outranking = verdictBadge[verdict.state];
 	const badge: {text: string; tone: Tone} = !probe.running
 		? {text: probe.status.toUpperCase(), tone: 'crit'}
-		: viewBroken
-			? {text: probe.view.state === 'stale' ? 'STALE MOUNT' : 'DEAD VIEW', tone: 'crit'}
+		: outranking
+			? {text: outranking, tone: verdictTone[verdict.state]}
 			: {text: probe.health === 'none' ? 'RUNNING' : probe.health.toUpperCase(), tone: healthTone};
-	const view = viewLine(probe.view);
 	const facts = `${probe.status} · docker health: ${probe.health} · ${uptime} · restarts ${probe.restartCount} · pid ${probe.pid || '-'}`;
 	return (
 		<Panel title={`Container ${probe.name}`} badge={badge} focused={props.focused} width={props.width}>
 			<Line>
 				{facts}
-				{inner - facts.length >= 18 ? ` · ${truncateMiddle(probe.image, inner - facts.length - 3)}` : ''}
+				{inner - facts.length >= 18 ? ` · ${truncateMiddle(terminalText(probe.image), inner - facts.length - 3)}` : ''}
 			</Line>
-			<Line tone={probe.running ? view.tone : 'dim'}>{probe.running ? view.text : `not running: Glance is down (restart policy ${probe.restartPolicy})`}</Line>
+			<Line tone={verdictTone[verdict.state]}>{verdict.state === 'not-running' ? `${describeContainerVerdict(verdict)} (restart policy ${probe.restartPolicy})` : describeContainerVerdict(verdict)}</Line>
 		</Panel>
 	);
 }

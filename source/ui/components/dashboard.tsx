@@ -24,7 +24,7 @@ export function Dashboard(props: {snapshot: Snapshot; findings: readonly Finding
 	if (focus === 'findings') {
 		bottom = <FindingsPanel findings={props.findings} scroll={props.scroll} focused width={columns} height={bottomHeight} ready={props.ready} />;
 	} else {
-		const details = focus === 'mount' ? mountDetails(snapshot.datadir) : focus === 'capacity' ? capacityDetails(snapshot, thresholds) : containerDetails(snapshot.container);
+		const details = focus === 'mount' ? mountDetails(snapshot.datadir) : focus === 'capacity' ? capacityDetails(snapshot, thresholds) : containerDetails(snapshot.container, snapshot.datadir, settings.containerDatadir.value);
 		bottom = <DetailsPanel title={`${focus[0]!.toUpperCase()}${focus.slice(1)} details (j/k scroll, Esc back to findings)`} rows={details} scroll={props.scroll} width={columns} height={bottomHeight} focused />;
 	}
 	return (
@@ -34,7 +34,7 @@ export function Dashboard(props: {snapshot: Snapshot; findings: readonly Finding
 				<MountPanel probe={snapshot.datadir} focused={focus === 'mount'} width={columns - half} />
 			</Box>
 			<Box height={containerHeight} flexShrink={0}>
-				<ContainerPanel probe={snapshot.container} now={props.now} focused={focus === 'container'} width={columns} />
+				<ContainerPanel probe={snapshot.container} datadir={snapshot.datadir} containerDatadir={settings.containerDatadir.value} now={props.now} focused={focus === 'container'} width={columns} />
 			</Box>
 			{bottom}
 		</>

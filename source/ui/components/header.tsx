@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import type {Status} from '../../model/findings.js';
 import {formatDuration, truncateMiddle} from '../../model/format.js';
+import {terminalText} from '../../model/terminal-text.js';
 import type {Snapshot} from '../../model/types.js';
 import {useTheme, type Tone} from '../theme.js';
 
@@ -26,7 +27,8 @@ export function Header(props: {label: string; datadir: string; readOnly: boolean
 	const status = props.status ? props.status.toUpperCase() : 'PROBING';
 	const age = ageText(props.updated, props.now);
 	const mark = props.readOnly ? readOnlyMark.length + 1 : 0;
-	const fixed = 'glance-inspector · '.length + props.label.length + ' · '.length + mark + status.length + 2 + age.length + 2;
+	const label = terminalText(props.label);
+	const fixed = 'glance-inspector · '.length + label.length + ' · '.length + mark + status.length + 2 + age.length + 2;
 	return (
 		<Box width={props.width} flexShrink={0}>
 			<Box flexGrow={1} flexShrink={1} overflow="hidden">
@@ -36,7 +38,7 @@ export function Header(props: {label: string; datadir: string; readOnly: boolean
 					</Text>
 					<Text>
 						{' '}
-						· {props.label} · {truncateMiddle(props.datadir, Math.max(10, props.width - fixed))}
+						· {label} · {truncateMiddle(terminalText(props.datadir), Math.max(10, props.width - fixed))}
 					</Text>
 				</Text>
 			</Box>

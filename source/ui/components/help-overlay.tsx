@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {helpBindings, scopeTitles, type Where} from '../keymap.js';
 import {useTheme} from '../theme.js';
+import {terminalText} from '../../model/terminal-text.js';
 import {Line} from './panel.js';
 
 /** The key column: as wide as the widest key, so descriptions line up. */
@@ -29,8 +30,8 @@ export function HelpOverlay(props: {where: Where; settings: ReadonlyArray<{name:
 		...props.settings.map(row => (
 			<Text key={`setting-${row.name}`} wrap="truncate-end">
 				<Text bold>{row.name.padEnd(18)}</Text>
-				<Text>{row.value}</Text>
-				<Text color={theme.color('dim')}> ({row.source})</Text>
+				<Text>{terminalText(row.value)}</Text>
+				<Text color={theme.color('dim')}> ({terminalText(row.source)})</Text>
 			</Text>
 		)),
 	];

@@ -1,4 +1,5 @@
 import {formatBytes} from '../../model/format.js';
+import {allocatedBytes, sizesDiffer} from '../../model/inventory.js';
 import type {ChecksumOutcome, InventoryRow} from '../../model/types.js';
 import {checksumText, verdictTone} from './images-view.js';
 import {labelledRows, wrapSpans} from '../wrap.js';
@@ -16,7 +17,8 @@ export function imageDetailRows(row: InventoryRow, paths: {datadir: string; cont
 		['name', image?.name ?? '(no image in Glance)'],
 		['file on host', `${paths.datadir}/${row.id}`],
 		['file in container', `${paths.containerDatadir}/${row.id}`],
-		['file size', file ? `${formatBytes(file.size)} (${file.size} bytes)` : 'no file'],
+		['size on disk', file ? `${formatBytes(allocatedBytes(file))} (${allocatedBytes(file)} bytes in allocated blocks)` : 'no file'],
+		['apparent size', file ? `${formatBytes(file.size)} (${file.size} bytes)${sizesDiffer(file) ? ': differs from what is allocated (a sparse file?); this is the size compared with Glance' : ''}` : '-'],
 		['file modified', file ? new Date(file.mtimeMs).toISOString() : '-'],
 	];
 	if (image) {

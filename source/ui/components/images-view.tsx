@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {verdictOrder} from '../../model/inventory.js';
+import {allocatedBytes, sizesDiffer, verdictOrder} from '../../model/inventory.js';
 import {formatBytes, formatDuration} from '../../model/format.js';
 import type {ChecksumOutcome, ImageVerdict, Inventory, InventoryRow} from '../../model/types.js';
 import type {ImagesState} from '../images-state.js';
@@ -28,7 +28,8 @@ function columnsFor(width: number): Column[] {
 		{title: 'VERDICT', width: 17, cell: row => row.verdict},
 		{title: 'ID', width: 8, cell: row => row.id.slice(0, 8)},
 		{title: 'STATUS', width: 8, cell: row => row.image?.status ?? '-'},
-		{title: 'ON DISK', width: 9, right: true, cell: row => (row.file ? formatBytes(row.file.size) : '-')},
+		// What the file takes (allocated blocks); `~` marks one whose apparent size reads differently (sparse).
+		{title: 'ON DISK', width: 9, right: true, cell: row => (row.file ? `${sizesDiffer(row.file) ? '~' : ''}${formatBytes(allocatedBytes(row.file))}` : '-')},
 		{title: 'GLANCE', width: 9, right: true, cell: row => (row.image?.size === null || row.image === null ? '-' : formatBytes(row.image.size))},
 	];
 	// Narrow terminals keep what tells images apart; the rest is one Enter away.

@@ -1,5 +1,6 @@
 import {truncateMiddle} from '../../model/format.js';
 import {describeHealth, healthTone} from '../../model/health.js';
+import {terminalText} from '../../model/terminal-text.js';
 import type {DatadirProbe, MountVerdict} from '../../model/types.js';
 import type {Tone} from '../theme.js';
 import {fitCell} from '../wrap.js';
@@ -34,9 +35,9 @@ export function MountPanel(props: {probe: DatadirProbe | null; focused: boolean;
 		<Panel title="Mount" badge={verdictBadge[probe.verdict]} focused={props.focused} width={props.width}>
 			<Line tone={healthTone(probe.health)}>{describeHealth(probe.health)}</Line>
 			<Line>
-				{mount ? `${truncateMiddle(mount.mountPoint, Math.max(8, inner - mount.fsType.length - 1))} ${mount.fsType}` : 'no mount found'}
+				{mount ? `${truncateMiddle(terminalText(mount.mountPoint), Math.max(8, inner - mount.fsType.length - 1))} ${mount.fsType}` : 'no mount found'}
 			</Line>
-			<Line tone="dim">from {mount ? truncateMiddle(mount.source, inner - 5) : '?'}</Line>
+			<Line tone="dim">from {mount ? truncateMiddle(terminalText(mount.source), inner - 5) : '?'}</Line>
 			<Line tone="dim">{mount ? `dev ${mount.majorMinor} · id ${mount.mountId} · ${mount.mountOptions[0] ?? ''}` : ''}</Line>
 			<Line tone={probe.verdict === 'not-mounted' ? 'crit' : 'dim'}>
 				{probe.verdict === 'not-mounted' ? `${probe.expectedMountpoint} expected, not mounted` : fitCell(fstabText, inner).trimEnd()}

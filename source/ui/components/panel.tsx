@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
-import type {ReactNode} from 'react';
+import {Children, type ReactNode} from 'react';
+import {terminalText} from '../../model/terminal-text.js';
 import {useTheme, type Tone} from '../theme.js';
 
 export function Panel(props: {title: string; badge?: {text: string; tone: Tone}; focused: boolean; width?: number | string; height?: number; flexGrow?: number; children: ReactNode}) {
@@ -17,7 +18,7 @@ export function Panel(props: {title: string; badge?: {text: string; tone: Tone};
 		>
 			<Box flexShrink={0}>
 				<Text bold color={theme.color(props.focused ? 'accent' : 'plain')} wrap="truncate-end">
-					{props.title}
+					{terminalText(props.title)}
 				</Text>
 				{props.badge ? (
 					<Text bold color={theme.color(props.badge.tone)}>
@@ -34,12 +35,17 @@ export function Panel(props: {title: string; badge?: {text: string; tone: Tone};
 	);
 }
 
+/** Children with every string made terminal-safe: what a line draws may have come from outside. */
+export function safeChildren(children: ReactNode): ReactNode {
+	return Children.map(children, child => (typeof child === 'string' ? terminalText(child) : child));
+}
+
 /** One line that never wraps: an 80-column layout stays put whatever the data. */
 export function Line(props: {tone?: Tone; bold?: boolean; children: ReactNode}) {
 	const theme = useTheme();
 	return (
 		<Text wrap="truncate-end" color={theme.color(props.tone ?? 'plain')} bold={props.bold}>
-			{props.children}
+			{safeChildren(props.children)}
 		</Text>
 	);
 }

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {formatBytes, formatDuration} from '../../model/format.js';
 import {describeProblem} from '../../model/result.js';
+import {terminalText} from '../../model/terminal-text.js';
 import type {Preflight} from '../../runbook/preflight.js';
 import {stepOrder} from '../../runbook/steps/index.js';
 import {currentStep, planStep, type StepState, type StepStatus, type WizardState} from '../../runbook/state.js';
@@ -257,7 +258,7 @@ export function RemountWizard(props: {state: WizardState; scroll: number; width:
 		<Box flexDirection="column" borderStyle="double" borderColor={theme.color(state.dryRun ? 'warn' : 'accent')} paddingX={1} width={props.width} height={props.height} flexShrink={0}>
 			<Box flexShrink={0}>
 				<Text bold wrap="truncate-end" color={theme.color('accent')}>
-					Guided remount of {target}
+					Guided remount of {terminalText(target)}
 					{state.dryRun ? ' · DRY RUN: nothing is executed' : ''} · {formatDuration(Math.max(0, (state.endedAt ?? now) - state.startedAt))}
 				</Text>
 			</Box>

@@ -1,15 +1,17 @@
 // Runs in its own process: readdir + lstat of every entry of one directory. On a hung share these block
 // forever, so the parent kills or abandons this process instead of losing one of its own threads.
 // Self-contained (node: builtins only) so Node can run it straight from source or from dist.
-// Writes JSON lines: {"directoryMtimeMs": n}, {"entries": [[name, size, mtimeMs, kind], ...]} batches, then
+// Writes JSON lines: {"directoryMtimeMs": n}, {"entries": [[name, size, mtimeMs, kind, allocated], ...]} batches, then
 // {"done": count, "unchanged"?: true} or {"error": ...}. Given the mtime it saw last and the directory still has
 // it, only the `watch` names are lstat'ed (uploads in progress grow without touching the directory's mtime).
 import {lstat, opendir, stat} from 'node:fs/promises';
 import path from 'node:path';
 
 type ListRequest = {directory: string; knownMtimeMs?: number; watch?: string[]};
-type Kind = 'file' | 'directory' | 'symlink' | 'other';
-type Entry = [name: string, size: number, mtimeMs: number, kind: Kind];
+type Kind = 'file' | 'directory' | 'symlink' | 'fifo' | 'socket' | 'char-device' | 'block-device' | 'other';
+/** `allocated`: blocks * 512, what the entry takes on disk (less than `size` for a sparse file). */
+type Entry = [name: string, size: number, mtimeMs: number, kind: Kind, allocated: number];
+type EntryStats = {size: number; mtimeMs: number; blocks: number; isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean};
 
 // Batches flushed by size or age, so the parent sees steady progress on a slow share.
 const batchBytes = 64 * 1024;
@@ -49,11 +51,19 @@ async function fail(error: unknown): Promise<never> {
 	process.exit(0);
 }
 
-function kindOf(stats: {isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean}): Kind {
+function kindOf(stats: EntryStats): Kind {
 	if (stats.isFile()) return 'file';
 	if (stats.isDirectory()) return 'directory';
 	if (stats.isSymbolicLink()) return 'symlink';
+	if (stats.isFIFO()) return 'fifo';
+	if (stats.isSocket()) return 'socket';
+	if (stats.isCharacterDevice()) return 'char-device';
+	if (stats.isBlockDevice()) return 'block-device';
 	return 'other';
+}
+
+function entryOf(name: string, stats: EntryStats): Entry {
+	return [name, stats.size, stats.mtimeMs, kindOf(stats), stats.blocks * 512];
 }
 
 async function restat(request: ListRequest): Promise<void> {
@@ -62,7 +72,7 @@ async function restat(request: ListRequest): Promise<void> {
 		const stats = await lstat(path.join(request.directory, name)).catch((error: unknown) => ((error as NodeJS.ErrnoException).code === 'ENOENT' ? null : fail(error)));
 		if (!stats) continue;
 		count++;
-		add([name, stats.size, stats.mtimeMs, kindOf(stats)]);
+		add(entryOf(name, stats));
 	}
 	await flush();
 	await write(JSON.stringify({done: count, unchanged: true}));
@@ -81,7 +91,7 @@ async function list(request: ListRequest): Promise<void> {
 		const described = await Promise.all(
 			names.map(name =>
 				lstat(Buffer.concat([directoryBytes, name])).then(
-					stats => [name.toString('utf8'), stats.size, stats.mtimeMs, kindOf(stats)] satisfies Entry,
+					stats => entryOf(name.toString('utf8'), stats),
 					// Removed between readdir and lstat: it is simply gone.
 					(error: unknown) => ((error as NodeJS.ErrnoException).code === 'ENOENT' ? null : fail(error)),
 				),

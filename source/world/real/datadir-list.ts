@@ -5,7 +5,7 @@ import {classifyErrno} from './path-probe.js';
 import {lastStderrLine, runChild} from './supervisor.js';
 
 type ChildLine =
-	| {entries: Array<[name: string, size: number, mtimeMs: number, kind: DatadirFile['kind']]>}
+	| {entries: Array<[name: string, size: number, mtimeMs: number, kind: DatadirFile['kind'], allocated: number]>}
 	| {directoryMtimeMs: number}
 	| {done: number; unchanged?: true}
 	| {error: {errno: string; message: string}};
@@ -31,7 +31,7 @@ function knownMtime(since: DatadirSince | undefined): number | undefined {
 }
 
 /**
- * Every entry of `directory` with its size, mtime and kind (lstat; contents are never read), listed in a
+ * Every entry of `directory` with its apparent and allocated size, mtime and kind (lstat; contents are never read), listed in a
  * child process. A child silent for `timeoutMs` is killed and the directory reported unresponsive; while
  * earlier ones are still stuck, no new child is started for the same directory.
  */
@@ -54,7 +54,7 @@ export async function listDatadir(directory: string, options: ListDatadirOptions
 		onLine(message, line) {
 			const parsed = message as ChildLine | null;
 			if (!parsed) unreadable = line.slice(0, 200);
-			else if ('entries' in parsed) for (const [name, size, mtimeMs, kind] of parsed.entries) files.push({name, size, mtimeMs, kind});
+			else if ('entries' in parsed) for (const [name, size, mtimeMs, kind, allocated] of parsed.entries) files.push({name, size, mtimeMs, kind, allocated});
 			else if ('directoryMtimeMs' in parsed) directoryMtimeMs = parsed.directoryMtimeMs;
 			else finished ??= parsed;
 		},
