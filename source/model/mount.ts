@@ -138,7 +138,10 @@ export function containerVerdict(
 		case 'dead':
 			return {state: 'dead', view};
 		case 'same':
-			return view.health.state === 'responsive' ? {state: 'same', view} : {state: 'share-down', view};
+			// The host's probe may land before the container's: a share the host finds dead is down for both.
+			if (view.health.state !== 'responsive') return {state: 'share-down', view};
+			if (datadir && datadir.health.state !== 'responsive' && datadir.health.state !== 'missing') return {state: 'share-down', view: {...view, health: datadir.health}};
+			return {state: 'same', view};
 	}
 }
 
@@ -154,7 +157,7 @@ export function describeContainerVerdict(verdict: ContainerVerdict): string {
 		case 'dead':
 			return `✖ DEAD view inside the container (${healthWord(verdict.view.health)}) while the host is fine`;
 		case 'share-down':
-			return `✖ same mount as the host (dev ${verdict.view.mount.majorMinor}), and it fails inside too: ${healthWord(verdict.view.health)}`;
+			return `✖ same mount as the host (dev ${verdict.view.mount.majorMinor}), but the share fails: ${healthWord(verdict.view.health)}`;
 		case 'same':
 			return `view of ${verdict.view.mount.mountPoint}: same mount as the host (dev ${verdict.view.mount.majorMinor}) ✔`;
 		case 'unknown':

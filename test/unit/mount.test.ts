@@ -260,6 +260,13 @@ describe('containerVerdict', () => {
 		expect(describeContainerVerdict(dropped)).toContain('ENOTCONN');
 	});
 
+	it('is not the same mount once the host finds the share dead, even before the container is asked again', () => {
+		const hostFirst = containerVerdict(running, {...datadir, health: gone, verdict: 'dead'});
+		expect(hostFirst.state).toBe('share-down');
+		expect(describeContainerVerdict(hostFirst)).toContain('ENOTCONN');
+		expect(describeContainerVerdict(hostFirst)).not.toContain('✔');
+	});
+
 	it('says the container keeps its images elsewhere when its bind does not hold the datadir', () => {
 		const verdict = containerVerdict({...running, glanceSource: '/srv/glance'}, datadir);
 		expect(verdict).toEqual({state: 'elsewhere', containerSource: '/srv/glance', datadir: '/var/lib/glance/images', suggested: '/srv/glance/images'});
