@@ -3,7 +3,6 @@ import {overallStatus} from './model/findings.js';
 import {formatBytes} from './model/format.js';
 import {verdictOrder} from './model/inventory.js';
 import type {Finding, Inventory, Snapshot} from './model/types.js';
-import {settingRows, type Settings} from './settings.js';
 
 /** The --once report: a first line monitoring systems can show (Nagios style), then the details. */
 function inventoryLines(snapshot: Snapshot, inventory: Inventory): string[] {
@@ -53,27 +52,4 @@ export function textReport(snapshot: Snapshot, findings: readonly Finding[], lab
 		lines.push(`  next: ${finding.action}`);
 	}
 	return lines.join('\n') + '\n';
-}
-
-export function jsonReport(snapshot: Snapshot, findings: readonly Finding[], settings: Settings, inventory: Inventory, meta: {label: string; version: string; world: 'real' | 'simulated'}): string {
-	const {status, exitCode} = overallStatus(findings);
-	return (
-		JSON.stringify(
-			{
-				tool: 'glance-inspector',
-				version: meta.version,
-				host: meta.label,
-				world: meta.world,
-				status,
-				exitCode,
-				settings: settingRows(settings),
-				settingsProblems: settings.problems,
-				findings,
-				inventory,
-				snapshot,
-			},
-			null,
-			2,
-		) + '\n'
-	);
 }
