@@ -1,6 +1,7 @@
 // The benchmark at scale (issue 9): 10,000 images in the bench's own Glance (lab/bench-glance.sh, port 9293,
 // datadir on the share) and 100,000 entries in a scratch directory on the share. Prints every figure of the
 // issue's goals table with its goal beside it; asserts nothing. Run as root, under the lab lock (npm run bench).
+// `node bench/scale.js --only once,hand,big,dashboard,verify` runs only those parts; GI_BENCH_IDLE_SECONDS=N idles N s.
 import {execFileSync, spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -23,6 +24,14 @@ const tool = [node, `${root}/dist/cli.js`];
 const toolArgs = (datadir = benchDatadir) => ['--datadir', datadir, '--glance-url', benchGlanceUrl, '--container', lab.LAB_CONTAINER];
 const ticksPerSecond = 100;
 const idleSeconds = Number(process.env.GI_BENCH_IDLE_SECONDS ?? 60);
+const parts = ['once', 'hand', 'big', 'dashboard', 'verify'];
+const onlyIndex = process.argv.indexOf('--only');
+const chosen = onlyIndex >= 0 ? (process.argv[onlyIndex + 1] ?? '').split(',') : parts;
+if (process.argv.includes('--help') || chosen.some(part => !parts.includes(part))) {
+	console.log(`usage: node bench/scale.js [--only ${parts.join(',')}]   (GI_BENCH_IDLE_SECONDS=60 the idle CPU window)`);
+	process.exit(process.argv.includes('--help') ? 0 : 2);
+}
+const runs = part => chosen.includes(part);
 
 const figures = [];
 function figure(name, value, goal, met) {
@@ -138,16 +147,17 @@ function latencyText(times) {
 
 // ---- the figures ----
 
-function onceRun(datadir = benchDatadir) {
-	// Into a file: the CLI exits right after writing, and a pipe would cut an 80 MB report short.
+/** One `--json` run: its time, its peak RSS and the report, read from a file or (`pipe`) from a pipe as a monitor would. */
+function onceRun(datadir = benchDatadir, {pipe = false} = {}) {
 	const output = `${tmpdir()}/glance-inspector-bench-${process.pid}.json`;
 	const started = performance.now();
-	const result = spawnSync('/usr/bin/time', ['-f', 'maxrss %M', '-o', `${output}.time`, ...tool, '--once', '--json', ...toolArgs(datadir)], {stdio: ['ignore', openSync(output, 'w'), 'ignore'], timeout: 120_000});
+	const stdout = pipe ? 'pipe' : openSync(output, 'w');
+	const result = spawnSync('/usr/bin/time', ['-f', 'maxrss %M', '-o', `${output}.time`, ...tool, '--json', ...toolArgs(datadir)], {stdio: ['ignore', stdout, 'ignore'], timeout: 120_000, maxBuffer: 2 ** 30, encoding: 'utf8'});
 	const ms = performance.now() - started;
 	const maxRssMiB = Number(/maxrss (\d+)/.exec(readFileSync(`${output}.time`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
 	let report = null;
 	try {
-		report = JSON.parse(readFileSync(output, 'utf8'));
+		report = JSON.parse(pipe ? result.stdout : readFileSync(output, 'utf8'));
 	} catch {
 		// Left null: reported as no verdict.
 	}
@@ -244,38 +254,50 @@ async function main() {
 	ensureBigDirectory();
 	console.log(`\nglance-inspector at scale: ${images.toLocaleString('en')} images in ${benchGlanceUrl} (datadir ${benchDatadir}), ${new Date().toISOString()}`);
 
+	if (runs('once')) await onceFigures();
+	if (runs('big')) bigFigures();
+	if (runs('dashboard')) await dashboardFigures();
+	if (runs('verify')) verifyFigure();
+
+	const missed = figures.filter(each => each.met === false).map(each => each.name);
+	console.log(`\n${figures.filter(each => each.met !== null).length - missed.length} goals met${missed.length ? `; missed: ${missed.join('; ')}` : ''}`);
+}
+
+async function onceFigures() {
 	onceRun();
 	const once = [onceRun(), onceRun(), onceRun()];
 	const floor = [await pageFetchFloor(), await pageFetchFloor(), await pageFetchFloor()];
-	const hand = byHand();
 	const onceMs = median(once.map(run => run.ms));
 	const floorMs = median(floor);
 	const onceRss = Math.max(...once.map(run => run.maxRssMiB));
-	console.log(`\n--once --json at ${imageCount.toLocaleString('en')} images (median of 3)`);
-	figure('--once --json', `${(onceMs / 1000).toFixed(2)} s`, '', null);
+	console.log(`\n--json at ${imageCount.toLocaleString('en')} images (median of 3)`);
+	figure('--json', `${(onceMs / 1000).toFixed(2)} s`, '', null);
 	figure('raw page fetch floor (both passes, every page)', `${(floorMs / 1000).toFixed(2)} s`, '', null);
-	figure('--once --json vs the floor', `${(onceMs / floorMs).toFixed(2)}×`, '≤ 1.15×', onceMs / floorMs <= 1.15);
-	figure('the same facts by hand (7 commands, once)', `${(hand / 1000).toFixed(1)} s (${(hand / onceMs).toFixed(1)}× the tool)`, '', null);
-	figure('--once --json peak RSS', `${onceRss.toFixed(0)} MiB`, '< 150 MiB', onceRss < 150);
+	figure('--json vs the floor', `${(onceMs / floorMs).toFixed(2)}×`, '≤ 1.15×', onceMs / floorMs <= 1.15);
+	if (runs('hand')) {
+		const hand = byHand();
+		figure('the same facts by hand (7 commands, once)', `${(hand / 1000).toFixed(1)} s (${(hand / onceMs).toFixed(1)}× the tool)`, '', null);
+	}
+	figure('--json peak RSS', `${onceRss.toFixed(0)} MiB`, '< 150 MiB', onceRss < 150);
+}
 
-	const big = [onceRun(bigDatadir), onceRun(bigDatadir), onceRun(bigDatadir)];
+function bigFigures() {
+	const big = [onceRun(bigDatadir), onceRun(bigDatadir), onceRun(bigDatadir, {pipe: true})];
 	const verdicts = big.map(run => run.report?.snapshot?.datadir?.health?.state ?? 'no report');
 	const rows = big[0].report?.inventory?.rows?.length ?? 0;
 	console.log(`\n${entryCount.toLocaleString('en')} entries in a healthy directory on the share (${bigDatadir})`);
-	figure('health verdict, 3 runs of --once', verdicts.join(', '), 'responsive, every time', verdicts.every(verdict => verdict === 'responsive'));
-	figure(`--once --json peak RSS (${rows.toLocaleString('en')} rows)`, `${Math.max(...big.map(run => run.maxRssMiB)).toFixed(0)} MiB`, '< 300 MB', Math.max(...big.map(run => run.maxRssMiB)) < 300);
+	figure('the report read through a pipe', big[2].report ? 'complete' : 'cut short', 'complete', big[2].report !== null);
+	figure('health verdict, 3 runs of --json', verdicts.join(', '), 'responsive, every time', verdicts.every(verdict => verdict === 'responsive'));
+	figure(`--json peak RSS (${rows.toLocaleString('en')} rows)`, `${Math.max(...big.map(run => run.maxRssMiB)).toFixed(0)} MiB`, '< 300 MB', Math.max(...big.map(run => run.maxRssMiB)) < 300);
+}
 
-	await dashboardFigures();
-
+function verifyFigure() {
 	console.log('\nverify against sha512sum, 512 MiB through the share');
 	const scratch = `${lab.LAB_MOUNTPOINT}/bench-scratch`;
 	const checksum = spawnSync(node, [`${root}/bench/checksum.js`, '512', scratch], {encoding: 'utf8', timeout: 600_000});
 	const line = checksum.stdout.split('\n').find(text => text.includes('sha512 + md5')) ?? checksum.stderr.trim();
 	const ratio = Number(/vs sha512sum ([\d.]+)x/.exec(line)?.[1] ?? Number.NaN);
 	figure('verify (sha512 + md5) vs sha512sum', `${ratio.toFixed(2)}×`, '≤ 1.1×', ratio <= 1.1);
-
-	const missed = figures.filter(each => each.met === false).map(each => each.name);
-	console.log(`\n${figures.filter(each => each.met !== null).length - missed.length} goals met${missed.length ? `; missed: ${missed.join('; ')}` : ''}`);
 }
 
 if (!existsSync(`${root}/dist/cli.js`)) throw new Error('build first: npm run build');

@@ -1,17 +1,15 @@
 import {existsSync, readFileSync, rmSync} from 'node:fs';
 import os from 'node:os';
-import {render} from 'ink';
-import {App} from './app.js';
 import {optionsHelp, parseCliArgs, type CliArgs} from './cli-args.js';
 import {deriveFindings, overallStatus} from './model/findings.js';
 import {buildInventory} from './model/inventory.js';
 import type {Inventory, Snapshot} from './model/types.js';
-import {jsonReport, textReport} from './report.js';
+import {writeJsonReport, writePieces} from './json-report.js';
+import {textReport} from './report.js';
 import {systemAuditLogPath, userStateDirectory} from './runbook/audit.js';
 import {RemountRunner, remountSettingsFrom} from './runbook/runner.js';
 import {describeProblem, ok, type Result} from './model/result.js';
 import {defaults, findingContext, resolveSettings, settingRows, type GlobalsInput, type Settings} from './settings.js';
-import {createTheme, ThemeContext} from './ui/theme.js';
 import {SnapshotPoller} from './world/poller.js';
 import {ChecksumVerifier} from './world/verifier.js';
 import {fileLimits, readBoundedText} from './world/real/bounded-file.js';
@@ -225,9 +223,9 @@ async function main(): Promise<number> {
 		const snapshot = await poller.collect();
 		const inventory = buildInventory(snapshot.glance, snapshot.files, new Map());
 		const findings = findingsOf(snapshot, settings, inventory);
-		process.stdout.write(
-			flags.json ? jsonReport(snapshot, findings, settings, inventory, {label: world.label, version, world: world.kind}) : textReport(snapshot, findings, world.label, inventory),
-		);
+		// Awaited to the last byte: process.exit() right after a write would cut a pipe short.
+		if (flags.json) await writeJsonReport(process.stdout, snapshot, findings, settings, inventory, {label: world.label, version, world: world.kind});
+		else await writePieces(process.stdout, [textReport(snapshot, findings, world.label, inventory)]);
 		await world.close();
 		return overallStatus(findings).exitCode;
 	}
@@ -238,23 +236,18 @@ async function main(): Promise<number> {
 		return 3;
 	}
 
-	const theme = createTheme(process.env);
-	const instance = render(
-		<ThemeContext.Provider value={theme}>
-			<App
-				poller={poller}
-				verifier={new ChecksumVerifier(world)}
-				label={world.label}
-				settings={settings}
-				createRemount={settings.readOnly.value ? null : () => remountRunner(world, poller, settings, scenario)}
-				{...(scenario ? {lesson: scenarios.find(each => each.name === scenario)?.lesson ?? ''} : {})}
-			/>
-		</ThemeContext.Provider>,
-		// Ink turns itself non-interactive when CI is set; an operator's terminal is interactive whatever the env says.
-		{alternateScreen: true, exitOnCtrlC: false, interactive: process.stdout.isTTY === true},
-	);
+	// React picks its build when first loaded: the development one (any NODE_ENV but production) costs the idle dashboard several times the CPU.
+	process.env['NODE_ENV'] = 'production';
+	const {runDashboard} = await import('./dashboard.js');
+	const parting = await runDashboard({
+		poller,
+		verifier: new ChecksumVerifier(world),
+		label: world.label,
+		settings,
+		createRemount: settings.readOnly.value ? null : () => remountRunner(world, poller, settings, scenario),
+		...(scenario ? {lesson: scenarios.find(each => each.name === scenario)?.lesson ?? ''} : {}),
+	});
 	// The App leaves with text to keep (the summary of an abandoned remount): printed once the normal screen is back.
-	const parting = await instance.waitUntilExit();
 	if (typeof parting === 'string') process.stdout.write(parting);
 	poller.stop();
 	await world.close();

@@ -4,7 +4,6 @@ import {formatBytes} from './model/format.js';
 import {verdictOrder} from './model/inventory.js';
 import {terminalText} from './model/terminal-text.js';
 import type {Finding, Inventory, Snapshot} from './model/types.js';
-import {settingRows, type Settings} from './settings.js';
 
 function inventoryLines(snapshot: Snapshot, inventory: Inventory): string[] {
 	const glance = snapshot.glance;
@@ -55,27 +54,4 @@ export function textReport(snapshot: Snapshot, findings: readonly Finding[], lab
 	}
 	// Names, paths and evidence came from Glance, the share and docker: each line is made terminal-safe.
 	return lines.map(terminalText).join('\n') + '\n';
-}
-
-export function jsonReport(snapshot: Snapshot, findings: readonly Finding[], settings: Settings, inventory: Inventory, meta: {label: string; version: string; world: 'real' | 'simulated'}): string {
-	const {status, exitCode} = overallStatus(findings);
-	return (
-		JSON.stringify(
-			{
-				tool: 'glance-inspector',
-				version: meta.version,
-				host: meta.label,
-				world: meta.world,
-				status,
-				exitCode,
-				settings: settingRows(settings),
-				settingsProblems: settings.problems,
-				findings,
-				inventory,
-				snapshot,
-			},
-			null,
-			2,
-		) + '\n'
-	);
 }

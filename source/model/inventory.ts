@@ -434,13 +434,24 @@ export function inventoryFindings(inventory: Inventory, options: InventoryFindin
 	return withAge(judgeInventory(inventory, now), now, options.age ?? {asOf: null, stale: null}, options.freshForMs ?? 60_000);
 }
 
-function judgeInventory(inventory: Inventory, now: number): Finding[] {
-	const byVerdict = new Map<ImageVerdict, InventoryRow[]>();
+// Grouped once per inventory: the findings are judged again on every probe round, the rows change only with it.
+const rowsByVerdict = new WeakMap<Inventory, Map<ImageVerdict, InventoryRow[]>>();
+
+function groupedByVerdict(inventory: Inventory): Map<ImageVerdict, InventoryRow[]> {
+	let byVerdict = rowsByVerdict.get(inventory);
+	if (byVerdict) return byVerdict;
+	byVerdict = new Map();
 	for (const row of inventory.rows) {
 		const list = byVerdict.get(row.verdict);
 		if (list) list.push(row);
 		else byVerdict.set(row.verdict, [row]);
 	}
+	rowsByVerdict.set(inventory, byVerdict);
+	return byVerdict;
+}
+
+function judgeInventory(inventory: Inventory, now: number): Finding[] {
+	const byVerdict = groupedByVerdict(inventory);
 	const rowsOf = (verdict: ImageVerdict): InventoryRow[] => byVerdict.get(verdict) ?? [];
 	const findings: Finding[] = [];
 

@@ -8,6 +8,8 @@ import type {WorldView} from './world.js';
 
 const historyMaxAgeMs = 60 * 60_000;
 const historyMaxCount = 1800;
+/** A round's probes answer within ms of each other: told as one change, unless one is slow (a hung share). */
+const roundNewsHoldMs = 200;
 
 /** The listing to keep: a failed one remembers the last that worked, so its findings stand (with their age). */
 function keepingPrevious(next: DatadirListing, previous: DatadirFiles | null): DatadirListing {
@@ -37,6 +39,10 @@ export class SnapshotPoller {
 	private lastFullGlanceAt = Number.NEGATIVE_INFINITY;
 	private lastFullFilesAt = Number.NEGATIVE_INFINITY;
 	private readonly cadence: InventoryCadence;
+	/** While a round runs, listeners hear of its changes once (at its end, or after roundNewsHoldMs). */
+	private holdingNews = false;
+	private newsTimer: NodeJS.Timeout | null = null;
+	private untold = false;
 
 	constructor(
 		private readonly world: WorldView,
@@ -73,6 +79,8 @@ export class SnapshotPoller {
 		this.started = false;
 		if (this.timer) clearTimeout(this.timer);
 		if (this.inventoryTimer) clearTimeout(this.inventoryTimer);
+		if (this.newsTimer) clearTimeout(this.newsTimer);
+		this.newsTimer = null;
 		this.timer = null;
 		this.inventoryTimer = null;
 		this.unwatch?.();
@@ -168,6 +176,7 @@ export class SnapshotPoller {
 
 	private round(): Promise<void> {
 		this.running ??= (async () => {
+			this.holdingNews = true;
 			const hostProbe = this.world.probeHost().then(host => this.update({host}));
 			const wasResponsive = this.current.datadir?.health.state === 'responsive';
 			const datadirProbe = this.world.probeDatadir().then(datadir => {
@@ -197,6 +206,8 @@ export class SnapshotPoller {
 			await Promise.all([datadirProbe, hostProbe]);
 		})().finally(() => {
 			this.running = null;
+			this.holdingNews = false;
+			this.tell();
 		});
 		return this.running;
 	}
@@ -208,6 +219,16 @@ export class SnapshotPoller {
 			next.container = {...container, view: reassessContainerView(container.view, datadir.mount, datadir.health)};
 		}
 		this.current = next;
+		this.untold = true;
+		if (!this.holdingNews) this.tell();
+		else this.newsTimer ??= setTimeout(() => this.tell(), roundNewsHoldMs);
+	}
+
+	private tell(): void {
+		if (this.newsTimer) clearTimeout(this.newsTimer);
+		this.newsTimer = null;
+		if (!this.untold) return;
+		this.untold = false;
 		for (const listener of this.listeners) listener(this.current);
 	}
 }

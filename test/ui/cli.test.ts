@@ -154,8 +154,8 @@ describe('bad arguments are UNKNOWN (3), with the reason and where to look', () 
 function variablesReadBySource(): string[] {
 	const root = fileURLToPath(new URL('../../source', import.meta.url));
 	const names = new Set<string>();
-	// Set for the children the tool starts (a C locale, no askpass), not read from the operator.
-	const written = new Set(['LC_ALL', 'LANG', 'LANGUAGE', 'SSH_ASKPASS_REQUIRE', 'UV_THREADPOOL_SIZE']);
+	// Set for the children the tool starts (a C locale, no askpass) or for React's build, not read from the operator.
+	const written = new Set(['LC_ALL', 'LANG', 'LANGUAGE', 'SSH_ASKPASS_REQUIRE', 'UV_THREADPOOL_SIZE', 'NODE_ENV']);
 	for (const file of readdirSync(root, {recursive: true, encoding: 'utf8'})) {
 		if (!/\.tsx?$/.test(file)) continue;
 		const text = readFileSync(path.join(root, file), 'utf8');

@@ -1,6 +1,5 @@
 import os from 'node:os';
 import path from 'node:path';
-import si from 'systeminformation';
 import {parseFstab} from '../../model/fstab.js';
 import {parseMountinfo} from '../../model/mountinfo.js';
 import {assessContainerView, expectedMount, findMountFor, mountVerdict} from '../../model/mount.js';
@@ -18,6 +17,7 @@ import {proveGlance} from './glance-proof.js';
 import {mountHolders} from './holders.js';
 import {mountShare, unmountShare} from './mounting.js';
 import {GlanceClient} from './openstack/glance.js';
+import {HostFactsSampler} from './host-facts.js';
 import {glanceAccessOnThisMachine, type GlanceFlags} from './openstack/machine.js';
 import {closeProbeWorkers} from './probe-worker.js';
 import {probePath, type PathProbeResult} from './path-probe.js';
@@ -54,7 +54,7 @@ function isLoopback(host: string): boolean {
 	return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
-/** The real controller: /proc, /etc/fstab, a killable child for the datadir, dockerode, systeminformation. */
+/** The real controller: /proc, /etc/fstab, a killable child for the datadir, dockerode. */
 export class RealWorld implements World {
 	readonly kind = 'real' as const;
 	readonly label: string;
@@ -62,6 +62,7 @@ export class RealWorld implements World {
 	private lastMountSource: string | null = null;
 	private readonly listeners = new Set<(event: WorldEvent) => void>();
 	private stopWatching: (() => void) | null = null;
+	private readonly hostFacts = new HostFactsSampler();
 
 	private readonly glance: GlanceClient | AccessProblem;
 
@@ -171,25 +172,9 @@ export class RealWorld implements World {
 		return assessContainerView(hostMount, hostHealth, containerMount, health);
 	}
 
-	async probeHost(): Promise<HostProbe> {
-		const at = Date.now();
+	probeHost(): Promise<HostProbe> {
 		const host = this.lastMountSource ? sourceHost(this.lastMountSource) : null;
-		try {
-			const iface = host && isLoopback(host) ? 'lo' : await si.networkInterfaceDefault();
-			const [load, memory, network] = await Promise.all([si.currentLoad(), si.mem(), iface ? si.networkStats(iface) : Promise.resolve([])]);
-			const stats = network[0];
-			return {
-				at,
-				hostname: os.hostname(),
-				load1: os.loadavg()[0] ?? null,
-				cpuPercent: Number.isFinite(load.currentLoad) ? load.currentLoad : null,
-				memUsedPercent: memory.total > 0 ? ((memory.total - memory.available) / memory.total) * 100 : null,
-				network: stats ? {iface: stats.iface, rxBytesPerSec: stats.rx_sec ?? null, txBytesPerSec: stats.tx_sec ?? null} : null,
-				problem: null,
-			};
-		} catch (error) {
-			return {at, hostname: os.hostname(), load1: os.loadavg()[0] ?? null, cpuPercent: null, memUsedPercent: null, network: null, problem: (error as Error).message};
-		}
+		return this.hostFacts.sample(host && isLoopback(host) ? 'lo' : null);
 	}
 
 	// ---- The remount's actions: each resolves with the command's words, never rejects ----

@@ -1,0 +1,17 @@
+// The dashboard: Ink and React, loaded by cli.tsx only when a terminal wants them (a --json run never does).
+import {render} from 'ink';
+import {App, type AppProps} from './app.js';
+import {createTheme, ThemeContext} from './ui/theme.js';
+
+/** Draws the App until it leaves; resolves with the text it leaves to keep, if any. */
+export async function runDashboard(props: AppProps): Promise<unknown> {
+	const theme = createTheme(process.env);
+	const instance = render(
+		<ThemeContext.Provider value={theme}>
+			<App {...props} />
+		</ThemeContext.Provider>,
+		// Ink turns itself non-interactive when CI is set; an operator's terminal is interactive whatever the env says.
+		{alternateScreen: true, exitOnCtrlC: false, interactive: process.stdout.isTTY === true},
+	);
+	return instance.waitUntilExit();
+}
