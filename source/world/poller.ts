@@ -35,6 +35,9 @@ export class SnapshotPoller {
 
 	private inventoryTimer: NodeJS.Timeout | null = null;
 	private inventoryRunning: Promise<void> | null = null;
+	/** Between inventory rounds, Glance's changes on their own shorter cadence. */
+	private glanceTimer: NodeJS.Timeout | null = null;
+	private glanceRunning: Promise<void> | null = null;
 	private inventoryAgain = false;
 	private lastFullGlanceAt = Number.NEGATIVE_INFINITY;
 	private lastFullFilesAt = Number.NEGATIVE_INFINITY;
@@ -79,6 +82,8 @@ export class SnapshotPoller {
 		this.started = false;
 		if (this.timer) clearTimeout(this.timer);
 		if (this.inventoryTimer) clearTimeout(this.inventoryTimer);
+		if (this.glanceTimer) clearTimeout(this.glanceTimer);
+		this.glanceTimer = null;
 		if (this.newsTimer) clearTimeout(this.newsTimer);
 		this.newsTimer = null;
 		this.timer = null;
@@ -124,12 +129,31 @@ export class SnapshotPoller {
 	}
 
 	private inventoryRound(): Promise<void> {
-		this.inventoryRunning ??= Promise.all([this.refreshGlance(), this.refreshFiles()])
+		this.inventoryRunning ??= Promise.all([this.glanceRound(), this.refreshFiles()])
 			.then(() => {})
 			.finally(() => {
 				this.inventoryRunning = null;
 			});
 		return this.inventoryRunning;
+	}
+
+	/** One Glance refresh at a time, whoever asks; the watch restarts after each. */
+	private glanceRound(): Promise<void> {
+		this.glanceRunning ??= this.refreshGlance().finally(() => {
+			this.glanceRunning = null;
+			this.scheduleGlanceWatch();
+		});
+		return this.glanceRunning;
+	}
+
+	/** Glance's changes every glanceChangesMs while started (never for collect()), when that is sooner than the inventory. */
+	private scheduleGlanceWatch(): void {
+		if (!this.started || this.cadence.glanceChangesMs >= this.inventoryRefreshMs) return;
+		if (this.glanceTimer) clearTimeout(this.glanceTimer);
+		this.glanceTimer = setTimeout(() => {
+			this.glanceTimer = null;
+			void this.glanceRound();
+		}, this.cadence.glanceChangesMs);
 	}
 
 	/** What Glance changed since the last listing; every page at the slower cadence, when deletions show. */

@@ -1,4 +1,4 @@
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 import {deriveFindings, overallStatus} from '../../source/model/findings.js';
 import {buildInventory, mergeDatadirChanges, sortedRows} from '../../source/model/inventory.js';
 import {changesMarker, mergeGlanceChanges} from '../../source/model/openstack/glance.js';
@@ -110,6 +110,11 @@ function scriptedWorld(state: {images: GlanceImage[]; files: DatadirFiles}) {
 			asked.push({datadir: since ?? null});
 			return state.files;
 		},
+		// The probe rounds, for a poller that is started: they answer and are not counted.
+		probeDatadir: async () => healthyDatadir,
+		probeContainer: async () => ({at: Date.now(), state: 'missing', name: 'glance_api'}),
+		probeHost: async () => ({at: Date.now(), hostname: 'scripted', load1: null, cpuPercent: null, memUsedPercent: null, network: null, problem: null}),
+		watch: () => () => {},
 	} as unknown as WorldView;
 	return {world, asked};
 }
@@ -151,5 +156,25 @@ describe('the poller takes the inventory incrementally', () => {
 		expect(asked[0]).toEqual({glance: null});
 		const resynced = poller.snapshot.glance;
 		expect(resynced?.state === 'ok' && resynced.images.map(each => each.id)).toEqual([imageUuid(2), imageUuid(3)]);
+	});
+
+	it('asks Glance for changes every 8 s between inventory rounds while it runs, so a frozen Glance shows within 15 s', async () => {
+		vi.useFakeTimers();
+		try {
+			const {world, asked} = scriptedWorld({images: [image(1)], files: filesOk([1])});
+			const poller = new SnapshotPoller(world, 3_600_000, Date.now, 30_000);
+			poller.start();
+			await vi.advanceTimersByTimeAsync(100);
+			expect(asked.splice(0).map(ask => Object.keys(ask)[0])).toEqual(['glance', 'datadir']);
+			await vi.advanceTimersByTimeAsync(8000);
+			await vi.advanceTimersByTimeAsync(8000);
+			// Glance twice more; the datadir (statfs and listing on the share) not before its own 30 s.
+			expect(asked.splice(0).map(ask => Object.keys(ask)[0])).toEqual(['glance', 'glance']);
+			poller.stop();
+			await vi.advanceTimersByTimeAsync(60_000);
+			expect(asked).toEqual([]);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 });
