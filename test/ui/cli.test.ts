@@ -1,19 +1,19 @@
 // The built binary, run the ways an operator or a monitoring system would, on the simulator.
 import {spawnSync} from 'node:child_process';
-import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
 import {flagSpecs} from '../../source/cli-args.js';
 import {scenarios} from '../../source/world/simulated/scenarios.js';
 import {openTerminal} from '../support/tmux.js';
+import {scratchDir} from '../support/scratch.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
 /** A state directory of its own, so no simulator machine kept by an earlier run (or a person's practice) leaks in. */
 function scratchStateHome(): string {
-	return mkdtempSync(path.join(tmpdir(), 'gi-state-'));
+	return scratchDir('gi-state-');
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -27,7 +27,7 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 function tempFile(name: string, text: string): string {
-	const file = path.join(mkdtempSync(path.join(tmpdir(), 'gi-cli-')), name);
+	const file = path.join(scratchDir('gi-cli-'), name);
 	writeFileSync(file, text);
 	return file;
 }

@@ -1,6 +1,5 @@
 // The guided remount driven by keys, on the training simulator: every branch an operator can take.
-import {mkdtempSync, readFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -14,6 +13,7 @@ import {createSimulatedWorld, simulatedDatadir} from '../../source/world/simulat
 import type {ActionResult, World} from '../../source/world/world.js';
 import {readable, readScrolled} from './read-scrolled.js';
 import {appFixture, plain} from './render-app.js';
+import {scratchDir} from '../support/scratch.js';
 
 const open = appFixture();
 
@@ -228,7 +228,7 @@ describe('secrets in what the machine says', () => {
 	it('a password in a command\'s output and a token in the logs of a failed start never reach the wizard', async () => {
 		const world = leakyWorld();
 		const snapshot = await new SnapshotPoller(world, 60_000).collect();
-		const auditLog = path.join(mkdtempSync(path.join(tmpdir(), 'gi-audit-')), 'audit.jsonl');
+		const auditLog = path.join(scratchDir('gi-audit-'), 'audit.jsonl');
 		const runner = new RemountRunner({
 			world,
 			snapshots: () => snapshot,

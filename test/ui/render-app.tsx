@@ -1,6 +1,4 @@
 // Renders the real App on the training simulator, as the UI tests need it.
-import {mkdtempSync} from 'node:fs';
-import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {render} from 'ink-testing-library';
 import {afterEach} from 'vitest';
@@ -13,6 +11,7 @@ import {SnapshotPoller} from '../../source/world/poller.js';
 import {ChecksumVerifier} from '../../source/world/verifier.js';
 import {scenarios, type ScenarioName} from '../../source/world/simulated/scenarios.js';
 import {createSimulatedWorld} from '../../source/world/simulated/simulated-world.js';
+import {scratchDir} from '../support/scratch.js';
 
 export function renderApp(
 	scenario: ScenarioName,
@@ -30,7 +29,7 @@ export function renderApp(
 	const settings = resolved.value;
 	const poller = new SnapshotPoller(world, settings.refreshSeconds.value * 1000);
 	const verifier = new ChecksumVerifier(world);
-	const auditLog = options.remount?.auditLog ?? path.join(mkdtempSync(path.join(tmpdir(), 'gi-audit-')), 'audit.jsonl');
+	const auditLog = options.remount?.auditLog ?? path.join(scratchDir('gi-audit-'), 'audit.jsonl');
 	// The runner polls Docker every 2 s in real life; the simulator answers at once, so the test need not wait.
 	const createRemount = () =>
 		new RemountRunner({world, snapshots: poller, env: {USER: 'trainee'}, settings: {...remountSettingsFrom(settings, {dryRun: options.remount?.dryRun ?? false, auditLog}), pollIntervalMs: 20, healthWaitMs: 20_000}});
