@@ -2,7 +2,7 @@ import {assessCapacity} from './capacity.js';
 import {formatBytes, formatDuration, formatRate} from './format.js';
 import {describeHealth} from './health.js';
 import {buildInventory, inventoryAge, inventoryFindings} from './inventory.js';
-import {containerVerdict, describeMount} from './mount.js';
+import {containerVerdict, describeMount, mountpointToRemount} from './mount.js';
 import type {ContainerProbe, DatadirProbe, Finding, Inventory, Severity, Snapshot, Thresholds} from './types.js';
 
 export type FindingContext = Thresholds & {
@@ -209,6 +209,20 @@ function pendingInventory(snapshot: Snapshot): Finding {
 }
 
 /** What is wrong and what to do next, most severe first. */
+/** Processes holding the share a remount would unmount: its umount will say "target is busy" until they end. */
+function heldFinding(snapshot: Snapshot): Finding | null {
+	const held = snapshot.holders;
+	if (!held || held.holders.length === 0 || mountpointToRemount(snapshot) !== held.mountpoint) return null;
+	const count = held.holders.length;
+	return {
+		id: 'mount-held',
+		severity: 'info',
+		title: `${count} process${count === 1 ? '' : 'es'} ${count === 1 ? 'holds' : 'hold'} ${held.mountpoint}: its unmount will be busy`,
+		evidence: held.holders.map(holder => `pid ${holder.pid} ${holder.command}${holder.user ? ` (${holder.user})` : ''}: ${holder.how} ${holder.path}`),
+		action: `Ask whoever runs ${count === 1 ? 'it' : 'them'} to stop before the remount, or let the remount unmount lazily (it asks you to type lazy)`,
+	};
+}
+
 export function deriveFindings(snapshot: Snapshot, context: FindingContext): Finding[] {
 	const findings: Finding[] = [];
 	if (snapshot.datadir) {
@@ -224,6 +238,8 @@ export function deriveFindings(snapshot: Snapshot, context: FindingContext): Fin
 		}
 	}
 	if (snapshot.container) findings.push(...containerFindings(snapshot.container, snapshot.datadir, context));
+	const held = heldFinding(snapshot);
+	if (held) findings.push(held);
 	if (snapshot.glance && snapshot.files) {
 		const inventory = context.inventory ?? buildInventory(snapshot.glance, snapshot.files, new Map());
 		const freshForMs = 2 * (context.inventoryRefreshMs ?? 30_000);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import {healthWord} from './health.js';
-import type {ContainerProbe, ContainerView, DatadirProbe, FstabEntry, MountEntry, MountVerdict, PathHealth} from './types.js';
+import type {ContainerProbe, ContainerView, DatadirProbe, FstabEntry, MountEntry, MountVerdict, PathHealth, Snapshot} from './types.js';
 
 /** A path as mountinfo writes mount points: `..` and doubled slashes resolved, no trailing slash. */
 export function normalizeMountPath(target: string): string {
@@ -163,4 +163,15 @@ export function describeContainerVerdict(verdict: ContainerVerdict): string {
 		case 'unknown':
 			return `view: unknown — ${verdict.reason}`;
 	}
+}
+
+/** The mount point a remount would unmount, while the snapshot says one is needed (a dead, hung or stale share); else null. */
+export function mountpointToRemount(snapshot: Pick<Snapshot, 'datadir' | 'container'>): string | null {
+	const datadir = snapshot.datadir;
+	const mountpoint = datadir?.expectedMountpoint ?? datadir?.mount?.mountPoint ?? null;
+	if (!datadir || !mountpoint || mountpoint === '/') return null;
+	const shareDown = datadir.verdict === 'dead' || datadir.verdict === 'unresponsive';
+	const container = snapshot.container;
+	const viewStale = container?.state === 'present' && (container.view.state === 'stale' || container.view.state === 'dead');
+	return shareDown || viewStale ? mountpoint : null;
 }

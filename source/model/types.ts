@@ -136,7 +136,14 @@ export type Snapshot = {
 	/** Glance's image list and the datadir's listing: refreshed less often than the probes above. */
 	glance: GlanceListing | null;
 	files: DatadirListing | null;
+	/** Who holds the share, asked only while a remount is advised (its umount would be busy). */
+	holders?: MountHolders | null;
 };
+
+/** A process keeping a mount busy, as `fuser -vm` would list it, found through /proc without touching the mount. */
+export type Holder = {pid: number; command: string; user: string | null; how: 'cwd' | 'root' | 'open file' | 'mapped file'; path: string};
+
+export type MountHolders = {at: number; mountpoint: string; holders: Holder[]};
 
 export type Severity = 'critical' | 'warning' | 'unknown' | 'info';
 
@@ -158,6 +165,7 @@ export type FindingId =
 	| 'capacity-warning'
 	| 'capacity-filling'
 	| 'fstab-unreadable'
+	| 'mount-held'
 	| 'image-missing-file'
 	| 'image-empty-file'
 	| 'checksum-mismatch'

@@ -1,7 +1,7 @@
 import {inventoryCadence, type InventoryCadence} from '../model/cadence.js';
 import {appendSample} from '../model/capacity.js';
 import {filesBasis, glanceBasis, isUploading} from '../model/inventory.js';
-import {reassessContainerView} from '../model/mount.js';
+import {mountpointToRemount, reassessContainerView} from '../model/mount.js';
 import {changesMarker, mergeGlanceChanges} from '../model/openstack/glance.js';
 import type {DatadirFiles, DatadirListing, Snapshot} from '../model/types.js';
 import type {WorldView} from './world.js';
@@ -35,6 +35,8 @@ export class SnapshotPoller {
 
 	private inventoryTimer: NodeJS.Timeout | null = null;
 	private inventoryRunning: Promise<void> | null = null;
+	/** The holders scan (a /proc walk in a child): only while a remount is advised, once an inventory refresh. */
+	private holdersRunning = false;
 	/** Between inventory rounds, Glance's changes on their own shorter cadence. */
 	private glanceTimer: NodeJS.Timeout | null = null;
 	private glanceRunning: Promise<void> | null = null;
@@ -232,8 +234,29 @@ export class SnapshotPoller {
 			this.running = null;
 			this.holdingNews = false;
 			this.tell();
+			if (this.started) this.refreshHolders();
 		});
 		return this.running;
+	}
+
+	/** Who holds the share a remount would unmount, so the dashboard says before the wizard does that umount will be busy. */
+	private refreshHolders(): void {
+		const mountpoint = mountpointToRemount(this.current);
+		const known = this.current.holders ?? null;
+		if (!mountpoint) {
+			if (known) this.update({holders: null});
+			return;
+		}
+		if (this.holdersRunning || (known?.mountpoint === mountpoint && this.now() - known.at < this.inventoryRefreshMs)) return;
+		this.holdersRunning = true;
+		void this.world
+			.mountHolders(mountpoint)
+			.then(holders => {
+				if (!this.stopped) this.update({holders: {at: this.now(), mountpoint, holders}});
+			})
+			.finally(() => {
+				this.holdersRunning = false;
+			});
 	}
 
 	private update(patch: Partial<Snapshot>): void {

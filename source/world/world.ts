@@ -1,5 +1,7 @@
 import type {Problem, Result} from '../model/result.js';
-import type {ChecksumOutcome, ContainerProbe, DatadirFiles, DatadirListing, DatadirProbe, FsStats, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../model/types.js';
+import type {ChecksumOutcome, ContainerProbe, DatadirFiles, DatadirListing, DatadirProbe, FsStats, GlanceImage, GlanceListing, Holder, HostProbe, MountEntry, PathHealth} from '../model/types.js';
+
+export type {Holder} from '../model/types.js';
 
 export type WorldEvent = {at: number; kind: 'container'; text: string};
 
@@ -11,8 +13,6 @@ export type ActionProblem = Problem & ActionRun;
 
 export type ActionResult = Result<ActionRun, ActionProblem>;
 
-/** A process keeping a mount busy, as `fuser -vm` would list it, found through /proc without touching the mount. */
-export type Holder = {pid: number; command: string; user: string | null; how: 'cwd' | 'root' | 'open file' | 'mapped file'; path: string};
 
 /** How to mount a share that has no fstab line: taken from its current or last-known mount. */
 export type MountSpec = {source: string; fsType: string; options: string[]};
@@ -43,6 +43,8 @@ export type WorldView = {
 	/** The host's datadir mount and its health, so the container's view can be compared with them. */
 	probeContainer(hostMount: MountEntry | null, hostHealth?: PathHealth | null): Promise<ContainerProbe>;
 	probeHost(): Promise<HostProbe>;
+	/** Processes with their cwd, root, open or mapped files under the mount point (what was found by the deadline); only reads /proc. */
+	mountHolders(mountpoint: string): Promise<Holder[]>;
 	/**
 	 * Every image Glance lists (all pages, hidden ones too), or why it could not. With `changedSince` (an
 	 * updated_at Glance reported), only the images updated since: deletions show only in a full listing.
@@ -74,8 +76,6 @@ export type RemountActions = {
 	unmount(mountpoint: string, options: ActionOptions & {lazy: boolean}): Promise<ActionResult>;
 	/** mount MOUNTPOINT from fstab, or with an explicit spec when fstab has no line for it. */
 	mount(mountpoint: string, spec: MountSpec | null, options?: ActionOptions): Promise<ActionResult>;
-	/** Processes with their cwd, root, open or mapped files under the mount point (what was found by the deadline). */
-	mountHolders(mountpoint: string): Promise<Holder[]>;
 	/** The last lines of the container's log (stdout and stderr), or why Docker would not give them. */
 	containerLogs(lines: number): Promise<Result<string[]>>;
 	/** statfs of the filesystem the mount point directory sits on, where Glance would write while unmounted. */

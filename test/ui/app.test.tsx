@@ -24,6 +24,14 @@ describe('the dashboard on the simulator', () => {
 		expect(frame).toContain('CRITICAL');
 	});
 
+	it('names the process holding a busy share on the dashboard, before any remount is begun', async () => {
+		const app = open('busy', {columns: 120, rows: 40});
+		const frame = plain(await app.waitFor('mount-held'));
+		expect(frame).toContain('container-stale-mount');
+		await app.press('j'.repeat(12));
+		expect(plain(await app.waitFor('pid 4242 rsync'))).toContain('1 process holds /srv/glance: its unmount will be busy');
+	});
+
 	it('reports a hung share within the probe timeout', async () => {
 		const app = open('hung', {probeTimeoutMs: 300});
 		const frame = plain(await app.waitFor('mount-unresponsive', 3000));

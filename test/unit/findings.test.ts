@@ -86,6 +86,21 @@ describe('findings', () => {
 		expect(overallStatus(deriveFindings(stale, context)).exitCode).toBe(2);
 	});
 
+	it('names who holds the share while a remount is advised, and only then', () => {
+		const holders = {at: 1_000_000, mountpoint: '/srv/glance', holders: [{pid: 4242, command: 'rsync -a /srv/glance/images/ /backup/', user: 'root', how: 'cwd' as const, path: '/srv/glance/images'}]};
+		const stale = snapshot({
+			datadir: {...healthyDatadir, mount: {...share, majorMinor: '0:53'}},
+			container: {...healthyContainer, view: {state: 'stale', mount: {...share, mountPoint: '/var/lib/glance'}, health: {state: 'dead', errno: 'ENOTCONN', message: 'socket is not connected'}, hostMajorMinor: '0:53'}},
+			holders,
+		});
+		const held = deriveFindings(stale, context).find(finding => finding.id === 'mount-held');
+		expect(held?.title).toBe('1 process holds /srv/glance: its unmount will be busy');
+		expect(held?.evidence).toEqual(['pid 4242 rsync -a /srv/glance/images/ /backup/ (root): cwd /srv/glance/images']);
+		expect(held?.severity).toBe('info');
+		// A healthy share needs no remount: who works in it is nobody's business here.
+		expect(ids(snapshot({holders}))).not.toContain('mount-held');
+	});
+
 	it('words the health of both sides of a dead view the one way', () => {
 		const dead = snapshot({container: {...healthyContainer, view: {state: 'dead', mount: null, health: {state: 'unresponsive', afterMs: 3000}}}});
 		const [finding] = deriveFindings(dead, context);
