@@ -122,6 +122,9 @@ function proveFacts(snapshot: Snapshot): {image: GlanceImage | null; skipped: st
 	if (glance?.state === 'unavailable' && glance.problem === 'glance-not-configured') {
 		return {image: null, skipped: `Glance is not configured here (${glance.reason}): the end-to-end proof is skipped; check an image download by hand.`, endpoint};
 	}
+	if (glance?.state === 'unavailable' && glance.problem === 'glance-credentials-unusable') {
+		return {image: null, skipped: `The Glance credentials given cannot be used (${glance.reason}): the end-to-end proof is skipped; fix them, or check an image download by hand.`, endpoint};
+	}
 	if (glance?.state === 'ok') {
 		const image = firstReadableImage(glance.images);
 		return image ? {image, skipped: null, endpoint} : {image: null, skipped: 'Glance lists no active image with data to read: nothing to prove the read with.', endpoint};

@@ -109,6 +109,10 @@ describe('the plan', () => {
 			glance: {at, state: 'unavailable', problem: 'glance-not-configured', reason: 'no OS_AUTH_URL, clouds.yaml or admin-openrc.sh', hint: 'pass --openrc', endpoint: null, authSource: null},
 		});
 		expect(skipped(notConfigured)).toMatch(/not configured/);
+		const unusable = flappedSnapshot({
+			glance: {at, state: 'unavailable', problem: 'glance-credentials-unusable', reason: 'the openrc file /dev/zero is a character device, not a regular file: not read', hint: 'pass --openrc', endpoint: null, authSource: null},
+		});
+		expect(skipped(unusable)).toMatch(/^The Glance credentials given cannot be used \(the openrc file \/dev\/zero/);
 		const noActive = flappedSnapshot({glance: {at, state: 'ok', images: [image({status: 'deactivated'}), image({size: 0})], endpoint: 'http://10.0.0.10:9292', authSource: 'openrc', pages: 1, tookMs: 3}});
 		expect(skipped(noActive)).toMatch(/no active image/);
 		// Glance unreachable for now (the container is stopped): the image is chosen when the step runs.
