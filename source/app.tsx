@@ -13,7 +13,6 @@ import {RemountWizard} from './ui/components/remount-wizard.js';
 import {StatusBar} from './ui/components/status-bar.js';
 import {useAppKeys} from './ui/hooks/use-app-keys.js';
 import {useInventory} from './ui/hooks/use-inventory.js';
-import {useNow} from './ui/hooks/use-now.js';
 import {underHelp, useScreen, whereOf} from './ui/hooks/use-screen.js';
 import {useSnapshot} from './ui/hooks/use-snapshot.js';
 import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
@@ -40,7 +39,6 @@ export function App({poller, verifier, label, settings, createRemount, lesson}: 
 	const snapshot = useSnapshot(poller);
 	const verification = useVerifier(verifier);
 	const {columns, rows} = useTerminalSize();
-	const now = useNow();
 	const screen = useScreen();
 	const wizard = useWizard(screen.remount);
 	const table = useInventory(snapshot, verification, settings, screen.images);
@@ -82,13 +80,13 @@ export function App({poller, verifier, label, settings, createRemount, lesson}: 
 		}
 	} else {
 		const ready = snapshot.datadir !== null || snapshot.container !== null;
-		body = <Dashboard snapshot={snapshot} findings={findings} settings={settings} focus={screen.focus} scroll={screen.detailOffset} ready={ready} now={now} columns={columns} rows={rows} />;
+		body = <Dashboard snapshot={snapshot} findings={findings} settings={settings} focus={screen.focus} scroll={screen.detailOffset} ready={ready} columns={columns} rows={rows} />;
 	}
 
 	const status = snapshot.datadir !== null && snapshot.container !== null ? overallStatus(findings).status : null;
 	return (
 		<Box flexDirection="column" width={columns} height={rows}>
-			<Header label={label} datadir={snapshot.datadir?.datadir ?? settings.datadir.value} readOnly={settings.readOnly.value} status={status} updated={lastUpdate(snapshot)} now={now} width={columns} />
+			<Header label={label} datadir={snapshot.datadir?.datadir ?? settings.datadir.value} readOnly={settings.readOnly.value} status={status} updated={lastUpdate(snapshot)} width={columns} />
 			{body}
 			<StatusBar
 				where={whereOf(screen, wizard, readOnly)}

@@ -76,7 +76,7 @@ describe('the container panel follows the findings', () => {
 		startedAt: null, finishedAt: null, exitCode: null, restartCount: 0, restartPolicy: 'unless-stopped', pid: 42, mounts: [], glanceSource: '/srv/glance',
 		view: {state: 'same', mount: {...share, mountPoint: '/var/lib/glance'}, health: answers},
 	};
-	const panel = (probe: ContainerProbe, host: DatadirProbe) => plain(render(<ContainerPanel probe={probe} datadir={host} containerDatadir="/var/lib/glance/images" now={0} focused={false} width={80} />).lastFrame() ?? '');
+	const panel = (probe: ContainerProbe, host: DatadirProbe) => plain(render(<ContainerPanel probe={probe} datadir={host} containerDatadir="/var/lib/glance/images" focused={false} width={80} />).lastFrame() ?? '');
 
 	it('calls a share that died on both sides down, not "HEALTHY … same mount ✔", while the finding says dead', () => {
 		const droppedHost: DatadirProbe = {...datadir, health: gone, verdict: 'dead'};

@@ -18,7 +18,7 @@ const verdictTone: Record<ContainerVerdict['state'], Tone> = {
 /** The badge when the verdict outranks docker's health: "healthy" only means the API answered. */
 const verdictBadge: Partial<Record<ContainerVerdict['state'], string>> = {elsewhere: 'OTHER DATADIR', stale: 'STALE MOUNT', dead: 'DEAD VIEW', 'share-down': 'SHARE DOWN'};
 
-export function ContainerPanel(props: {probe: ContainerProbe | null; datadir: DatadirProbe | null; containerDatadir: string; now: number; focused: boolean; width: number}) {
+export function ContainerPanel(props: {probe: ContainerProbe | null; datadir: DatadirProbe | null; containerDatadir: string; focused: boolean; width: number}) {
 	const probe = props.probe;
 	const inner = Math.max(10, props.width - 4);
 	if (!probe) {
@@ -45,7 +45,7 @@ export function ContainerPanel(props: {probe: ContainerProbe | null; datadir: Da
 			</Panel>
 		);
 	}
-	const uptime = probe.running && probe.startedAt ? `up ${formatDuration(Math.max(0, props.now - Date.parse(probe.startedAt)))}` : probe.finishedAt ? `exited ${probe.exitCode ?? ''}` : '';
+	const uptime = probe.running && probe.startedAt ? `up ${formatDuration(Math.max(0, probe.at - Date.parse(probe.startedAt)))}` : probe.finishedAt ? `exited ${probe.exitCode ?? ''}` : '';
 	const healthTone: Tone = probe.health === 'healthy' ? 'ok' : probe.health === 'unhealthy' ? 'crit' : probe.health === 'starting' ? 'warn' : 'dim';
 	const verdict = containerVerdict(probe, props.datadir, props.containerDatadir);
 	const outranking = verdictBadge[verdict.state];

@@ -13,7 +13,7 @@ import {MountPanel} from './mount-panel.js';
  * Capacity and mount side by side, the container below, and the findings or the focused panel's details at
  * the bottom, which take every row a taller terminal gives. `scroll` is the keys' scroll count (j minus k).
  */
-export function Dashboard(props: {snapshot: Snapshot; findings: readonly Finding[]; settings: Settings; focus: PanelName; scroll: number; ready: boolean; now: number; columns: number; rows: number}) {
+export function Dashboard(props: {snapshot: Snapshot; findings: readonly Finding[]; settings: Settings; focus: PanelName; scroll: number; ready: boolean; columns: number; rows: number}) {
 	const {snapshot, focus, columns, rows, settings} = props;
 	const topHeight = 8;
 	const containerHeight = 5;
@@ -34,7 +34,7 @@ export function Dashboard(props: {snapshot: Snapshot; findings: readonly Finding
 				<MountPanel probe={snapshot.datadir} focused={focus === 'mount'} width={columns - half} />
 			</Box>
 			<Box height={containerHeight} flexShrink={0}>
-				<ContainerPanel probe={snapshot.container} datadir={snapshot.datadir} containerDatadir={settings.containerDatadir.value} now={props.now} focused={focus === 'container'} width={columns} />
+				<ContainerPanel probe={snapshot.container} datadir={snapshot.datadir} containerDatadir={settings.containerDatadir.value} focused={focus === 'container'} width={columns} />
 			</Box>
 			{bottom}
 		</>

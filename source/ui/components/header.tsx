@@ -4,6 +4,7 @@ import {formatDuration, truncateMiddle} from '../../model/format.js';
 import {terminalText} from '../../model/terminal-text.js';
 import type {Snapshot} from '../../model/types.js';
 import {useTheme, type Tone} from '../theme.js';
+import {useNow} from '../hooks/use-now.js';
 
 const statusTone: Record<Status, Tone> = {ok: 'ok', warning: 'warn', critical: 'crit', unknown: 'unknown'};
 
@@ -22,10 +23,12 @@ function ageText(updated: number | null, now: number): string {
 const readOnlyMark = ' READ-ONLY ';
 
 /** The top line: what is watched, whether changes are off, the overall status, and how fresh it is. */
-export function Header(props: {label: string; datadir: string; readOnly: boolean; status: Status | null; updated: number | null; now: number; width: number}) {
+// The clock ticks here, not in the App: a second passing redraws the age, not the dashboard below it.
+export function Header(props: {label: string; datadir: string; readOnly: boolean; status: Status | null; updated: number | null; width: number}) {
+	const now = useNow();
 	const theme = useTheme();
 	const status = props.status ? props.status.toUpperCase() : 'PROBING';
-	const age = ageText(props.updated, props.now);
+	const age = ageText(props.updated, now);
 	const mark = props.readOnly ? readOnlyMark.length + 1 : 0;
 	const label = terminalText(props.label);
 	const fixed = 'glance-inspector · '.length + label.length + ' · '.length + mark + status.length + 2 + age.length + 2;
