@@ -76,6 +76,28 @@ describe('the dashboard on the real lab', () => {
 		await terminal.waitFor('RESPONSIVE', 15_000);
 	});
 
+	it('after a flap, names the process that would make the unmount busy, before any remount', async () => {
+		await labScript('flap');
+		const holder = await sh(`cd ${lab.LAB_DATADIR} && (setsid sleep 300 >/dev/null 2>&1 < /dev/null & echo $!)`);
+		try {
+			// The holders are asked at most once an inventory refresh (30 s here) while the remount is advised.
+			await terminal.waitFor('mount-held', 45_000);
+			// j walks the findings one at a time: step until mount-held is the open one.
+			const evidence = new RegExp(`pid ${holder.trim()} sleep 300`);
+			let screen = await terminal.screen();
+			for (let step = 0; step < 16 && !evidence.test(screen); step++) {
+				await terminal.press('j');
+				screen = await terminal.waitFor(evidence, 500).catch(async () => terminal.screen());
+			}
+			expect(screen).toMatch(evidence);
+			expect(screen).toMatch(/1 process holds \/srv\/glance-lab\/share: its unmount will/);
+		} finally {
+			await sh(`kill ${holder.trim()} 2>/dev/null; true`);
+			await labScript('heal');
+		}
+		await terminal.waitFor('same mount as the host', 20_000);
+	});
+
 	it('quits on q, restores the terminal and exits 0', async () => {
 		await terminal.press('q');
 		let status: number | null = null;
