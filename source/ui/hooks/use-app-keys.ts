@@ -26,6 +26,9 @@ export type AppKeys = {
 	page: number;
 };
 
+/** Where j/k scroll the view rather than move a cursor (the image table) or the help (its own offset). */
+const scrollingScopes = new Set<Where['scope']>(['dashboard', 'image', 'wizard']);
+
 /** After a key: where the next key of the same chunk is read, or `stop` when the screen changed under it. */
 type Next = Where | 'stop';
 
@@ -48,8 +51,6 @@ export function useAppKeys(props: AppKeys): void {
 		exit();
 	};
 
-	// The findings, a panel's details, one image and the wizard scroll themselves by the count's changes, within their ends.
-	const scroll = (command: 'up' | 'down') => screen.setDetailOffset(offset => offset + (command === 'down' ? 1 : -1));
 
 	const closeWizard = () => {
 		remount?.dispose();
@@ -68,11 +69,6 @@ export function useAppKeys(props: AppKeys): void {
 				closeWizard();
 				return 'stop';
 			}
-			case 'up':
-			case 'down': {
-				scroll(binding.command);
-				return where;
-			}
 			default: {
 				const answer = wizard && remount ? wizardAnswer(binding, input, wizard) : null;
 				if (!answer) return where;
@@ -83,7 +79,7 @@ export function useAppKeys(props: AppKeys): void {
 		}
 	};
 
-	const dashboardKey = (binding: Binding, where: Where): Next => {
+	const dashboardKey = (binding: Binding): Next => {
 		switch (binding.command) {
 			case 'images': {
 				screen.setView('images');
@@ -107,11 +103,6 @@ export function useAppKeys(props: AppKeys): void {
 				screen.setFocus(focus => panels[(panels.indexOf(focus) + step) % panels.length]!);
 				screen.setDetailOffset(0);
 				return 'stop';
-			}
-			case 'up':
-			case 'down': {
-				scroll(binding.command);
-				return where;
 			}
 			default: {
 				return 'stop';
@@ -158,6 +149,11 @@ export function useAppKeys(props: AppKeys): void {
 				break;
 			}
 		}
+		// The findings, a panel's details, one image and the wizard scroll themselves by the count's changes, within their ends.
+		if ((binding.command === 'up' || binding.command === 'down') && scrollingScopes.has(where.scope)) {
+			screen.setDetailOffset(offset => offset + (binding.command === 'down' ? 1 : -1));
+			return where;
+		}
 		switch (where.scope) {
 			case 'help': {
 				if (binding.command === 'close') screen.setShowHelp(false);
@@ -177,15 +173,7 @@ export function useAppKeys(props: AppKeys): void {
 				return 'stop';
 			}
 			case 'dashboard': {
-				return dashboardKey(binding, where);
-			}
-			case 'image': {
-				if (binding.command !== 'up' && binding.command !== 'down') break;
-				scroll(binding.command);
-				return where;
-			}
-			default: {
-				break;
+				return dashboardKey(binding);
 			}
 		}
 		const notice = runImagesCommand(binding.command, input, imagesContext);
