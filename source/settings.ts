@@ -243,11 +243,15 @@ export function settingRows(settings: Settings): Array<{name: string; value: str
 	return [...resolved, ...inventoryCadenceRows(settings.inventoryRefreshSeconds.value)];
 }
 
+/** The capacity thresholds, as the panel, the findings and the remount's preflight judge against them. */
+export function thresholdsOf(settings: Settings): import('./model/types.js').Thresholds {
+	return {warnPercent: settings.warnPercent.value, critPercent: settings.critPercent.value};
+}
+
 /** What the findings are judged against, from the settings: the thresholds, the container and the inventory's cadence, at `now`. */
 export function findingContext(settings: Settings, extra: {now: number; inventory?: import('./model/types.js').Inventory}): import('./model/findings.js').FindingContext {
 	return {
-		warnPercent: settings.warnPercent.value,
-		critPercent: settings.critPercent.value,
+		...thresholdsOf(settings),
 		container: settings.container.value,
 		inventoryRefreshMs: settings.inventoryRefreshSeconds.value * 1000,
 		containerDatadir: settings.containerDatadir.value,

@@ -6,7 +6,7 @@ import os from 'node:os';
 import {formatDuration} from '../model/format.js';
 import {errorMessage, type Result} from '../model/result.js';
 import type {ContainerProbe, DatadirProbe, Snapshot, Thresholds} from '../model/types.js';
-import type {Settings} from '../settings.js';
+import {thresholdsOf, type Settings} from '../settings.js';
 import {emptySnapshot} from '../world/poller.js';
 import type {World} from '../world/world.js';
 import {AuditLog, auditIdentity, lastRunOf, readAuditLog, redactDeep, type AuditEntry, type AuditRecord, type AuditSimulation} from './audit.js';
@@ -87,7 +87,7 @@ export function remountSettingsFrom(settings: Settings, options: {dryRun: boolea
 		probeTimeoutMs: settings.probeTimeoutSeconds.value * 1000,
 		dryRun: options.dryRun,
 		auditLog: options.auditLog,
-		thresholds: {warnPercent: settings.warnPercent.value, critPercent: settings.critPercent.value},
+		thresholds: thresholdsOf(settings),
 	};
 }
 

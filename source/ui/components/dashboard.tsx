@@ -1,6 +1,6 @@
 import {Box} from 'ink';
 import type {Finding, Snapshot} from '../../model/types.js';
-import type {Settings} from '../../settings.js';
+import {thresholdsOf, type Settings} from '../../settings.js';
 import {capacityDetails, containerDetails, mountDetails} from '../details.js';
 import type {PanelName} from '../hooks/use-screen.js';
 import {CapacityPanel} from './capacity-panel.js';
@@ -19,7 +19,7 @@ export function Dashboard(props: {snapshot: Snapshot; findings: readonly Finding
 	const containerHeight = 5;
 	const bottomHeight = Math.max(4, rows - 2 - topHeight - containerHeight);
 	const half = Math.floor(columns / 2);
-	const thresholds = {warnPercent: settings.warnPercent.value, critPercent: settings.critPercent.value};
+	const thresholds = thresholdsOf(settings);
 	let bottom;
 	if (focus === 'findings') {
 		bottom = <FindingsPanel findings={props.findings} scroll={props.scroll} focused width={columns} height={bottomHeight} ready={props.ready} />;

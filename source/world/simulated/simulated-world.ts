@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto';
+import {describeHealth} from '../../model/health.js';
 import {assessContainerView, expectedMount, findMountFor, mountVerdict, normalizeMountPath} from '../../model/mount.js';
 import {fail, ok, type Result} from '../../model/result.js';
 import type {ChecksumOutcome, ContainerMount, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FsStats, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
@@ -480,7 +481,7 @@ export function createSimulatedWorld(scenario: ScenarioName, options: SimulatedW
 			}
 			const health = await touch(view.filesystem, `/proc/${container.pid}/root${containerDatadir}/${imageId}`);
 			if (health.state === 'unresponsive') {
-				return fail({status: null, bytes: 0, imageId, reason: `no answer after ${health.afterMs} ms: the share does not answer inside ${container.name}`});
+				return fail({status: null, bytes: 0, imageId, reason: `${describeHealth(health)}: the share does not answer inside ${container.name}`});
 			}
 			if (health.state !== 'responsive') {
 				// What the real lab showed: the stale container answers 204 and no bytes, not an error.
