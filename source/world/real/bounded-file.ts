@@ -113,3 +113,13 @@ export function readBoundedTextSync(file: string, options: BoundedRead): Result<
 		closeSync(descriptor);
 	}
 }
+
+/** The mount table a process sees (self, or a container's first process). */
+export function readMountinfo(pid: number | 'self'): Promise<Result<string>> {
+	return readBoundedText(`/proc/${pid}/mountinfo`, {what: 'mountinfo', maxBytes: fileLimits.mountinfo});
+}
+
+/** An fstab's text: /etc/fstab, or the file --fstab names. */
+export function readFstab(file: string): Promise<Result<string>> {
+	return readBoundedText(file, {what: 'fstab', maxBytes: fileLimits.config});
+}

@@ -7,7 +7,7 @@ import {parseMountinfo} from '../../model/mountinfo.js';
 import {fail, ok, type Problem} from '../../model/result.js';
 import type {MountEntry} from '../../model/types.js';
 import type {ActionProblem, ActionResult, MountSpec} from '../world.js';
-import {fileLimits, readBoundedText} from './bounded-file.js';
+import {readFstab, readMountinfo} from './bounded-file.js';
 import {runCommand, type CommandRun} from './commands.js';
 
 export const defaultUnmountTimeoutMs = 15_000;
@@ -17,7 +17,7 @@ const sshCheckTimeoutMs = 10_000;
 type Rule = {pattern: RegExp; errno: string; reason: (mountpoint: string, line: string) => string};
 
 async function mountsAt(mountpoint: string): Promise<MountEntry[] | null> {
-	const mountinfo = await readBoundedText('/proc/self/mountinfo', {what: 'mountinfo', maxBytes: fileLimits.mountinfo});
+	const mountinfo = await readMountinfo('self');
 	return mountinfo.ok ? parseMountinfo(mountinfo.value).filter(mount => mount.mountPoint === mountpoint) : null;
 }
 
@@ -173,7 +173,7 @@ async function askSsh(source: string, options: readonly string[], onOutput?: (li
 }
 
 async function fstabLineFor(mountpoint: string, fstabPath: string): Promise<MountSpec | null> {
-	const fstab = await readBoundedText(fstabPath, {what: 'fstab', maxBytes: fileLimits.config});
+	const fstab = await readFstab(fstabPath);
 	const entry = fstab.ok ? parseFstab(fstab.value).entries.find(each => normalizeMountPath(each.file) === mountpoint) : undefined;
 	return entry ? {source: entry.spec, fsType: entry.vfsType, options: entry.options} : null;
 }

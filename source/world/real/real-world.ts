@@ -9,7 +9,7 @@ import {describeProblem, fail, type Problem, type Result} from '../../model/resu
 import type {ChecksumOutcome, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
 import type {Settings} from '../../settings.js';
 import type {ActionOptions, ActionResult, DatadirSince, GlanceProof, Holder, MountSpec, World, WorldEvent} from '../world.js';
-import {fileLimits, readBoundedText} from './bounded-file.js';
+import {readFstab, readMountinfo} from './bounded-file.js';
 import {verifyChecksum} from './checksum.js';
 import {listDatadir} from './datadir-list.js';
 import {DockerClient} from './docker.js';
@@ -31,15 +31,10 @@ function glanceFlags(settings: Settings): GlanceFlags {
 }
 
 /** fstab's text, or why it was not read; no fstab at all is no problem, only no lines. */
-async function readFstab(file: string): Promise<{text: string | null; problem: string | null}> {
-	const read = await readBoundedText(file, {what: 'fstab', maxBytes: fileLimits.config});
+async function fstabOrProblem(file: string): Promise<{text: string | null; problem: string | null}> {
+	const read = await readFstab(file);
 	if (read.ok) return {text: read.value, problem: null};
 	return {text: null, problem: read.problem.errno === 'ENOENT' ? `${file}: not found` : read.problem.reason};
-}
-
-/** The mount table a process sees (self, or a container's first process). */
-function readMountinfo(pid: number | 'self'): Promise<Result<string>> {
-	return readBoundedText(`/proc/${pid}/mountinfo`, {what: 'mountinfo', maxBytes: fileLimits.mountinfo});
 }
 
 /** Host name part of a network source: `nfs01:/export`, `root@10.0.0.5:/srv`, `//server/share`. */
@@ -109,7 +104,7 @@ export class RealWorld implements World {
 
 	async probeDatadir(): Promise<DatadirProbe> {
 		const datadir = this.settings.datadir.value;
-		const [fstabText, result] = await Promise.all([readFstab(this.settings.fstabPath.value), probePath(datadir, {timeoutMs: this.timeoutMs})]);
+		const [fstabText, result] = await Promise.all([fstabOrProblem(this.settings.fstabPath.value), probePath(datadir, {timeoutMs: this.timeoutMs})]);
 		// Read after the probe, so a remount during the probe cannot pair the new device with the old mount line.
 		const mountinfo = await readMountinfo('self');
 		const mounts = mountinfo.ok ? parseMountinfo(mountinfo.value) : [];
