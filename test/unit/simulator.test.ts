@@ -1,3 +1,4 @@
+import {execFileSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -582,5 +583,15 @@ describe('a scenario kept across a quit', () => {
 		expect(loadScenarioState(file, 'flapped')).toMatchObject({ok: false, problem: {reason: `${file}: not a saved flapped scenario`}});
 		writeFileSync(file, '{"scenario":');
 		expect(loadScenarioState(file, 'busy')).toMatchObject({ok: false, problem: {reason: `${file}: not JSON`, hint: '--reset starts it fresh'}});
+	});
+
+	it('a saved machine that is a FIFO or too large is refused with --reset as the way out, without waiting for a writer', () => {
+		const directory = mkdtempSync(path.join(tmpdir(), 'gi-saved-'));
+		const fifo = scenarioStateFile(directory, 'busy');
+		execFileSync('mkfifo', [fifo]);
+		expect(loadScenarioState(fifo, 'busy')).toMatchObject({ok: false, problem: {reason: expect.stringContaining('is a FIFO, not a regular file'), hint: '--reset starts it fresh'}});
+		const large = scenarioStateFile(directory, 'flapped');
+		writeFileSync(large, Buffer.alloc(2 * 1024 * 1024, 0x20));
+		expect(loadScenarioState(large, 'flapped')).toMatchObject({ok: false, problem: {reason: expect.stringContaining('is larger than'), hint: '--reset starts it fresh'}});
 	});
 });

@@ -1,8 +1,9 @@
 // The training machine kept across a quit, one small JSON file per scenario, so a half-done remount can be
 // resumed the way it would be on a real controller. Never the real audit log's directory unless the user's own.
-import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
+import {mkdirSync, renameSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fail, ok, problemFrom, type Result} from '../../model/result.js';
+import {fileLimits, readBoundedTextSync} from '../real/bounded-file.js';
 import type {ControllerState} from './controller.js';
 import type {ScenarioName} from './scenarios.js';
 
@@ -21,15 +22,10 @@ function looksLikeState(value: unknown): value is ControllerState {
 
 /** The machine as the last session of `scenario` left it; null when none was kept. A file that does not parse is the problem. */
 export function loadScenarioState(file: string, scenario: ScenarioName): Result<ControllerState | null> {
-	let text: string;
+	const text = readBoundedTextSync(file, {what: 'the simulator\'s saved machine', maxBytes: fileLimits.config});
+	if (!text.ok) return text.problem.errno === 'ENOENT' ? ok(null) : fail({...text.problem, hint: '--reset starts it fresh'});
 	try {
-		text = readFileSync(file, 'utf8');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return ok(null);
-		return fail(problemFrom(error));
-	}
-	try {
-		const saved = JSON.parse(text) as Partial<SavedFile>;
+		const saved = JSON.parse(text.value) as Partial<SavedFile>;
 		if (saved.scenario !== scenario || !looksLikeState(saved.state)) return fail({reason: `${file}: not a saved ${scenario} scenario`, hint: '--reset starts it fresh'});
 		return ok(saved.state);
 	} catch {
