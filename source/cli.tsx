@@ -1,4 +1,4 @@
-import {existsSync, readFileSync, rmSync} from 'node:fs';
+import {existsSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import {optionsHelp, parseCliArgs, type CliArgs} from './cli-args.js';
 import {deriveFindings, overallStatus} from './model/findings.js';
@@ -19,8 +19,9 @@ import {isScenarioName, scenarios, type ScenarioName} from './world/simulated/sc
 import {loadScenarioState, saveScenarioState, scenarioStateFile} from './world/simulated/saved-state.js';
 import {createSimulatedWorld, simulatedDatadir, simulatedHostname} from './world/simulated/simulated-world.js';
 import type {World} from './world/world.js';
+import {buildStamp, versionText} from './version.js';
 
-const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string}).version;
+const version = buildStamp.version;
 
 /** Every variable the tool reads, with what it is for; the tests hold this list to the source. */
 const environmentHelp = `Environment (a flag wins over its variable)
@@ -177,7 +178,7 @@ async function main(): Promise<number> {
 		return 0;
 	}
 	if (flags.version) {
-		process.stdout.write(`${version}\n`);
+		process.stdout.write(versionText());
 		return 0;
 	}
 	if (flags.demo === '') {
