@@ -1,5 +1,5 @@
 // `npm run release`: the one file to copy onto a controller. esbuild bundles dist/ (the CLI and its child
-// roles, scripts/release-entry.js) into one ES module; Node 26's --build-sea puts it, with the build stamp,
+// roles, scripts/release-entry.js) into one ES module; Node 26's --build-sea puts it, with a fresh build stamp,
 // into a stripped copy of the pinned Node. Writes release/glance-inspector-linux-<arch> and its .sha256.
 import {execFileSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
+import {currentStamp} from './build-stamp.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const releaseDirectory = path.join(root, 'release');
@@ -47,6 +48,8 @@ try {
 	const name = `glance-inspector-linux-${arch}`;
 	mkdirSync(releaseDirectory, {recursive: true});
 	const output = path.join(releaseDirectory, name);
+	const stamp = path.join(work, 'build-stamp.json');
+	writeFileSync(stamp, JSON.stringify(currentStamp()));
 	const config = path.join(work, 'sea-config.json');
 	writeFileSync(config, JSON.stringify({
 		main: bundle,
@@ -57,7 +60,7 @@ try {
 		useCodeCache: true,
 		// A stray NODE_OPTIONS on a controller must not change how the tool starts.
 		execArgvExtension: 'none',
-		assets: {'build-stamp.json': path.join(root, 'dist/build-stamp.json')},
+		assets: {'build-stamp.json': stamp},
 	}));
 	execFileSync(process.execPath, ['--build-sea', config], {stdio: ['ignore', 'ignore', 'inherit']});
 

@@ -1,4 +1,4 @@
-// What this build is: version, git commit and build date, stamped by scripts/stamp-build.js after the
+// What this build is: version, git commit and build date, stamped by scripts/build-stamp.js after the
 // TypeScript build (dist/build-stamp.json) and carried inside the single executable as an asset, where
 // there is no package.json beside the code to read.
 import {readFileSync} from 'node:fs';
