@@ -36,7 +36,7 @@ const environmentHelp = `Environment (a flag wins over its variable)
                           the flags of the same name
   KOLLA_GLOBALS           --globals
   GLANCE_INSPECTOR_SYSTEM_CONFIG
-                          the system config file (/etc/glance-inspector/config.yaml)
+                          the system config file (see Files)
   XDG_CONFIG_HOME         see Files (default ~/.config)
   DOCKER_HOST             unix:///path: the docker socket (/var/run/docker.sock)
   XDG_STATE_HOME          see Files (default ~/.local/state)
