@@ -82,6 +82,14 @@ describe('the release file', () => {
 		expectNoNode(result.execs);
 	});
 
+	it('says the same from dist, with the Node that runs it', () => {
+		const {version, commit} = sourceVersion();
+		const result = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), '--version'], {encoding: 'utf8'});
+		expect(result.status).toBe(0);
+		expect(result.stdout).toMatch(new RegExp(`^glance-inspector ${version.replaceAll('.', '\\.')}\ncommit  ${commit}`));
+		expect(result.stdout).toContain(`node    ${process.versions.node} (at ${process.execPath})`);
+	});
+
 	it('refuses to run where node would have been: the mask holds', () => {
 		const masked = maskedRun('/bin/sh', ['-c', 'node --version; /usr/bin/node --version; echo "rc $?"']);
 		const result = spawnSync('bash', ['-c', masked.command], {encoding: 'utf8', timeout: 30_000});
