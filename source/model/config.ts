@@ -5,6 +5,7 @@
 import path from 'node:path';
 import {isMap, isScalar, LineCounter, parseDocument, stringify} from 'yaml';
 import {fail, ok, type Result} from './result.js';
+import {terminalText} from './terminal-text.js';
 import {readYaml} from './yaml.js';
 
 export type ConfigValueKind = 'path' | 'text' | 'number' | 'switch';
@@ -44,7 +45,7 @@ function describeGiven(value: unknown): string {
 	if (value === null) return 'nothing';
 	if (Array.isArray(value)) return 'a list';
 	if (typeof value === 'object') return 'a mapping';
-	return typeof value === 'string' ? `'${value}'` : String(value);
+	return typeof value === 'string' ? `'${terminalText(value)}'` : String(value);
 }
 
 function valueOf(spec: ConfigKey, raw: unknown, file: string): ConfigValue | null {
@@ -78,7 +79,7 @@ export function parseConfig(text: string, options: ConfigOptions): Result<Config
 		const spec = options.keys.find(each => each.name === name);
 		if (!spec) {
 			const near = options.nearest(name);
-			return fail({reason: `${where}: unknown key '${name}'${near ? ` (did you mean ${near}?)` : ''}`, hint: 'keys are the long flag names; glance-inspector --print-config lists them all'});
+			return fail({reason: `${where}: unknown key '${terminalText(name)}'${near ? ` (did you mean ${near}?)` : ''}`, hint: 'keys are the long flag names; glance-inspector --print-config lists them all'});
 		}
 		const value = valueOf(spec, raw, file);
 		if (value === null) return fail({reason: `${where}: ${name}: expected ${spec.expected}, got ${describeGiven(raw)}`, hint: 'fix the line, or remove it for the default'});

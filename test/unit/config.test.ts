@@ -188,3 +188,10 @@ describe('--print-config', () => {
 		expect(reread.refreshSeconds.source).toBe('file');
 	});
 });
+
+describe('a config file someone else wrote', () => {
+	it('shows control characters in a key or a value escaped in the problem, never sent to the terminal', () => {
+		expect(problemOf('"\\e[2Jrefresh": 2\n')).toContain("unknown key '\\x1b[2Jrefresh'");
+		expect(problemOf('refresh: "\\e]0;owned\\a"\n')).toContain("got '\\x1b]0;owned\\x07'");
+	});
+});
