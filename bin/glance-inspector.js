@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Launcher: Ink 8 needs Node >= 22. Where the system Node is older (Debian 12 ships 20), run the
-// Node 24 that the package pins as a dependency, so the command works however it is started.
+// Launcher: the tool is built and tested on Node 26. Where the system Node is older (Debian 12 ships 20),
+// run the Node 26 that the package pins as a dependency, so the command works however it is started.
 import {spawn} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {createRequire} from 'node:module';
@@ -13,14 +13,14 @@ if (!existsSync(cli)) {
 }
 
 const major = Number(process.versions.node.split('.')[0]);
-if (major >= 22) {
+if (major >= 26) {
 	await import(cli);
 } else {
 	let pinned;
 	try {
 		pinned = createRequire(import.meta.url).resolve('node/bin/node');
 	} catch {
-		process.stderr.write(`glance-inspector: needs Node >= 22 (this is ${process.version}); run \`npm install\` to get the pinned Node 24\n`);
+		process.stderr.write(`glance-inspector: needs Node >= 26 (this is ${process.version}); run \`npm install\` to get the pinned Node 26\n`);
 		process.exit(3);
 	}
 	const child = spawn(pinned, [cli, ...process.argv.slice(2)], {stdio: 'inherit'});

@@ -1,5 +1,6 @@
 // The command line, parsed strictly: one table of flags drives the parser, the --help text and the conflict
 // checks, so a flag cannot work without being listed. A typo is a problem with its reason, never a guess.
+import type {ConfigKey, ConfigValueKind} from './model/config.js';
 import {fail, ok, type Result} from './model/result.js';
 import {defaults, type Flags} from './settings.js';
 
@@ -11,6 +12,8 @@ type FlagSpec = {
 	/** What the flag takes; none: a switch. `optional`: the value may be left out (`--demo` alone lists the scenarios). */
 	value?: {kind: ValueKind; label: string; optional?: boolean};
 	help: string;
+	/** Chooses what this run does rather than a setting: not a config file key. */
+	commandOnly?: true;
 };
 
 /** What the operator asked for on the command line; settings.ts resolves the rest. */
@@ -23,6 +26,8 @@ export type CliArgs = Flags & {
 	printSettings?: boolean;
 	help?: boolean;
 	version?: boolean;
+	config?: string;
+	printConfig?: boolean;
 };
 
 export const flagSpecs: readonly FlagSpec[] = [
@@ -42,13 +47,15 @@ export const flagSpecs: readonly FlagSpec[] = [
 	{flag: '--read-only', key: 'readOnly', help: 'remove every action that changes anything (the remount key R); the header says READ-ONLY'},
 	{flag: '--dry-run', key: 'dryRun', help: 'the guided remount walks every step and runs none'},
 	{flag: '--audit-log', key: 'auditLog', value: {kind: 'path', label: 'PATH'}, help: 'where remount steps are recorded (default: see Files)'},
-	{flag: '--demo', key: 'demo', value: {kind: 'name', label: 'SCENARIO', optional: true}, help: 'the training simulator; without a name, list the scenarios'},
-	{flag: '--reset', key: 'reset', help: 'with --demo SCENARIO: start it fresh (the simulator keeps each scenario\'s machine across a quit, so a half-done remount can be resumed)'},
-	{flag: '--once', key: 'once', help: 'print a report and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'},
-	{flag: '--json', key: 'json', help: 'print the whole snapshot and findings as JSON (same exit codes)'},
-	{flag: '--print-settings', key: 'printSettings', help: 'show each setting, its resolved value and where it came from'},
-	{flag: '--help', key: 'help', help: 'this text'},
-	{flag: '--version', key: 'version', help: 'the version'},
+	{flag: '--demo', key: 'demo', value: {kind: 'name', label: 'SCENARIO', optional: true}, help: 'the training simulator; without a name, list the scenarios', commandOnly: true},
+	{flag: '--reset', key: 'reset', help: 'with --demo SCENARIO: start it fresh (the simulator keeps each scenario\'s machine across a quit, so a half-done remount can be resumed)', commandOnly: true},
+	{flag: '--once', key: 'once', help: 'print a report and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN', commandOnly: true},
+	{flag: '--json', key: 'json', help: 'print the whole snapshot and findings as JSON (same exit codes)', commandOnly: true},
+	{flag: '--print-settings', key: 'printSettings', help: 'show each setting, its resolved value and where it came from', commandOnly: true},
+	{flag: '--help', key: 'help', help: 'this text', commandOnly: true},
+	{flag: '--version', key: 'version', help: 'the version, the git commit, the build date and the Node inside', commandOnly: true},
+	{flag: '--config', key: 'config', value: {kind: 'path', label: 'PATH'}, help: 'read settings from this file instead of ~/.config/glance-inspector/config.yaml (see Files)', commandOnly: true},
+	{flag: '--print-config', key: 'printConfig', help: 'write a commented config file with every key and its current value, and exit', commandOnly: true},
 ];
 
 /** Flags that only make sense on a real controller: the simulator has its own datadir, share and Glance. */
@@ -60,6 +67,10 @@ const conflicts: ReadonlyArray<{flags: [string, string]; why: string}> = [
 	{flags: ['--dry-run', '--read-only'], why: '--read-only removes the remount that --dry-run would walk through; pick one'},
 	{flags: ['--print-settings', '--once'], why: '--print-settings prints the settings and exits, no report'},
 	{flags: ['--print-settings', '--json'], why: '--print-settings prints the settings and exits, no report'},
+	{flags: ['--print-config', '--once'], why: '--print-config prints a config file and exits, no report'},
+	{flags: ['--print-config', '--json'], why: '--print-config prints a config file and exits, no report'},
+	{flags: ['--print-config', '--print-settings'], why: 'each prints the settings its own way; pick one'},
+	{flags: ['--print-config', '--demo'], why: 'the training simulator\'s settings are not a controller\'s config'},
 ];
 
 const expected: Record<ValueKind, string> = {
@@ -69,6 +80,29 @@ const expected: Record<ValueKind, string> = {
 	seconds: 'a number of seconds',
 	percent: 'a number (a percentage)',
 };
+
+const configKinds: Record<ValueKind, ConfigValueKind> = {path: 'path', name: 'text', url: 'text', seconds: 'number', percent: 'number'};
+
+/** The config file's keys: every flag that is a setting, by its long name; a flag added to the table is a key too. */
+export const configKeys: readonly ConfigKey[] = flagSpecs
+	.filter(spec => !spec.commandOnly)
+	.map(spec => ({
+		name: spec.flag.slice(2),
+		key: spec.key,
+		kind: spec.value ? configKinds[spec.value.kind] : 'switch',
+		expected: spec.value ? expected[spec.value.kind] : 'true or false',
+		help: spec.help,
+	}));
+
+/** The config key a typo most likely meant, when one is within two edits. */
+export function nearestConfigKey(name: string): string | null {
+	let best: {name: string; distance: number} | null = null;
+	for (const key of configKeys) {
+		const distance = editDistance(name, key.name);
+		if (distance <= 2 && (!best || distance < best.distance)) best = {name: key.name, distance};
+	}
+	return best?.name ?? null;
+}
 
 function valueOf(spec: FlagSpec, raw: string): Result<string | number> {
 	const kind = spec.value!.kind;

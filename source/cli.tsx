@@ -1,4 +1,4 @@
-import {existsSync, readFileSync, rmSync} from 'node:fs';
+import {existsSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import {optionsHelp, parseCliArgs, type CliArgs} from './cli-args.js';
 import {deriveFindings, overallStatus} from './model/findings.js';
@@ -9,7 +9,8 @@ import {textReport} from './report.js';
 import {systemAuditLogPath, userStateDirectory} from './runbook/audit.js';
 import {RemountRunner, remountSettingsFrom} from './runbook/runner.js';
 import {describeProblem, ok, type Result} from './model/result.js';
-import {defaults, findingContext, resolveSettings, settingRows, type GlobalsInput, type Settings} from './settings.js';
+import {findingContext, globalsPathOf, resolveSettings, settingRows, type GlobalsInput, type Settings} from './settings.js';
+import {configPaths, printedConfig, readConfigFiles, type ConfigPaths, type ConfigRead} from './config-file.js';
 import {SnapshotPoller} from './world/poller.js';
 import {ChecksumVerifier} from './world/verifier.js';
 import {fileLimits, readBoundedText} from './world/real/bounded-file.js';
@@ -19,8 +20,9 @@ import {isScenarioName, scenarios, type ScenarioName} from './world/simulated/sc
 import {loadScenarioState, saveScenarioState, scenarioStateFile} from './world/simulated/saved-state.js';
 import {createSimulatedWorld, simulatedDatadir, simulatedHostname} from './world/simulated/simulated-world.js';
 import type {World} from './world/world.js';
+import {buildStamp, versionText} from './version.js';
 
-const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string}).version;
+const version = buildStamp.version;
 
 /** Every variable the tool reads, with what it is for; the tests hold this list to the source. */
 const environmentHelp = `Environment (a flag wins over its variable)
@@ -33,6 +35,9 @@ const environmentHelp = `Environment (a flag wins over its variable)
   GLANCE_INSPECTOR_AUDIT_LOG (ignored by --demo)
                           the flags of the same name
   KOLLA_GLOBALS           --globals
+  GLANCE_INSPECTOR_SYSTEM_CONFIG
+                          the system config file (see Files)
+  XDG_CONFIG_HOME         see Files (default ~/.config)
   DOCKER_HOST             unix:///path: the docker socket (/var/run/docker.sock)
   XDG_STATE_HOME          see Files (default ~/.local/state)
   SUDO_USER, USER, LOGNAME, SSH_CONNECTION
@@ -51,6 +56,11 @@ const environmentHelp = `Environment (a flag wins over its variable)
                           Glance's credentials (secrets never shown or logged)`;
 
 const filesHelp = `Files ($XDG_STATE_HOME defaults to ~/.local/state)
+  /etc/glance-inspector/config.yaml
+                          settings for every user: keys are the long flags
+                          (glance-inspector --print-config writes one)
+  $XDG_CONFIG_HOME/glance-inspector/config.yaml, or --config PATH
+                          yours, over the system file; flags and variables win
   ${systemAuditLogPath}
                           the audit log, as root
   $XDG_STATE_HOME/glance-inspector/audit.jsonl
@@ -119,9 +129,10 @@ async function readGlobals(path: string): Promise<GlobalsInput> {
 
 const account = {uid: process.getuid?.() ?? 0, home: os.homedir()};
 
-async function buildSettings(flags: CliArgs, demo: boolean): Promise<Result<Settings>> {
-	const globalsPath = flags.globals ?? process.env['KOLLA_GLOBALS'] ?? defaults.globalsPath;
+async function buildSettings(flags: CliArgs, demo: boolean, config: ConfigRead): Promise<Result<Settings>> {
+	const globalsPath = globalsPathOf(flags, process.env, config.values).value;
 	const base = {
+		config: config.values,
 		flags,
 		env: process.env,
 		globals: demo ? {path: globalsPath, text: null, readError: null} : await readGlobals(globalsPath),
@@ -137,6 +148,18 @@ async function buildSettings(flags: CliArgs, demo: boolean): Promise<Result<Sett
 	// Nothing named the datadir: the container's own bind mount is the best witness.
 	const source = await new RealWorld(settings).containerGlanceSource();
 	return source ? resolveSettings({...base, containerGlanceSource: source}) : resolved;
+}
+
+/** Which of the two read-only/dry-run switches came from where, as the operator set them. */
+function dryRunAndReadOnly(settings: Settings): string {
+	const dryRun = settings.dryRun.source === 'flag' ? '--dry-run' : `dry-run: true (${settings.dryRun.detail})`;
+	const readOnly = settings.readOnly.source === 'flag' ? '--read-only' : settings.readOnly.source === 'env' ? 'GLANCE_INSPECTOR_READ_ONLY=1' : `read-only: true (${settings.readOnly.detail})`;
+	return `${dryRun} cannot be used with ${readOnly}`;
+}
+
+/** The --print-settings row saying which config files were read. */
+function configFilesRow(paths: ConfigPaths, config: ConfigRead): {name: string; value: string; source: string} {
+	return {name: 'config files', value: config.read.length > 0 ? config.read.join(', ') : '(none)', source: `${paths.system}, then ${paths.user}${paths.explicit ? ' (--config)' : ''}`};
 }
 
 /** Where the simulator keeps a scenario's machine between sessions. */
@@ -177,7 +200,7 @@ async function main(): Promise<number> {
 		return 0;
 	}
 	if (flags.version) {
-		process.stdout.write(`${version}\n`);
+		process.stdout.write(versionText());
 		return 0;
 	}
 	if (flags.demo === '') {
@@ -190,16 +213,25 @@ async function main(): Promise<number> {
 		scenario = flags.demo;
 	}
 
-	const resolved = await buildSettings(flags, scenario !== null);
+	const paths = configPaths({configFlag: flags.config, env: process.env, home: account.home});
+	const config = await readConfigFiles(paths);
+	if (!config.ok) usageError(describeProblem(config.problem));
+	const resolved = await buildSettings(flags, scenario !== null, config.value);
 	if (!resolved.ok) usageError(describeProblem(resolved.problem));
 	const settings = resolved.value;
-	if (settings.readOnly.source === 'env' && settings.dryRun.value) usageError('--dry-run cannot be used with GLANCE_INSPECTOR_READ_ONLY=1: read-only removes the remount that --dry-run would walk through');
-	for (const problem of settings.problems) process.stderr.write(`glance-inspector: warning: ${problem}\n`);
+	if (settings.readOnly.value && settings.dryRun.value) usageError(`${dryRunAndReadOnly(settings)}: read-only removes the remount that --dry-run would walk through`);
+	for (const problem of [...config.value.warnings, ...settings.problems]) process.stderr.write(`glance-inspector: warning: ${problem}\n`);
+
+	if (flags.printConfig) {
+		process.stdout.write(printedConfig(settings, paths));
+		return 0;
+	}
 
 	if (flags.printSettings) {
 		const rows = settingRows(settings);
 		if (scenario) rows.push({name: 'simulator state', value: simulatorStateFile(scenario), source: `the ${scenario} machine between sessions; --reset starts it fresh`});
 		else rows.push({name: 'glance access', value: new RealWorld(settings).glanceSource, source: 'flags, OS_CLOUD, OS_*, openrc, in that order'});
+		rows.push(configFilesRow(paths, config.value));
 		const width = Math.max(...rows.map(row => row.name.length)) + 2;
 		process.stdout.write(rows.map(row => `${row.name.padEnd(width)}${row.value}  (${row.source})`).join('\n') + '\n');
 		return 0;

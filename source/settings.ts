@@ -2,10 +2,11 @@ import os from 'node:os';
 import path from 'node:path';
 import {resolveAuditLogPath, resolveDemoAuditLogPath, systemAuditLogPath} from './runbook/audit.js';
 import {inventoryCadenceRows} from './model/cadence.js';
+import type {ConfigValues} from './model/config.js';
 import {hostPathOfDatadirVolume, parseKollaGlobals} from './model/kolla.js';
 import {fail, ok, type Result} from './model/result.js';
 
-export type SettingSource = 'flag' | 'env' | 'globals.yml' | 'container' | 'default';
+export type SettingSource = 'flag' | 'env' | 'file' | 'globals.yml' | 'container' | 'default';
 
 export type Setting<T> = {value: T; source: SettingSource; detail?: string};
 
@@ -72,14 +73,25 @@ export const defaults = {
 	openrc: '/etc/kolla/admin-openrc.sh',
 } as const;
 
-function pick<T>(flag: T | undefined, env: T | undefined, envName: string, fallback: T): Setting<T> {
-	if (flag !== undefined) return {value: flag, source: 'flag'};
-	if (env !== undefined) return {value: env, source: 'env', detail: envName};
-	return {value: fallback, source: 'default'};
+/** A setting's value under its flag and its variable: the config file's line that sets it, else the default. */
+function fileOrDefault<T>(config: ConfigValues, key: keyof Flags, fallback: T): Setting<T> {
+	const entry = config[key];
+	return entry ? {value: entry.value as T, source: 'file', detail: `${entry.file}:${entry.line}`} : {value: fallback, source: 'default'};
 }
 
-/** A numeric setting from its flag, else its variable, else the default; a variable that is not a number is a problem even under a flag. */
-function pickNumber(flag: number | undefined, env: NodeJS.ProcessEnv, envName: string, fallback: number): Result<Setting<number>> {
+function pick<T>(flag: T | undefined, env: T | undefined, envName: string, fallback: Setting<T>): Setting<T> {
+	if (flag !== undefined) return {value: flag, source: 'flag'};
+	if (env !== undefined) return {value: env, source: 'env', detail: envName};
+	return fallback;
+}
+
+/** Where a value that cannot be used was written, when that was a config file. */
+function writtenAt(setting: Setting<unknown>): string {
+	return setting.source === 'file' ? ` (${setting.detail})` : '';
+}
+
+/** A numeric setting from its flag, else its variable, else the file or the default; a variable that is not a number is a problem even under a flag. */
+function pickNumber(flag: number | undefined, env: NodeJS.ProcessEnv, envName: string, fallback: Setting<number>): Result<Setting<number>> {
 	const raw = envString(env, envName);
 	const fromEnv = raw === undefined ? undefined : Number(raw);
 	if (fromEnv !== undefined && !Number.isFinite(fromEnv)) return fail({reason: `${envName}=${raw} is not a number`});
@@ -93,13 +105,17 @@ function envString(env: NodeJS.ProcessEnv, name: string): string | undefined {
 
 function positiveSeconds(name: string, setting: Result<Setting<number>>): Result<Setting<number>> {
 	if (!setting.ok || setting.value.value > 0) return setting;
-	return fail({reason: `${name} must be a positive number of seconds, got ${setting.value.value}`});
+	return fail({reason: `${name} must be a positive number of seconds, got ${setting.value.value}${writtenAt(setting.value)}`});
 }
 
-function dockerSocketFrom(env: NodeJS.ProcessEnv): Setting<string> {
+function dockerSocketFrom(env: NodeJS.ProcessEnv): Result<Setting<string>> {
 	const dockerHost = envString(env, 'DOCKER_HOST');
-	if (dockerHost?.startsWith('unix://')) return {value: dockerHost.slice('unix://'.length), source: 'env', detail: 'DOCKER_HOST'};
-	return {value: defaults.dockerSocket, source: 'default'};
+	if (dockerHost?.startsWith('unix://')) return ok({value: dockerHost.slice('unix://'.length), source: 'env', detail: 'DOCKER_HOST'});
+	// dockerode's ssh:// support is ssh2 with a native addon, left out of the single executable; the share to watch is local anyway.
+	if (dockerHost?.startsWith('ssh://')) {
+		return fail({reason: `DOCKER_HOST=${dockerHost}: Docker over ssh:// is not supported`, hint: 'run glance-inspector on the controller itself, with DOCKER_HOST unset or unix:///var/run/docker.sock'});
+	}
+	return ok({value: defaults.dockerSocket, source: 'default'});
 }
 
 /** What globals.yml says about the datadir, or the problem with it; `null` when it says nothing. */
@@ -129,8 +145,8 @@ export type Account = {uid: number; home: string};
 
 const processAccount = (): Account => ({uid: process.getuid?.() ?? 0, home: os.homedir()});
 
-/** The audit log: the flag, else (not in the simulator) the variable, else this account's default. */
-function auditLogFrom(flags: Flags, env: NodeJS.ProcessEnv, account: Account, demo: boolean): Setting<string> {
+/** The audit log: the flag, else (not in the simulator) the variable or the config file, else this account's default. */
+function auditLogFrom(flags: Flags, env: NodeJS.ProcessEnv, config: ConfigValues, account: Account, demo: boolean): Setting<string> {
 	if (flags.auditLog) return {value: path.resolve(flags.auditLog), source: 'flag'};
 	if (demo) {
 		const ignored = envString(env, 'GLANCE_INSPECTOR_AUDIT_LOG') ? '; GLANCE_INSPECTOR_AUDIT_LOG is for the real log' : '';
@@ -138,14 +154,21 @@ function auditLogFrom(flags: Flags, env: NodeJS.ProcessEnv, account: Account, de
 	}
 	const fromEnv = envString(env, 'GLANCE_INSPECTOR_AUDIT_LOG');
 	if (fromEnv) return {value: path.resolve(fromEnv), source: 'env', detail: 'GLANCE_INSPECTOR_AUDIT_LOG'};
+	if (config['auditLog']) return fileOrDefault(config, 'auditLog', '');
 	const value = resolveAuditLogPath({flag: null, env, uid: account.uid, home: account.home});
 	return {value, source: 'default', detail: value === systemAuditLogPath ? 'as root' : 'not root: $XDG_STATE_HOME, else ~/.local/state'};
 }
 
+/** Where globals.yml is read from: it must be known before the settings can be resolved from it. */
+export function globalsPathOf(flags: Flags, env: NodeJS.ProcessEnv, config: ConfigValues = {}): Setting<string> {
+	return pick(flags.globals, envString(env, 'KOLLA_GLOBALS'), 'KOLLA_GLOBALS', fileOrDefault(config, 'globals', defaults.globalsPath));
+}
+
 /**
- * flags > env > globals.yml > the container's own mounts > defaults, resolved once; a value that cannot be used is the problem.
+ * flags > env > the config files > globals.yml > the container's own mounts > defaults, resolved once; a value that cannot be used is the problem.
  * `containerGlanceSource` is the host path bound at the container's /var/lib/glance, if docker could say.
  * `account` (the running process's by default) picks the audit log's default; `demo` gives the simulator its own.
+ * `config` is what the config files give (config-file.ts reads them), each value with its file and line.
  */
 export function resolveSettings(input: {
 	flags: Flags;
@@ -154,13 +177,16 @@ export function resolveSettings(input: {
 	containerGlanceSource: string | null;
 	account?: Account;
 	demo?: boolean;
+	config?: ConfigValues;
 }): Result<Settings> {
 	const {flags, env} = input;
+	const config = input.config ?? {};
+	const below = <T>(key: keyof Flags, fallback: T) => fileOrDefault(config, key, fallback);
 	const problems: string[] = [];
 	const fromGlobals = datadirFromGlobals(input.globals);
 	if (fromGlobals.problem) problems.push(fromGlobals.problem);
 
-	let datadir: Setting<string> = pick(flags.datadir, envString(env, 'GLANCE_INSPECTOR_DATADIR'), 'GLANCE_INSPECTOR_DATADIR', defaults.datadir);
+	let datadir: Setting<string> = pick(flags.datadir, envString(env, 'GLANCE_INSPECTOR_DATADIR'), 'GLANCE_INSPECTOR_DATADIR', below('datadir', defaults.datadir));
 	if (datadir.source === 'default') {
 		if (fromGlobals.datadir) datadir = fromGlobals.datadir;
 		else if (input.containerGlanceSource) {
@@ -173,44 +199,66 @@ export function resolveSettings(input: {
 	}
 	datadir = {...datadir, value: path.posix.resolve(datadir.value)};
 
-	const mountpointRaw = pick<string | null>(flags.mountpoint, envString(env, 'GLANCE_INSPECTOR_MOUNTPOINT'), 'GLANCE_INSPECTOR_MOUNTPOINT', null);
+	const mountpointRaw = pick<string | null>(flags.mountpoint, envString(env, 'GLANCE_INSPECTOR_MOUNTPOINT'), 'GLANCE_INSPECTOR_MOUNTPOINT', below<string | null>('mountpoint', null));
 	const mountpoint = mountpointRaw.value === null ? {...mountpointRaw, detail: 'from fstab, if a line holds the datadir'} : {...mountpointRaw, value: path.posix.resolve(mountpointRaw.value)};
 
-	const warnPercent = pickNumber(flags.warnPercent, env, 'GLANCE_INSPECTOR_WARN_PERCENT', defaults.warnPercent);
+	const warnPercent = pickNumber(flags.warnPercent, env, 'GLANCE_INSPECTOR_WARN_PERCENT', below('warnPercent', defaults.warnPercent));
 	if (!warnPercent.ok) return warnPercent;
-	const critPercent = pickNumber(flags.critPercent, env, 'GLANCE_INSPECTOR_CRIT_PERCENT', defaults.critPercent);
+	const critPercent = pickNumber(flags.critPercent, env, 'GLANCE_INSPECTOR_CRIT_PERCENT', below('critPercent', defaults.critPercent));
 	if (!critPercent.ok) return critPercent;
 	if (!(warnPercent.value.value > 0 && critPercent.value.value <= 100 && warnPercent.value.value < critPercent.value.value)) {
-		return fail({reason: `thresholds must satisfy 0 < warn < crit <= 100, got warn ${warnPercent.value.value} and crit ${critPercent.value.value}`});
+		return fail({reason: `thresholds must satisfy 0 < warn < crit <= 100, got warn ${warnPercent.value.value}${writtenAt(warnPercent.value)} and crit ${critPercent.value.value}${writtenAt(critPercent.value)}`});
 	}
-	const refreshSeconds = positiveSeconds('--refresh', pickNumber(flags.refresh, env, 'GLANCE_INSPECTOR_REFRESH', defaults.refreshSeconds));
+	const refreshSeconds = positiveSeconds('--refresh', pickNumber(flags.refresh, env, 'GLANCE_INSPECTOR_REFRESH', below('refresh', defaults.refreshSeconds)));
 	if (!refreshSeconds.ok) return refreshSeconds;
-	const probeTimeoutSeconds = positiveSeconds('--probe-timeout', pickNumber(flags.probeTimeout, env, 'GLANCE_INSPECTOR_PROBE_TIMEOUT', defaults.probeTimeoutSeconds));
+	const probeTimeoutSeconds = positiveSeconds('--probe-timeout', pickNumber(flags.probeTimeout, env, 'GLANCE_INSPECTOR_PROBE_TIMEOUT', below('probeTimeout', defaults.probeTimeoutSeconds)));
 	if (!probeTimeoutSeconds.ok) return probeTimeoutSeconds;
-	const inventoryRefreshSeconds = positiveSeconds('--inventory-refresh', pickNumber(flags.inventoryRefresh, env, 'GLANCE_INSPECTOR_INVENTORY_REFRESH', defaults.inventoryRefreshSeconds));
+	const inventoryRefreshSeconds = positiveSeconds('--inventory-refresh', pickNumber(flags.inventoryRefresh, env, 'GLANCE_INSPECTOR_INVENTORY_REFRESH', below('inventoryRefresh', defaults.inventoryRefreshSeconds)));
 	if (!inventoryRefreshSeconds.ok) return inventoryRefreshSeconds;
+	const dockerSocket = dockerSocketFrom(env);
+	if (!dockerSocket.ok) return dockerSocket;
 
 	return ok({
 		datadir,
 		mountpoint,
-		container: pick(flags.container, envString(env, 'GLANCE_INSPECTOR_CONTAINER'), 'GLANCE_INSPECTOR_CONTAINER', defaults.container),
+		container: pick(flags.container, envString(env, 'GLANCE_INSPECTOR_CONTAINER'), 'GLANCE_INSPECTOR_CONTAINER', below('container', defaults.container)),
 		containerDatadir: {value: defaults.containerDatadir, source: 'default', detail: 'kolla: filesystem_store_datadir'},
 		refreshSeconds: refreshSeconds.value,
 		probeTimeoutSeconds: probeTimeoutSeconds.value,
 		warnPercent: warnPercent.value,
 		critPercent: critPercent.value,
-		readOnly: pick(flags.readOnly ? true : undefined, env['GLANCE_INSPECTOR_READ_ONLY'] === '1' ? true : undefined, 'GLANCE_INSPECTOR_READ_ONLY', false),
-		dockerSocket: dockerSocketFrom(env),
-		globalsPath: pick(flags.globals, envString(env, 'KOLLA_GLOBALS'), 'KOLLA_GLOBALS', defaults.globalsPath),
-		fstabPath: pick(flags.fstab, undefined, '', defaults.fstabPath),
+		readOnly: pick(flags.readOnly ? true : undefined, env['GLANCE_INSPECTOR_READ_ONLY'] === '1' ? true : undefined, 'GLANCE_INSPECTOR_READ_ONLY', below('readOnly', false)),
+		dockerSocket: dockerSocket.value,
+		globalsPath: globalsPathOf(flags, env, config),
+		fstabPath: pick(flags.fstab, undefined, '', below('fstab', defaults.fstabPath)),
 		inventoryRefreshSeconds: inventoryRefreshSeconds.value,
-		glanceUrl: pick<string | null>(flags.glanceUrl, envString(env, 'GLANCE_INSPECTOR_GLANCE_URL'), 'GLANCE_INSPECTOR_GLANCE_URL', null),
-		osCloud: pick<string | null>(flags.osCloud, envString(env, 'OS_CLOUD'), 'OS_CLOUD', null),
-		openrc: pick<string | null>(flags.openrc, envString(env, 'GLANCE_INSPECTOR_OPENRC'), 'GLANCE_INSPECTOR_OPENRC', null),
-		dryRun: pick(flags.dryRun ? true : undefined, undefined, '', false),
-		auditLog: auditLogFrom(flags, env, input.account ?? processAccount(), input.demo ?? false),
+		glanceUrl: pick<string | null>(flags.glanceUrl, envString(env, 'GLANCE_INSPECTOR_GLANCE_URL'), 'GLANCE_INSPECTOR_GLANCE_URL', below<string | null>('glanceUrl', null)),
+		osCloud: pick<string | null>(flags.osCloud, envString(env, 'OS_CLOUD'), 'OS_CLOUD', below<string | null>('osCloud', null)),
+		openrc: pick<string | null>(flags.openrc, envString(env, 'GLANCE_INSPECTOR_OPENRC'), 'GLANCE_INSPECTOR_OPENRC', below<string | null>('openrc', null)),
+		dryRun: pick(flags.dryRun ? true : undefined, undefined, '', below('dryRun', false)),
+		auditLog: auditLogFrom(flags, env, config, input.account ?? processAccount(), input.demo ?? false),
 		problems,
 	});
+}
+
+/** Where a setting came from, in one phrase: `file: /etc/glance-inspector/config.yaml:3`, `env: GLANCE_INSPECTOR_REFRESH`. */
+export function describeSource(setting: Setting<unknown>): string {
+	return setting.detail ? `${setting.source}: ${setting.detail}` : setting.source;
+}
+
+/** Settings named otherwise than their flag; every other flag fills the setting of its own name. */
+const settingNamedFor: Partial<Record<keyof Flags, keyof Settings>> = {
+	refresh: 'refreshSeconds',
+	probeTimeout: 'probeTimeoutSeconds',
+	globals: 'globalsPath',
+	fstab: 'fstabPath',
+	inventoryRefresh: 'inventoryRefreshSeconds',
+};
+
+/** The resolved setting a flag (or config key) sets, for --print-config; null for a flag with no setting of its own. */
+export function settingOfFlag(settings: Settings, key: string): Setting<unknown> | null {
+	const setting = settings[settingNamedFor[key as keyof Flags] ?? (key as keyof Settings)] as Setting<unknown> | string[] | undefined;
+	return setting && !Array.isArray(setting) ? setting : null;
 }
 
 /** Rows for --print-settings and the help overlay: name, value, where it came from. */
@@ -238,7 +286,7 @@ export function settingRows(settings: Settings): Array<{name: string; value: str
 	const resolved = rows.map(([name, setting]) => ({
 		name,
 		value: setting.value === null ? '(not set)' : String(setting.value),
-		source: setting.detail ? `${setting.source}: ${setting.detail}` : setting.source,
+		source: describeSource(setting),
 	}));
 	return [...resolved, ...inventoryCadenceRows(settings.inventoryRefreshSeconds.value)];
 }

@@ -2,6 +2,7 @@
 // supervisor gives it a deadline, kills it when it misses one, and abandons a killed child that does not
 // die (stuck in the kernel on a hung FUSE/NFS request): never waited on, counted, bounded per target.
 import {spawn, type ChildProcess} from 'node:child_process';
+import {isSea} from 'node:sea';
 import {fileURLToPath} from 'node:url';
 import {parseJsonLine, splitLines} from './child-io.js';
 
@@ -16,11 +17,15 @@ const cancelGraceMs = 1000;
 // Enough of a child's stderr to name why it failed.
 const stderrTailChars = 4000;
 
+/** In the single executable, the first arguments that start it again as a child role (its entry reads them). */
+export const childRoleArgument = '--child-role';
+
 /**
- * Which program runs `role`, with its request. The only place that knows: a single executable would
- * start `process.execPath` again with the role in an argument here, and no caller would change.
+ * Which program runs `role`, with its request. The only place that knows: the single executable has no
+ * scripts beside it, so it is `process.execPath` started again with the role; no caller changes.
  */
 export function roleCommand(role: ChildRole, request: unknown): {command: string; args: string[]} {
+	if (isSea()) return {command: process.execPath, args: [childRoleArgument, role, JSON.stringify(request)]};
 	// Beside this file: TypeScript when running from source (tests), JavaScript from dist.
 	const script = fileURLToPath(new URL(`./${role}-child.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url));
 	return {command: process.execPath, args: [script, JSON.stringify(request)]};
