@@ -2,6 +2,7 @@
 // checks, so a flag cannot work without being listed. A typo is a problem with its reason, never a guess.
 import {fail, ok, type Result} from './model/result.js';
 import {defaults, type Flags} from './settings.js';
+import {defaultCheckTimeoutSeconds} from './monitoring/check.js';
 
 type ValueKind = 'path' | 'name' | 'url' | 'seconds' | 'percent';
 
@@ -23,6 +24,9 @@ export type CliArgs = Flags & {
 	printSettings?: boolean;
 	help?: boolean;
 	version?: boolean;
+	// Monitoring: the node_exporter textfile and the check's own deadline.
+	prometheusTextfile?: string;
+	timeout?: number;
 };
 
 export const flagSpecs: readonly FlagSpec[] = [
@@ -46,6 +50,8 @@ export const flagSpecs: readonly FlagSpec[] = [
 	{flag: '--reset', key: 'reset', help: 'with --demo SCENARIO: start it fresh (the simulator keeps each scenario\'s machine across a quit, so a half-done remount can be resumed)'},
 	{flag: '--once', key: 'once', help: 'print a report and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'},
 	{flag: '--json', key: 'json', help: 'print the whole snapshot and findings as JSON (same exit codes)'},
+	{flag: '--prometheus-textfile', key: 'prometheusTextfile', value: {kind: 'path', label: 'PATH'}, help: "with --once, --json or the dashboard: write metrics for node_exporter's textfile collector to PATH (*.prom), atomically, after each run"},
+	{flag: '--timeout', key: 'timeout', value: {kind: 'seconds', label: 'SECONDS'}, help: `with --once or --json: answer by then whatever still hangs, UNKNOWN unless the known state is worse (default ${defaultCheckTimeoutSeconds}, under a scheduler's 60)`},
 	{flag: '--print-settings', key: 'printSettings', help: 'show each setting, its resolved value and where it came from'},
 	{flag: '--help', key: 'help', help: 'this text'},
 	{flag: '--version', key: 'version', help: 'the version'},
@@ -60,6 +66,7 @@ const conflicts: ReadonlyArray<{flags: [string, string]; why: string}> = [
 	{flags: ['--dry-run', '--read-only'], why: '--read-only removes the remount that --dry-run would walk through; pick one'},
 	{flags: ['--print-settings', '--once'], why: '--print-settings prints the settings and exits, no report'},
 	{flags: ['--print-settings', '--json'], why: '--print-settings prints the settings and exits, no report'},
+	{flags: ['--print-settings', '--prometheus-textfile'], why: '--print-settings prints the settings and exits, no metrics'},
 ];
 
 const expected: Record<ValueKind, string> = {
@@ -162,6 +169,8 @@ function conflictIn(given: readonly string[], args: CliArgs): string | null {
 		if (real) return `${real} cannot be used with --demo: the training simulator has its own datadir, share and Glance`;
 	}
 	if (args.reset && !args.demo) return '--reset needs --demo SCENARIO: it starts that scenario fresh';
+	if (args.timeout !== undefined && !args.once && !args.json) return '--timeout needs --once or --json: it bounds one check, the dashboard has none';
+	if (args.timeout !== undefined && !(args.timeout > 0)) return `--timeout must be a positive number of seconds, got ${args.timeout}`;
 	for (const {flags, why} of conflicts) if (given.includes(flags[0]) && given.includes(flags[1])) return `${flags[0]} and ${flags[1]} cannot be used together: ${why}`;
 	return null;
 }

@@ -49,10 +49,10 @@ describe('glance-inspector without a dashboard', () => {
 	it('exits with the Nagios codes in --once', () => {
 		const healthy = run(['--demo', 'healthy', '--once']);
 		expect(healthy.code).toBe(0);
-		expect(healthy.stdout).toMatch(/^GLANCE OK - /);
+		expect(healthy.stdout).toMatch(/^GLANCE OK: /);
 		const flapped = run(['--demo', 'flapped', '--once']);
 		expect(flapped.code).toBe(2);
-		expect(flapped.stdout).toMatch(/^GLANCE CRITICAL - 1 finding: glance_api holds the old share/);
+		expect(flapped.stdout).toMatch(/^GLANCE CRITICAL: 1 finding: glance_api holds the old share/);
 		expect(flapped.stdout).toContain('[CRITICAL] container-stale-mount');
 		const warning = run(['--demo', 'healthy', '--once', '--warn-percent', '40']);
 		expect(warning.code).toBe(1);
