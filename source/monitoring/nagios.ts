@@ -14,7 +14,8 @@ export type PerfLimits = Thresholds & {probeTimeoutSeconds: number};
 
 /** A number as the guidelines want it: [-0-9.] only, no exponent, no locale. */
 function plainNumber(value: number): string {
-	if (Number.isInteger(value)) return value.toFixed(0);
+	// toFixed() turns to an exponent from 1e21; such doubles are integers, which BigInt writes out.
+	if (Number.isInteger(value)) return BigInt(value).toString();
 	return value.toFixed(6).replace(/0+$/, '').replace(/\.$/, '');
 }
 
