@@ -1,6 +1,6 @@
-// The site's monitoring on real parts: Debian's promtool, prometheus-node-exporter (textfile collector) and
-// prometheus (lab/monitoring.sh, 127.0.0.1:19100 and :19090, the shipped rules as they are), the real share
-// flapped, frozen and killed under the tool.
+// The site's monitoring on real parts: Debian's promtool, prometheus-node-exporter (textfile collector),
+// prometheus (lab/monitoring.sh, 127.0.0.1:19100 and :19090, the shipped rules as they are) and nagios4 running
+// the check, the real share flapped, frozen and killed under the tool.
 import {execFile} from 'node:child_process';
 import {rmSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -53,6 +53,28 @@ async function waitForAlerts(wanted: (active: Alert[]) => boolean, what: string)
 
 const staleView = (alert: Alert) => alert.labels.alertname === 'GlanceContainerViewStale';
 
+type NagiosStatus = {state: number; output: string; perfdata: string; lastCheck: number};
+
+async function nagiosStatus(): Promise<NagiosStatus | null> {
+	const status = await sh(`cat ${monitoring['MON_NAGIOS_DIR']}/status.dat 2>/dev/null || true`);
+	const block = /^servicestatus \{\n([\s\S]*?)\n\s*\}/m.exec(status)?.[1];
+	if (!block) return null;
+	const field = (name: string) => new RegExp(`^\\s*${name}=(.*)$`, 'm').exec(block)?.[1] ?? '';
+	return {state: Number(field('current_state')), output: field('plugin_output'), perfdata: field('performance_data'), lastCheck: Number(field('last_check'))};
+}
+
+/** Has the real Nagios run the check now (a forced check on its command pipe) and returns what it recorded. */
+async function nagiosCheck(): Promise<NagiosStatus> {
+	const asked = Math.floor(Date.now() / 1000);
+	await sh(`printf '[%d] SCHEDULE_FORCED_SVC_CHECK;${monitoring['MON_NAGIOS_HOST']};${monitoring['MON_NAGIOS_SERVICE']};%d\\n' ${asked} ${asked} > ${monitoring['MON_NAGIOS_DIR']}/nagios.cmd`);
+	for (let attempt = 0; attempt < 150; attempt++) {
+		const status = await nagiosStatus();
+		if (status && status.lastCheck >= asked) return status;
+		await new Promise(resolve => setTimeout(resolve, 200));
+	}
+	throw new Error(`nagios4 never recorded a check asked at ${asked}: ${JSON.stringify(await nagiosStatus())}`);
+}
+
 async function scrape(): Promise<string> {
 	return (await fetch(`${monitoring['MON_EXPORTER_URL']}/metrics`)).text();
 }
@@ -69,8 +91,8 @@ describe('promtool on the shipped files and on real output', () => {
 	});
 });
 
-describe('the real prometheus on a flapped share', () => {
-	it('shows GlanceContainerViewStale pending after a flap and a run, and clears it after a heal and a run', async () => {
+describe('the real prometheus and nagios4 on a flapped share', () => {
+	it('shows GlanceContainerViewStale pending and Nagios CRITICAL after a flap, and both clear after a heal', async () => {
 		await labScript('flap');
 		const flapped = await check('');
 		expect(flapped.code).toBe(2);
@@ -79,10 +101,19 @@ describe('the real prometheus on a flapped share', () => {
 		// The shipped rule waits 2 minutes before firing: pending is what a minute-old flap shows.
 		expect(active.find(staleView)!.state).toMatch(/pending|firing/);
 
+		// The real Nagios runs the same check and records its state, output and performance data.
+		const nagios = await nagiosCheck();
+		expect(nagios.state).toBe(2);
+		expect(nagios.output).toMatch(/^GLANCE CRITICAL: .*glance_api holds the old share/);
+		expect(nagios.perfdata).toMatch(/^'datadir_used'=[0-9.]+%;80;90;0;100 'datadir_free'=\d+B;;;0;\d+ .*'probe_time'=[0-9.]+s;;2;0/);
+
 		await labScript('heal');
 		const healed = await check('');
 		expect(healed.stdout).not.toContain('container-stale-mount');
 		await waitForAlerts(list => !list.some(staleView), 'GlanceContainerViewStale gone');
+		const nagiosHealed = await nagiosCheck();
+		expect(nagiosHealed.state).toBeLessThan(2);
+		expect(nagiosHealed.output).toMatch(/^GLANCE (OK|WARNING|UNKNOWN): /);
 	});
 });
 
