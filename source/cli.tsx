@@ -105,6 +105,17 @@ function pluginUnknown(message: string): void {
 	if (process.argv.includes('--once')) process.stdout.write(`GLANCE UNKNOWN: ${message.split('\n')[0]!.replaceAll('|', '/')}\n`);
 }
 
+/** Monitoring: past the check's own deadline, for runCheck to answer first when it has started. */
+const backstopGraceMs = 500;
+
+/** Monitoring: the check's deadline passed before it could probe anything. */
+function timedOutBeforeProbing(seconds: number): never {
+	const message = `check timed out after ${seconds} s before it could probe (settings, docker or the datadir did not answer)`;
+	pluginUnknown(message);
+	process.stderr.write(`glance-inspector: ${message}\n`);
+	process.exit(3);
+}
+
 /** A bad argument or setting: UNKNOWN to a monitoring check, with the reason and where to look. */
 function usageError(message: string): never {
 	pluginUnknown(message);
@@ -174,6 +185,9 @@ async function main(): Promise<number> {
 	const parsed = parseCliArgs(process.argv.slice(2));
 	if (!parsed.ok) usageError(describeProblem(parsed.problem));
 	const flags = parsed.value;
+	// Monitoring: --timeout counts from the start, and a hang before the probes (docker, globals.yml) still answers by then.
+	const checkDeadline = performance.now() + (flags.timeout ?? defaultCheckTimeoutSeconds) * 1000;
+	const backstop = flags.once || flags.json ? setTimeout(() => timedOutBeforeProbing(flags.timeout ?? defaultCheckTimeoutSeconds), checkDeadline + backstopGraceMs - performance.now()).unref() : undefined;
 	if (flags.help) {
 		process.stdout.write(helpText());
 		return 0;
@@ -227,7 +241,8 @@ async function main(): Promise<number> {
 
 	if (flags.once || flags.json) {
 		// Monitoring: a deadline for the whole check, then the report and the textfile (source/monitoring/check.ts).
-		const result = await runCheck(poller, settings, (flags.timeout ?? defaultCheckTimeoutSeconds) * 1000);
+		const result = await runCheck(poller, settings, {seconds: flags.timeout ?? defaultCheckTimeoutSeconds, remainingMs: checkDeadline - performance.now()});
+		clearTimeout(backstop);
 		const textfileProblem = textfile ? await writeCheckTextfile(textfile, result) : null;
 		if (textfileProblem) process.stderr.write(`glance-inspector: warning: ${textfileProblem}\n`);
 		// Awaited to the last byte: process.exit() right after a write would cut a pipe short.

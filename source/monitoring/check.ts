@@ -45,17 +45,20 @@ export function judge(snapshot: Snapshot, settings: Settings, incomplete: string
 
 type Collector = {collect(): Promise<Snapshot>; readonly snapshot: Snapshot};
 
-/** Collects one round, giving up at `timeoutMs` with what has answered by then. */
-export async function runCheck(poller: Collector, settings: Settings, timeoutMs: number, now: () => number = Date.now): Promise<CheckResult> {
+/** The check's --timeout, and how much of it is left when the probes start. */
+export type CheckDeadline = {seconds: number; remainingMs: number};
+
+/** Collects one round, giving up when the deadline's time is up with what has answered by then. */
+export async function runCheck(poller: Collector, settings: Settings, limit: CheckDeadline, now: () => number = Date.now): Promise<CheckResult> {
 	const startedAt = now();
 	let timer: NodeJS.Timeout | undefined;
 	const deadline = new Promise<'deadline'>(resolve => {
-		timer = setTimeout(() => resolve('deadline'), timeoutMs);
+		timer = setTimeout(() => resolve('deadline'), Math.max(0, limit.remainingMs));
 	});
 	let incomplete: string | null = null;
 	try {
 		const outcome = await Promise.race([poller.collect(), deadline]);
-		if (outcome === 'deadline') incomplete = `check timed out after ${timeoutMs / 1000} s waiting for ${partsMissing(poller.snapshot).join(', ') || 'the last answers'}`;
+		if (outcome === 'deadline') incomplete = `check timed out after ${limit.seconds} s waiting for ${partsMissing(poller.snapshot).join(', ') || 'the last answers'}`;
 	} catch (error) {
 		incomplete = `internal error: ${errorMessage(error)}`;
 	} finally {

@@ -68,7 +68,7 @@ describe('the dashboard textfile', () => {
 describe('a check that fails inside', () => {
 	it('answers UNKNOWN with the reason, and the run as not completed', async () => {
 		const broken = {snapshot: emptySnapshot, collect: () => Promise.reject(new Error('docker socket vanished'))};
-		const result = await runCheck(broken, settings(), 5000);
+		const result = await runCheck(broken, settings(), {seconds: 5, remainingMs: 5000});
 		expect(result.status).toBe('unknown');
 		expect(result.exitCode).toBe(3);
 		expect(result.incomplete).toBe('internal error: docker socket vanished');

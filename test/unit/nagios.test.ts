@@ -1,6 +1,8 @@
 // The Nagios / Icinga plugin output: a grammar from the plugin guidelines parses every first line the check
 // prints, label and value come back from any label, and the built binary's --once answers in that form.
 import {spawnSync} from 'node:child_process';
+import {createServer} from 'node:net';
+import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
@@ -69,6 +71,22 @@ describe('the plugin output', () => {
 		expect(firstLine).toMatch(pluginLine);
 		expect(firstLine).toMatch(/^GLANCE UNKNOWN: check timed out after 1 s waiting for the datadir probe/);
 		expect(stdout).toContain('incomplete: check timed out after 1 s');
+	});
+
+	it('answers UNKNOWN by --timeout even when docker hangs before any probe starts', async () => {
+		const socket = path.join(scratchDir('gi-mute-docker-'), 'docker.sock');
+		// A docker socket that takes the connection and never says a word.
+		const mute = createServer(() => {});
+		await new Promise<void>(resolve => mute.listen(socket, resolve));
+		try {
+			const started = Date.now();
+			const result = spawnSync(process.execPath, [cli, '--once', '--timeout', '1', '--globals', '/nonexistent/globals.yml'], {encoding: 'utf8', timeout: 30_000, env: {PATH: process.env['PATH'], DOCKER_HOST: `unix://${socket}`, XDG_STATE_HOME: scratchDir('gi-nagios-')}});
+			expect(Date.now() - started).toBeLessThan(8000);
+			expect(result.status).toBe(3);
+			expect(result.stdout).toBe('GLANCE UNKNOWN: check timed out after 1 s before it could probe (settings, docker or the datadir did not answer)\n');
+		} finally {
+			mute.close();
+		}
 	});
 
 	it('keeps the known CRITICAL when the deadline comes after the share was judged hung', () => {
