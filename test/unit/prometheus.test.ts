@@ -29,7 +29,8 @@ function parseExposition(text: string): Sample[] {
 		for (const pair of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
 			labels[pair[1]!] = pair[2]!.replace(/\\(.)/g, (_, char: string) => (char === 'n' ? '\n' : char));
 		}
-		samples.push({name: match[1]!, labels, value: Number(match[3])});
+		// The format writes infinities as +Inf and -Inf, which Number() does not read.
+		samples.push({name: match[1]!, labels, value: match[3] === '+Inf' ? Number.POSITIVE_INFINITY : match[3] === '-Inf' ? Number.NEGATIVE_INFINITY : Number(match[3])});
 	}
 	return samples;
 }
