@@ -24,7 +24,10 @@ export function textReport(result: CheckResult, label: string, limits: PerfLimit
 	const {snapshot, findings, inventory, status, incomplete} = result;
 	const lines: string[] = [];
 	const worst = findings[0];
-	const summary = worst ? `${findings.length} finding${findings.length === 1 ? '' : 's'}: ${worst.title}` : 'datadir mounted and answering, container sees the same mount';
+	const healthy = 'datadir mounted and answering, container sees the same mount';
+	const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+	// An OK with findings has only notes (info): the scheduler's line says it is fine first.
+	const summary = !worst ? healthy : status === 'ok' ? `${healthy}; ${counted(findings.length, 'note')}: ${worst.title}` : `${counted(findings.length, 'finding')}: ${worst.title}`;
 	lines.push(pluginStatusLine(status, incomplete ? `${incomplete}; ${summary}` : summary, perfdataOf(snapshot, findings, inventory, limits)));
 	if (incomplete) lines.push(`incomplete: ${incomplete}`);
 	lines.push(`host: ${label}`);
