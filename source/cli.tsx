@@ -186,8 +186,9 @@ async function main(): Promise<number> {
 	if (!parsed.ok) usageError(describeProblem(parsed.problem));
 	const flags = parsed.value;
 	// Monitoring: --timeout counts from the start, and a hang before the probes (docker, globals.yml) still answers by then.
-	const checkDeadline = performance.now() + (flags.timeout ?? defaultCheckTimeoutSeconds) * 1000;
-	const backstop = flags.once || flags.json ? setTimeout(() => timedOutBeforeProbing(flags.timeout ?? defaultCheckTimeoutSeconds), checkDeadline + backstopGraceMs - performance.now()).unref() : undefined;
+	const checkSeconds = flags.timeout ?? defaultCheckTimeoutSeconds;
+	const checkDeadline = performance.now() + checkSeconds * 1000;
+	const backstop = flags.once || flags.json ? setTimeout(() => timedOutBeforeProbing(checkSeconds), checkSeconds * 1000 + backstopGraceMs).unref() : undefined;
 	if (flags.help) {
 		process.stdout.write(helpText());
 		return 0;
@@ -241,7 +242,7 @@ async function main(): Promise<number> {
 
 	if (flags.once || flags.json) {
 		// Monitoring: a deadline for the whole check, then the report and the textfile (source/monitoring/check.ts).
-		const result = await runCheck(poller, settings, {seconds: flags.timeout ?? defaultCheckTimeoutSeconds, remainingMs: checkDeadline - performance.now()});
+		const result = await runCheck(poller, settings, {seconds: checkSeconds, remainingMs: checkDeadline - performance.now()});
 		clearTimeout(backstop);
 		const textfileProblem = textfile ? await writeCheckTextfile(textfile, result) : null;
 		if (textfileProblem) process.stderr.write(`glance-inspector: warning: ${textfileProblem}\n`);
