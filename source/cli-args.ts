@@ -3,6 +3,7 @@
 import type {ConfigKey, ConfigValueKind} from './model/config.js';
 import {fail, ok, type Result} from './model/result.js';
 import {defaults, type Flags} from './settings.js';
+import {defaultCheckTimeoutSeconds} from './monitoring/check.js';
 
 type ValueKind = 'path' | 'name' | 'url' | 'seconds' | 'percent';
 
@@ -12,7 +13,8 @@ type FlagSpec = {
 	/** What the flag takes; none: a switch. `optional`: the value may be left out (`--demo` alone lists the scenarios). */
 	value?: {kind: ValueKind; label: string; optional?: boolean};
 	help: string;
-	/** Chooses what this run does rather than a setting: not a config file key. */
+	/** Chooses what this run does rather than a setting: not a config file key. The monitoring flags are
+	 * the scheduler's (a textfile in a config file would make every dashboard fight the timer over it). */
 	commandOnly?: true;
 };
 
@@ -28,6 +30,9 @@ export type CliArgs = Flags & {
 	version?: boolean;
 	config?: string;
 	printConfig?: boolean;
+	// Monitoring: the node_exporter textfile and the check's own deadline.
+	prometheusTextfile?: string;
+	timeout?: number;
 };
 
 export const flagSpecs: readonly FlagSpec[] = [
@@ -51,6 +56,8 @@ export const flagSpecs: readonly FlagSpec[] = [
 	{flag: '--reset', key: 'reset', help: 'with --demo SCENARIO: start it fresh (the simulator keeps each scenario\'s machine across a quit, so a half-done remount can be resumed)', commandOnly: true},
 	{flag: '--once', key: 'once', help: 'print a report and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN', commandOnly: true},
 	{flag: '--json', key: 'json', help: 'print the whole snapshot and findings as JSON (same exit codes)', commandOnly: true},
+	{flag: '--prometheus-textfile', key: 'prometheusTextfile', value: {kind: 'path', label: 'PATH'}, help: "with --once, --json or the dashboard: write metrics for node_exporter's textfile collector to PATH (*.prom), atomically, after each run", commandOnly: true},
+	{flag: '--timeout', key: 'timeout', value: {kind: 'seconds', label: 'SECONDS'}, help: `with --once or --json: answer by then whatever still hangs, UNKNOWN unless the known state is worse (default ${defaultCheckTimeoutSeconds}, under a scheduler's 60)`, commandOnly: true},
 	{flag: '--print-settings', key: 'printSettings', help: 'show each setting, its resolved value and where it came from', commandOnly: true},
 	{flag: '--help', key: 'help', help: 'this text', commandOnly: true},
 	{flag: '--version', key: 'version', help: 'the version, the git commit, the build date and the Node inside', commandOnly: true},
@@ -71,6 +78,7 @@ const conflicts: ReadonlyArray<{flags: [string, string]; why: string}> = [
 	{flags: ['--print-config', '--json'], why: '--print-config prints a config file and exits, no report'},
 	{flags: ['--print-config', '--print-settings'], why: 'each prints the settings its own way; pick one'},
 	{flags: ['--print-config', '--demo'], why: 'the training simulator\'s settings are not a controller\'s config'},
+	{flags: ['--print-settings', '--prometheus-textfile'], why: '--print-settings prints the settings and exits, no metrics'},
 ];
 
 const expected: Record<ValueKind, string> = {
@@ -196,6 +204,8 @@ function conflictIn(given: readonly string[], args: CliArgs): string | null {
 		if (real) return `${real} cannot be used with --demo: the training simulator has its own datadir, share and Glance`;
 	}
 	if (args.reset && !args.demo) return '--reset needs --demo SCENARIO: it starts that scenario fresh';
+	if (args.timeout !== undefined && !args.once && !args.json) return '--timeout needs --once or --json: it bounds one check, the dashboard has none';
+	if (args.timeout !== undefined && !(args.timeout > 0)) return `--timeout must be a positive number of seconds, got ${args.timeout}`;
 	for (const {flags, why} of conflicts) if (given.includes(flags[0]) && given.includes(flags[1])) return `${flags[0]} and ${flags[1]} cannot be used together: ${why}`;
 	return null;
 }

@@ -1,15 +1,15 @@
 import {existsSync, rmSync} from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import {optionsHelp, parseCliArgs, type CliArgs} from './cli-args.js';
-import {deriveFindings, overallStatus} from './model/findings.js';
-import {buildInventory} from './model/inventory.js';
-import type {Inventory, Snapshot} from './model/types.js';
 import {writeJsonReport, writePieces} from './json-report.js';
 import {textReport} from './report.js';
+import {defaultCheckTimeoutSeconds, runCheck, writeCheckTextfile} from './monitoring/check.js';
+import {textfilePathProblem} from './monitoring/textfile.js';
 import {systemAuditLogPath, userStateDirectory} from './runbook/audit.js';
 import {RemountRunner, remountSettingsFrom} from './runbook/runner.js';
 import {describeProblem, ok, type Result} from './model/result.js';
-import {findingContext, globalsPathOf, resolveSettings, settingRows, type GlobalsInput, type Settings} from './settings.js';
+import {defaults, findingContext, globalsPathOf, resolveSettings, settingRows, thresholdsOf, type GlobalsInput, type Settings} from './settings.js';
 import {configPaths, printedConfig, readConfigFiles, type ConfigPaths, type ConfigRead} from './config-file.js';
 import {SnapshotPoller} from './world/poller.js';
 import {ChecksumVerifier} from './world/verifier.js';
@@ -110,8 +110,25 @@ Examples
 `;
 }
 
+/** Monitoring: a check's scheduler shows stdout, so a --once that cannot run says UNKNOWN there too (pipes write synchronously on Linux). */
+function pluginUnknown(message: string): void {
+	if (process.argv.includes('--once')) process.stdout.write(`GLANCE UNKNOWN: ${message.split('\n')[0]!.replaceAll('|', '/')}\n`);
+}
+
+/** Monitoring: past the check's own deadline, for runCheck to answer first when it has started. */
+const backstopGraceMs = 500;
+
+/** Monitoring: the check's deadline passed before it could probe anything. */
+function timedOutBeforeProbing(seconds: number): never {
+	const message = `check timed out after ${seconds} s before it could probe (settings, docker or the datadir did not answer)`;
+	pluginUnknown(message);
+	process.stderr.write(`glance-inspector: ${message}\n`);
+	process.exit(3);
+}
+
 /** A bad argument or setting: UNKNOWN to a monitoring check, with the reason and where to look. */
 function usageError(message: string): never {
+	pluginUnknown(message);
 	process.stderr.write(`glance-inspector: ${message}\n  glance-inspector --help lists every flag, variable and scenario\n`);
 	process.exit(3);
 }
@@ -187,14 +204,14 @@ function remountRunner(world: World, poller: SnapshotPoller, settings: Settings,
 	return new RemountRunner({world, snapshots: poller, settings: remountSettings, ...(scenario ? {hostname: simulatedHostname} : {})});
 }
 
-function findingsOf(snapshot: Snapshot, settings: Settings, inventory: Inventory) {
-	return deriveFindings(snapshot, findingContext(settings, {now: Date.now(), inventory}));
-}
-
 async function main(): Promise<number> {
 	const parsed = parseCliArgs(process.argv.slice(2));
 	if (!parsed.ok) usageError(describeProblem(parsed.problem));
 	const flags = parsed.value;
+	// Monitoring: --timeout counts from the start, and a hang before the probes (docker, globals.yml) still answers by then.
+	const checkSeconds = flags.timeout ?? defaultCheckTimeoutSeconds;
+	const checkDeadline = performance.now() + checkSeconds * 1000;
+	const backstop = flags.once || flags.json ? setTimeout(() => timedOutBeforeProbing(checkSeconds), checkSeconds * 1000 + backstopGraceMs).unref() : undefined;
 	if (flags.help) {
 		process.stdout.write(helpText());
 		return 0;
@@ -219,6 +236,9 @@ async function main(): Promise<number> {
 	const resolved = await buildSettings(flags, scenario !== null, config.value);
 	if (!resolved.ok) usageError(describeProblem(resolved.problem));
 	const settings = resolved.value;
+	// Monitoring: the textfile's name is checked before anything runs.
+	const textfile = flags.prometheusTextfile === undefined ? null : path.resolve(flags.prometheusTextfile);
+	if (textfile && textfilePathProblem(textfile)) usageError(textfilePathProblem(textfile)!);
 	if (settings.readOnly.value && settings.dryRun.value) usageError(`${dryRunAndReadOnly(settings)}: read-only removes the remount that --dry-run would walk through`);
 	for (const problem of [...config.value.warnings, ...settings.problems]) process.stderr.write(`glance-inspector: warning: ${problem}\n`);
 
@@ -239,6 +259,7 @@ async function main(): Promise<number> {
 
 	// The datadir may sit on a hung share: only a killable probe may touch it.
 	if (!scenario && !existsSync(settings.dockerSocket.value) && (await probePath(settings.datadir.value, {timeoutMs: 1000, maxEntries: 1})).health.state === 'missing') {
+		pluginUnknown(`this does not look like a Glance controller: no docker socket at ${settings.dockerSocket.value} and no datadir at ${settings.datadir.value}`);
 		process.stderr.write(
 			`glance-inspector: this does not look like a Glance controller: no docker socket at ${settings.dockerSocket.value} and no datadir at ${settings.datadir.value}.\n` +
 				`  On a controller, pass --datadir PATH (or run as root where kolla put it).\n` +
@@ -252,14 +273,17 @@ async function main(): Promise<number> {
 	const poller = new SnapshotPoller(world, settings.refreshSeconds.value * 1000, Date.now, settings.inventoryRefreshSeconds.value * 1000);
 
 	if (flags.once || flags.json) {
-		const snapshot = await poller.collect();
-		const inventory = buildInventory(snapshot.glance, snapshot.files, new Map());
-		const findings = findingsOf(snapshot, settings, inventory);
+		// Monitoring: a deadline for the whole check, then the report and the textfile (source/monitoring/check.ts).
+		const result = await runCheck(poller, settings, {seconds: checkSeconds, remainingMs: checkDeadline - performance.now()});
+		clearTimeout(backstop);
+		const textfileProblem = textfile ? await writeCheckTextfile(textfile, result) : null;
+		if (textfileProblem) process.stderr.write(`glance-inspector: warning: ${textfileProblem}\n`);
 		// Awaited to the last byte: process.exit() right after a write would cut a pipe short.
-		if (flags.json) await writeJsonReport(process.stdout, snapshot, findings, settings, inventory, {label: world.label, version, world: world.kind});
-		else await writePieces(process.stdout, [textReport(snapshot, findings, world.label, inventory)]);
-		await world.close();
-		return overallStatus(findings).exitCode;
+		if (flags.json) await writeJsonReport(process.stdout, result.snapshot, result.findings, settings, result.inventory, {label: world.label, version, world: world.kind});
+		else await writePieces(process.stdout, [textReport(result, world.label, {...thresholdsOf(settings), probeTimeoutSeconds: settings.probeTimeoutSeconds.value})]);
+		// A client stuck on a frozen Glance must not hold the answer back: the exit ends whatever is left.
+		await Promise.race([world.close(), new Promise(resolve => setTimeout(resolve, 1000).unref())]);
+		return result.exitCode;
 	}
 
 	if (!process.stdin.isTTY) {
@@ -277,6 +301,7 @@ async function main(): Promise<number> {
 		label: world.label,
 		settings,
 		createRemount: settings.readOnly.value ? null : () => remountRunner(world, poller, settings, scenario),
+		textfile,
 		...(scenario ? {lesson: scenarios.find(each => each.name === scenario)?.lesson ?? ''} : {}),
 	});
 	// The App leaves with text to keep (the summary of an abandoned remount): printed once the normal screen is back.
@@ -290,6 +315,7 @@ async function main(): Promise<number> {
 main().then(
 	code => process.exit(code),
 	(error: unknown) => {
+		pluginUnknown(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
 		process.stderr.write(`glance-inspector: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
 		process.exit(3);
 	},

@@ -1,9 +1,10 @@
 import {percentUsed} from './model/capacity.js';
-import {overallStatus} from './model/findings.js';
 import {formatBytes} from './model/format.js';
 import {verdictOrder} from './model/inventory.js';
 import {terminalText} from './model/terminal-text.js';
-import type {Finding, Inventory, Snapshot} from './model/types.js';
+import type {Inventory, Snapshot} from './model/types.js';
+import type {CheckResult} from './monitoring/check.js';
+import {perfdataOf, pluginStatusLine, type PerfLimits} from './monitoring/nagios.js';
 
 function inventoryLines(snapshot: Snapshot, inventory: Inventory): string[] {
 	const glance = snapshot.glance;
@@ -18,12 +19,17 @@ function inventoryLines(snapshot: Snapshot, inventory: Inventory): string[] {
 	return lines;
 }
 
-/** The --once report: a first line monitoring systems can show (Nagios style), then the details. */
-export function textReport(snapshot: Snapshot, findings: readonly Finding[], label: string, inventory: Inventory): string {
-	const {status} = overallStatus(findings);
+/** The --once report: the Nagios plugin line (status, summary, perfdata), then the details. */
+export function textReport(result: CheckResult, label: string, limits: PerfLimits): string {
+	const {snapshot, findings, inventory, status, incomplete} = result;
 	const lines: string[] = [];
 	const worst = findings[0];
-	lines.push(`GLANCE ${status.toUpperCase()} - ${worst ? `${findings.length} finding${findings.length === 1 ? '' : 's'}: ${worst.title}` : 'datadir mounted and answering, container sees the same mount'}`);
+	const healthy = 'datadir mounted and answering, container sees the same mount';
+	const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+	// An OK with findings has only notes (info): the scheduler's line says it is fine first.
+	const summary = !worst ? healthy : status === 'ok' ? `${healthy}; ${counted(findings.length, 'note')}: ${worst.title}` : `${counted(findings.length, 'finding')}: ${worst.title}`;
+	lines.push(pluginStatusLine(status, incomplete ? `${incomplete}; ${summary}` : summary, perfdataOf(snapshot, findings, inventory, limits)));
+	if (incomplete) lines.push(`incomplete: ${incomplete}`);
 	lines.push(`host: ${label}`);
 	const datadir = snapshot.datadir;
 	if (datadir) {

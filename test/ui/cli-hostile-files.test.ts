@@ -38,7 +38,7 @@ describe('a globals.yml that is not one', () => {
 	it('--globals /dev/zero is a warning naming the device, and the run goes on to its report', () => {
 		const once = run(['--once', '--globals', '/dev/zero']);
 		expect(once.stderr).toContain('glance-inspector: warning: globals.yml /dev/zero is a character device, not a regular file: not read — ignored; pass --datadir to be sure');
-		expect(once.stdout).toMatch(/^GLANCE UNKNOWN - /);
+		expect(once.stdout).toMatch(/^GLANCE UNKNOWN: /);
 		expect(once.stdout).toContain(`datadir: ${datadir}`);
 		expect(once.code).toBe(3);
 
@@ -53,7 +53,7 @@ describe('a globals.yml that is not one', () => {
 		const once = run(['--once', '--globals', bomb]);
 		expect(once.stderr).toContain(`warning: ${bomb}: globals.yml cannot be read as data: Excessive alias count`);
 		expect(once.stderr).not.toContain('unexpected error');
-		expect(once.stdout).toMatch(/^GLANCE UNKNOWN - /);
+		expect(once.stdout).toMatch(/^GLANCE UNKNOWN: /);
 		expect(once.code).toBe(3);
 
 		const json = run(['--json', '--globals', bomb]);

@@ -51,7 +51,9 @@ describe('config files through the CLI', () => {
 			expect(result.code, text).toBe(3);
 			expect(result.stderr, text).toContain(`glance-inspector: ${system}${says}`);
 			expect(result.stderr, text).not.toMatch(/\n\s+at /);
-			expect(result.stdout).toBe('');
+			// A monitoring check reads stdout: its one line is the plugin's UNKNOWN with the same reason.
+			expect(result.stdout, text).toMatch(/^GLANCE UNKNOWN: [^\n]*\n$/);
+			expect(result.stdout, text).toContain(`${system}${says}`);
 		}
 	});
 
