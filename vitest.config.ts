@@ -8,9 +8,10 @@ const noOperatorConfig = {GLANCE_INSPECTOR_SYSTEM_CONFIG: '/nonexistent/glance-i
 export default defineConfig({
 	test: {
 		projects: [
-			{test: {name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'], env: noOperatorConfig}},
+			{test: {name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'], env: noOperatorConfig, testTimeout: 20_000}},
 			// Colors forced on, so the NO_COLOR tests can tell colors being dropped from colors never being drawn.
-			{test: {name: 'ui', include: ['test/ui/**/*.test.{ts,tsx}'], env: {...noOperatorConfig, FORCE_COLOR: '1'}}},
+			// The UI tests wait for content; on a loaded 2-core machine a whole scenario can take more than 5 s.
+			{test: {name: 'ui', include: ['test/ui/**/*.test.{ts,tsx}'], env: {...noOperatorConfig, FORCE_COLOR: '1'}, testTimeout: 20_000}},
 			{
 				test: {
 					name: 'lab',

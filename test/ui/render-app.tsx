@@ -45,7 +45,7 @@ export function renderApp(
 	const resize = (columns: number, rows: number) => instance.rerender(tree(columns, rows));
 	const frame = (): string => instance.lastFrame() ?? '';
 	/** Waits for content, never for a fixed time; fails with the last frame. */
-	const waitFor = async (wanted: string | RegExp, timeoutMs = 5000): Promise<string> => {
+	const waitFor = async (wanted: string | RegExp, timeoutMs = 15_000): Promise<string> => {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			const current = frame();
