@@ -105,7 +105,7 @@ describe('the release file', () => {
 		expectNoNode(json.execs);
 		const text = runMasked([binary, '--demo', 'flapped', '--once']);
 		expect(text.code).toBe(2);
-		expect(text.stdout).toMatch(/^GLANCE CRITICAL - 1 finding: glance_api holds the old share/);
+		expect(text.stdout).toMatch(/^GLANCE CRITICAL: 1 finding: glance_api holds the old share/);
 		expectNoNode(text.execs);
 	});
 
