@@ -221,7 +221,7 @@ async function main(): Promise<number> {
 
 	if (flags.once || flags.json) {
 		const snapshot = await poller.collect();
-		const inventory = buildInventory(snapshot.glance, snapshot.files, new Map());
+		const inventory = buildInventory(snapshot.glance, snapshot.files, new Map(), {underMount: snapshot.underMount ?? null});
 		const findings = findingsOf(snapshot, settings, inventory);
 		// Awaited to the last byte: process.exit() right after a write would cut a pipe short.
 		if (flags.json) await writeJsonReport(process.stdout, snapshot, findings, settings, inventory, {label: world.label, version, world: world.kind});

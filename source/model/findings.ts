@@ -3,6 +3,7 @@ import {formatBytes, formatDuration, formatRate} from './format.js';
 import {describeHealth} from './health.js';
 import {buildInventory, inventoryAge, inventoryFindings} from './inventory.js';
 import {containerVerdict, describeMount, mountpointToRemount} from './mount.js';
+import {underMountFindings} from './shadowed.js';
 import type {ContainerProbe, DatadirProbe, Finding, Inventory, Severity, Snapshot, Thresholds} from './types.js';
 
 export type FindingContext = Thresholds & {
@@ -241,9 +242,9 @@ export function deriveFindings(snapshot: Snapshot, context: FindingContext): Fin
 	const held = heldFinding(snapshot);
 	if (held) findings.push(held);
 	if (snapshot.glance && snapshot.files) {
-		const inventory = context.inventory ?? buildInventory(snapshot.glance, snapshot.files, new Map());
+		const inventory = context.inventory ?? buildInventory(snapshot.glance, snapshot.files, new Map(), {underMount: snapshot.underMount ?? null});
 		const freshForMs = 2 * (context.inventoryRefreshMs ?? 30_000);
-		findings.push(...inventoryFindings(inventory, {now: context.now, age: inventoryAge(snapshot.glance, snapshot.files), freshForMs}));
+		findings.push(...inventoryFindings(inventory, {now: context.now, age: inventoryAge(snapshot.glance, snapshot.files), freshForMs}), ...underMountFindings(snapshot, inventory));
 	} else {
 		findings.push(pendingInventory(snapshot));
 	}

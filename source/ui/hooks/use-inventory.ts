@@ -39,8 +39,8 @@ export function useInventory(snapshot: Snapshot, verification: VerifierState, se
 	const knownFiles = filesBasis(files)?.files ?? null;
 	// Rebuilt when the images, the files or a check changed, not on every round that found nothing new.
 	const inventory = useMemo(
-		() => buildInventory(glance, files, verification.outcomes),
-		[...listingKey(glance, knownImages), ...listingKey(files, knownFiles), verification.outcomes],
+		() => buildInventory(glance, files, verification.outcomes, {underMount: snapshot.underMount ?? null}),
+		[...listingKey(glance, knownImages), ...listingKey(files, knownFiles), verification.outcomes, snapshot.underMount],
 	);
 	const findings = useMemo(
 		() =>

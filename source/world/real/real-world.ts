@@ -6,14 +6,15 @@ import {assessContainerView, expectedMount, findMountFor, mountVerdict} from '..
 import type {AccessProblem} from '../../model/openstack/access.js';
 import {notConfiguredListing} from '../../model/openstack/glance.js';
 import {describeProblem, fail, type Problem, type Result} from '../../model/result.js';
-import type {ChecksumOutcome, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
+import type {ChecksumOutcome, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth, UnderMountListing} from '../../model/types.js';
 import type {Settings} from '../../settings.js';
-import type {ActionOptions, ActionResult, DatadirSince, GlanceProof, Holder, MountSpec, World, WorldEvent} from '../world.js';
+import type {ActionOptions, ActionResult, DatadirSince, GlanceProof, Holder, MountSpec, RecoveryOutcome, RecoveryProgress, World, WorldEvent} from '../world.js';
 import {readFstab, readMountinfo} from './bounded-file.js';
 import {verifyChecksum} from './checksum.js';
 import {listDatadir} from './datadir-list.js';
 import {DockerClient} from './docker.js';
 import {proveGlance} from './glance-proof.js';
+import {lookUnderMount, recoverShadowed} from './under-mount.js';
 import {mountHolders} from './holders.js';
 import {mountShare, unmountShare} from './mounting.js';
 import {GlanceClient} from './openstack/glance.js';
@@ -80,6 +81,14 @@ export class RealWorld implements World {
 
 	verifyChecksum(image: GlanceImage, onProgress: (outcome: ChecksumOutcome) => void, signal: AbortSignal): Promise<ChecksumOutcome> {
 		return verifyChecksum(path.posix.join(this.settings.datadir.value, image.id), image, onProgress, signal);
+	}
+
+	lookUnderMount(): Promise<UnderMountListing> {
+		return lookUnderMount(this.settings.datadir.value, {timeoutMs: this.timeoutMs});
+	}
+
+	recoverShadowed(image: GlanceImage, options: {onProgress?: (progress: RecoveryProgress) => void; signal?: AbortSignal} = {}): Promise<RecoveryOutcome> {
+		return recoverShadowed(this.settings.datadir.value, image, {timeoutMs: Math.max(30_000, this.timeoutMs), ...options});
 	}
 
 	async listGlanceImages(options: {changedSince?: string} = {}): Promise<GlanceListing> {
