@@ -8,6 +8,7 @@ import {writeJsonReport, writePieces} from './json-report.js';
 import {textReport} from './report.js';
 import {systemAuditLogPath, userStateDirectory} from './runbook/audit.js';
 import {RemountRunner, remountSettingsFrom} from './runbook/runner.js';
+import {RecoveryRunner, type RecoveryTarget} from './runbook/recovery/runner.js';
 import {describeProblem, ok, type Result} from './model/result.js';
 import {defaults, findingContext, resolveSettings, settingRows, type GlobalsInput, type Settings} from './settings.js';
 import {SnapshotPoller} from './world/poller.js';
@@ -164,6 +165,12 @@ function remountRunner(world: World, poller: SnapshotPoller, settings: Settings,
 	return new RemountRunner({world, snapshots: poller, settings: remountSettings, ...(scenario ? {hostname: simulatedHostname} : {})});
 }
 
+function recoveryRunner(world: World, poller: SnapshotPoller, settings: Settings, scenario: ScenarioName | null, targets: readonly RecoveryTarget[]): RecoveryRunner {
+	const under = poller.snapshot.underMount;
+	const parentMountpoint = under?.state === 'ok' ? under.parentMountpoint : '/';
+	return new RecoveryRunner({world, targets, datadir: settings.datadir.value, parentMountpoint, auditLog: settings.auditLog.value, simulation: scenario ? {scenario} : null, ...(scenario ? {hostname: simulatedHostname} : {})});
+}
+
 function findingsOf(snapshot: Snapshot, settings: Settings, inventory: Inventory) {
 	return deriveFindings(snapshot, findingContext(settings, {now: Date.now(), inventory}));
 }
@@ -245,6 +252,7 @@ async function main(): Promise<number> {
 		label: world.label,
 		settings,
 		createRemount: settings.readOnly.value ? null : () => remountRunner(world, poller, settings, scenario),
+		createRecovery: settings.readOnly.value ? null : targets => recoveryRunner(world, poller, settings, scenario, targets),
 		...(scenario ? {lesson: scenarios.find(each => each.name === scenario)?.lesson ?? ''} : {}),
 	});
 	// The App leaves with text to keep (the summary of an abandoned remount): printed once the normal screen is back.
