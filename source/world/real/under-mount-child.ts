@@ -29,7 +29,11 @@ function write(message: unknown): void {
 	process.stdout.write(JSON.stringify(message) + '\n');
 }
 
+/** A temporary copy on the share that is not the image file yet: removed however the child fails. */
+let temporaryCopy: string | null = null;
+
 async function failWith(error: unknown): Promise<never> {
+	if (temporaryCopy) await unlink(temporaryCopy).catch(() => {});
 	const errno = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
 	write({error: {errno, message: error instanceof Error ? error.message : String(error)}});
 	process.exit(0);
@@ -125,14 +129,13 @@ async function neighbourLike(directory: string, except: string): Promise<{uid: n
 	for await (const entry of dir) {
 		if (!entry.isFile() || entry.name === except || !uuid.test(entry.name)) continue;
 		const stats = await lstat(path.join(directory, entry.name)).catch(() => null);
-		if (stats?.isFile()) {
-			await dir.close().catch(() => {});
-			return {uid: stats.uid, gid: stats.gid, mode: stats.mode & 0o777, from: entry.name};
-		}
+		// Leaving the loop closes the directory.
+		if (stats?.isFile()) return {uid: stats.uid, gid: stats.gid, mode: stats.mode & 0o777, from: entry.name};
 		if (++looked > 100) break;
 	}
 	const own = await stat(directory);
-	return {uid: own.uid, gid: own.gid, mode: 0o640, from: 'the directory (no other image file to copy from)'};
+	// No image file to copy from: the directory's owner, and the mode Glance's file store gives its files.
+	return {uid: own.uid, gid: own.gid, mode: 0o640, from: directory};
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -153,7 +156,10 @@ async function recover(request: Extract<Request, {op: 'recover'}>): Promise<void
 	}
 	const temporary = path.join(request.shareDirectory, `.${request.name}.recovering`);
 	const handle = await open(temporary, 'wx').catch(failWith);
-	const copied = await readHidden(request, 'copy', request.expectedSize, handle.createWriteStream({autoClose: false}));
+	temporaryCopy = temporary;
+	// Written through the handle it keeps, so it can be fsync'ed before it is closed.
+	const intoHandle = new Writable({write: (chunk: Buffer, _encoding, callback) => void handle.write(chunk).then(() => callback(), callback)});
+	const copied = await readHidden(request, 'copy', request.expectedSize, intoHandle);
 	await handle.sync();
 	await handle.close();
 	// Read back from the share before it takes the image's name: a bad copy never becomes the image file.
@@ -180,6 +186,7 @@ async function recover(request: Extract<Request, {op: 'recover'}>): Promise<void
 		await unlink(temporary).catch(() => {});
 		return void write({refused: {reason: 'exists', file: final}});
 	} else await rename(temporary, final);
+	temporaryCopy = null;
 	const directory = await open(request.shareDirectory, 'r').catch(() => null);
 	const directorySynced = directory ? await directory.sync().then(() => true, () => false) : false;
 	await directory?.close().catch(() => {});
