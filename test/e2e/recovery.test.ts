@@ -23,8 +23,9 @@ const share = lab.LAB_MOUNTPOINT!;
 const datadir = lab.LAB_DATADIR!;
 const container = lab.LAB_CONTAINER!;
 const binary = `${repoRoot}/bin/glance-inspector.js`;
-/** The datadir as it lies on the root filesystem under the share: a private read-only bind, as the tool does it. */
-const hiddenRelative = path.posix.relative('/', datadir);
+/** The share's mount point as it lies on the root filesystem, under the share. */
+const hiddenShare = path.posix.relative('/', share);
+const datadirName = path.posix.relative(share, datadir);
 
 type Report = {exitCode: number; findings: Finding[]; inventory: Inventory; snapshot: {underMount?: UnderMountListing}};
 
@@ -38,6 +39,8 @@ const orphanName = randomUUID();
 let duringOutage: Report;
 let member: {id: string; openrc: string} | null = null;
 let terminal: Terminal | null = null;
+/** What lay under the share's mount point before the outage: the directories Glance makes during it are the test's to remove. */
+let underBefore: string[] = [];
 
 function sha512(data: Buffer): string {
 	return createHash('sha512').update(data).digest('hex');
@@ -81,9 +84,9 @@ async function download(id: string): Promise<{status: number; bytes: Buffer}> {
 	return {status: response.status, bytes: Buffer.from(await response.arrayBuffer())};
 }
 
-/** Runs `command` on the datadir as it lies under the mount point, in a private namespace the host never sees. */
+/** Runs `command` in the share's mount point directory as it lies under the share, in a private namespace the host never sees. */
 async function underMount(command: string, readOnly = true): Promise<string> {
-	return sh(`unshare -m --propagation private sh -c 'd=$(mktemp -d) && mount --bind${readOnly ? ' -o ro' : ''} / "$d" && cd "$d/${hiddenRelative}" && ${command}; cd /; umount "$d"; rmdir "$d"'`);
+	return sh(`unshare -m --propagation private sh -c 'd=$(mktemp -d) && mount --bind${readOnly ? ' -o ro' : ''} / "$d" && cd "$d/${hiddenShare}" && ${command}; cd /; umount "$d"; rmdir "$d"'`);
 }
 
 async function keystone(method: string, route: string, token: Token, body?: unknown): Promise<Record<string, unknown>> {
@@ -111,6 +114,7 @@ async function memberUser(): Promise<{id: string; openrc: string}> {
 beforeAll(async () => {
 	await labScript('heal');
 	const token = await adminToken();
+	underBefore = (await underMount('ls -A')).split('\n').filter(Boolean);
 	// The outage: glance_api restarted while the share is not mounted binds the bare directory on the root disk.
 	await sh(`docker stop -t 10 ${container}`);
 	// Lazily: a stray process left in the share by an earlier run must not stop the outage from happening.
@@ -146,7 +150,8 @@ afterAll(async () => {
 	await deleteImages(ids);
 	rmSync(path.join(datadir, orphanName), {force: true});
 	// The test's own files under the mount point, removed read-write in its own private namespace; nothing else.
-	if (ids.length > 0) await underMount(`rm -f ${ids.join(' ')} .*.recovering; cd .. && rmdir ${path.posix.basename(datadir)} 2>/dev/null || true`, false);
+	const made = [datadirName, 'os_glance_staging_store', 'os_glance_tasks_store'].filter(name => !underBefore.includes(name));
+	if (ids.length > 0) await underMount(`rm -f ${ids.map(id => `${datadirName}/${id}`).join(' ')}; rmdir ${made.join(' ')} 2>/dev/null || true`, false);
 	if (member) await keystone('DELETE', `/users/${member.id}`, await adminToken()).catch(() => ({}));
 	await labScript('heal');
 }, 120_000);
@@ -227,7 +232,7 @@ describe('images written under the mount point, on the real lab', () => {
 		expect(() => statSync(path.join(datadir, mismatched.id))).toThrow(/ENOENT/);
 		for (const image of [fresh, large, mismatched]) expect(() => statSync(path.join(datadir, `.${image.id}.recovering`))).toThrow(/ENOENT/);
 		// The copies under the mount point are all still there.
-		const hidden = (await underMount('ls')).split('\n');
+		const hidden = (await underMount(`ls ${datadirName}`)).split('\n');
 		expect(hidden).toEqual(expect.arrayContaining([fresh.id, large.id, mismatched.id]));
 
 		const results = readAudit(auditLog).filter(line => line.event === 'result') as Array<{outcome: string | null; detail?: {imageId?: string; reason?: string}}>;
