@@ -23,6 +23,13 @@ export function placeUnderMount(datadir: string, mounts: readonly MountEntry[]):
 	return {state: 'mounted', shareMountpoint: share.mountPoint, parentMountpoint: parent.mountPoint, relativeDirectory};
 }
 
+/** What the join reads of a look under the mount point: a round that found the same entries keeps the same key. */
+export function underMountKey(listing: UnderMountListing | null | undefined): string {
+	if (!listing) return 'none';
+	if (listing.state !== 'ok') return `${listing.state}:${listing.state === 'unknown' ? listing.reason : listing.parentMountpoint}`;
+	return `ok:${listing.parentMountpoint}:${listing.files.map(file => `${file.name}/${file.size}/${file.kind}`).join('|')}`;
+}
+
 /** The hidden regular files by name, when the look worked. */
 export function hiddenFiles(listing: UnderMountListing | null | undefined): Map<string, DatadirFile> | null {
 	if (listing?.state !== 'ok') return null;

@@ -177,8 +177,8 @@ export const keymap: readonly Binding[] = [
 	{command: 'begin', keys: 'y', description: 'when blocked: says what blocks the remount', scopes: ['wizard'], moments: ['blocked'], matches: letter('y', 'Y')},
 
 	// Putting back images hidden under the mount point: opened from the finding or the table, y to its own question.
-	{command: 'recover', keys: 'Enter', description: 'with a shadowed-files finding: put those images back (asks first)', scopes: ['dashboard'], dangerous: recoveryOff, matches: (_input, key) => key.return},
-	{command: 'recover', keys: 'P', description: 'put the shadowed image back (all of them off a shadowed row; asks first)', scopes: ['images', 'image'], dangerous: recoveryOff, matches: letter('P')},
+	{command: 'recover', keys: 'Enter', description: 'put back the images of a shadowed-files finding (asks)', scopes: ['dashboard'], dangerous: recoveryOff, matches: (_input, key) => key.return},
+	{command: 'recover', keys: 'P', description: 'put back the shadowed image (elsewhere: all of them; asks)', scopes: ['images', 'image'], dangerous: recoveryOff, matches: letter('P')},
 	{command: 'runRecovery', keys: 'y', description: 'put the images shown back', scopes: ['recovery-confirm'], dangerous: recoveryOff, bar: {key: 'y', word: 'put back', rank: 1}, matches: letter('y', 'Y')},
 	{command: 'declineRecovery', keys: 'n / Enter / Esc', description: 'no: nothing runs (any other key too)', scopes: ['recovery-confirm'], bar: {key: 'n', word: 'no', rank: 2}, matches: (input, key) => !(key.ctrl && input === 'c') && !(key.downArrow || key.upArrow || letter('j', 'k')(input, key))},
 	{command: 'stopRecovery', keys: 's', description: 'stop after the image under way', scopes: ['recovery-running'], bar: {key: 's', word: 'stop after this', rank: 1}, matches: letter('s')},

@@ -25,7 +25,7 @@ describe('putting shadowed images back, on the shadowed scenario', () => {
 		// Back on the dashboard: only the mismatched one is still hidden.
 		const after = plain(await app.waitFor(/1 image is hidden under the mount point/, 10_000));
 		expect(after).toContain('shadowed-files');
-	});
+	}, 30_000);
 
 	it('n changes nothing; P in the image table on a shadowed row opens it for that image alone', async () => {
 		const app = open('shadowed', {remount: {}, columns: 100, rows: 40});
@@ -42,7 +42,7 @@ describe('putting shadowed images back, on the shadowed scenario', () => {
 		const asked = plain(await app.waitFor('Put back 1 image'));
 		expect(asked).toMatch(/snapshot-(web01|db02|ci07)-during-outage/);
 		expect(readAudit(app.auditLog).map(line => line.event)).toEqual(['declined']);
-	});
+	}, 15_000);
 
 	it('read-only: Enter and P put nothing back and say why', async () => {
 		const app = open('shadowed', {columns: 100, rows: 40});
@@ -53,5 +53,5 @@ describe('putting shadowed images back, on the shadowed scenario', () => {
 		await app.waitFor(/Images \d+ of \d+/);
 		await app.press('P');
 		expect(plain(await app.waitFor('putting images back is off'))).toContain('--read-only');
-	});
+	}, 15_000);
 });
