@@ -91,7 +91,7 @@ describe('the recovery of shadowed images', () => {
 		expect(world.proved).toEqual([imageUuid(1)]);
 		// Only what was read counts: the mismatch and the existing file left their other passes out.
 		expect(state.work).toMatchObject({done: 3 * 4 * MiB + 4 * MiB, total: 3 * 4 * MiB + 4 * MiB});
-		const results = readAudit(auditLog).filter(line => line.event === 'result') as Array<{outcome: string; operator: string; detail: {imageId: string}}>;
+		const results = readAudit(auditLog).filter(line => line.event === 'result') as unknown as Array<{outcome: string; operator: string; detail: {imageId: string}}>;
 		expect(results.map(line => [line.detail.imageId, line.outcome])).toEqual([
 			[imageUuid(1), 'recovered'],
 			[imageUuid(2), 'mismatch'],
