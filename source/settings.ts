@@ -32,6 +32,9 @@ export type Settings = {
 	dryRun: Setting<boolean>;
 	/** Where every confirmation and mutating step is recorded, resolved for this user (and the simulator). */
 	auditLog: Setting<string>;
+	/** Users' data: a file the backup job touches, or a mirror directory; and how old the newest backup may be. */
+	backupMarker: Setting<string | null>;
+	backupMaxAgeHours: Setting<number>;
 	/** Things wrong with the inputs (a malformed globals.yml...), reported but not fatal. */
 	problems: string[];
 };
@@ -53,6 +56,8 @@ export type Flags = {
 	openrc?: string;
 	dryRun?: boolean;
 	auditLog?: string;
+	backupMarker?: string;
+	backupMaxAge?: number;
 };
 
 export type GlobalsInput = {path: string; text: string | null; readError: string | null};
@@ -70,6 +75,8 @@ export const defaults = {
 	fstabPath: '/etc/fstab',
 	inventoryRefreshSeconds: 30,
 	openrc: '/etc/kolla/admin-openrc.sh',
+	/** A nightly backup, with two hours' slack. */
+	backupMaxAgeHours: 26,
 } as const;
 
 function pick<T>(flag: T | undefined, env: T | undefined, envName: string, fallback: T): Setting<T> {
@@ -189,6 +196,10 @@ export function resolveSettings(input: {
 	if (!probeTimeoutSeconds.ok) return probeTimeoutSeconds;
 	const inventoryRefreshSeconds = positiveSeconds('--inventory-refresh', pickNumber(flags.inventoryRefresh, env, 'GLANCE_INSPECTOR_INVENTORY_REFRESH', defaults.inventoryRefreshSeconds));
 	if (!inventoryRefreshSeconds.ok) return inventoryRefreshSeconds;
+	const backupMaxAgeHours = pickNumber(flags.backupMaxAge, env, 'GLANCE_INSPECTOR_BACKUP_MAX_AGE', defaults.backupMaxAgeHours);
+	if (!backupMaxAgeHours.ok) return backupMaxAgeHours;
+	if (!(backupMaxAgeHours.value.value > 0)) return fail({reason: `--backup-max-age must be a positive number of hours, got ${backupMaxAgeHours.value.value}`});
+	const backupMarker = pick<string | null>(flags.backupMarker, envString(env, 'GLANCE_INSPECTOR_BACKUP_MARKER'), 'GLANCE_INSPECTOR_BACKUP_MARKER', null);
 
 	return ok({
 		datadir,
@@ -209,6 +220,8 @@ export function resolveSettings(input: {
 		openrc: pick<string | null>(flags.openrc, envString(env, 'GLANCE_INSPECTOR_OPENRC'), 'GLANCE_INSPECTOR_OPENRC', null),
 		dryRun: pick(flags.dryRun ? true : undefined, undefined, '', false),
 		auditLog: auditLogFrom(flags, env, input.account ?? processAccount(), input.demo ?? false),
+		backupMarker: backupMarker.value === null ? {...backupMarker, detail: 'none: only snapshot directories on the share are looked for'} : {...backupMarker, value: path.posix.resolve(backupMarker.value)},
+		backupMaxAgeHours: backupMaxAgeHours.value,
 		problems,
 	});
 }
@@ -234,6 +247,8 @@ export function settingRows(settings: Settings): Array<{name: string; value: str
 		['openrc', settings.openrc],
 		['dry run', settings.dryRun],
 		['audit log', settings.auditLog],
+		['backup marker', settings.backupMarker],
+		['backup max age (h)', settings.backupMaxAgeHours],
 	];
 	const resolved = rows.map(([name, setting]) => ({
 		name,
@@ -255,6 +270,8 @@ export function findingContext(settings: Settings, extra: {now: number; inventor
 		container: settings.container.value,
 		inventoryRefreshMs: settings.inventoryRefreshSeconds.value * 1000,
 		containerDatadir: settings.containerDatadir.value,
+		backupMaxAgeMs: settings.backupMaxAgeHours.value * 3_600_000,
+		customDatadirVolume: settings.datadir.source === 'globals.yml' ? (settings.datadir.detail ?? null) : null,
 		...extra,
 	};
 }

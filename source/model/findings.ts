@@ -3,6 +3,7 @@ import {formatBytes, formatDuration, formatRate} from './format.js';
 import {describeHealth} from './health.js';
 import {buildInventory, inventoryAge, inventoryFindings} from './inventory.js';
 import {containerVerdict, describeMount, mountpointToRemount} from './mount.js';
+import {backupFindings} from './backups.js';
 import {underMountFindings} from './shadowed.js';
 import type {ContainerProbe, DatadirProbe, Finding, Inventory, Severity, Snapshot, Thresholds} from './types.js';
 
@@ -15,6 +16,10 @@ export type FindingContext = Thresholds & {
 	inventoryRefreshMs?: number;
 	/** Where Glance keeps images inside the container (--container-datadir); kolla's default when not given. */
 	containerDatadir?: string;
+	/** A newest backup older than this is a finding (--backup-max-age). */
+	backupMaxAgeMs?: number;
+	/** glance_file_datadir_volume when globals.yml set it: kolla-ansible destroy removes it. */
+	customDatadirVolume?: string | null;
 };
 
 const severityRank: Record<Severity, number> = {critical: 0, warning: 1, unknown: 2, info: 3};
@@ -248,6 +253,8 @@ export function deriveFindings(snapshot: Snapshot, context: FindingContext): Fin
 	} else {
 		findings.push(pendingInventory(snapshot));
 	}
+	const images = snapshot.glance?.state === 'ok' ? snapshot.glance.images : null;
+	findings.push(...backupFindings(snapshot.backups, {now: context.now, maxAgeMs: context.backupMaxAgeMs ?? 26 * 3_600_000, images, customDatadirVolume: context.customDatadirVolume ?? null}));
 	return findings.sort((a, b) => severityRank[a.severity] - severityRank[b.severity]);
 }
 

@@ -140,6 +140,8 @@ export type Snapshot = {
 	holders?: MountHolders | null;
 	/** What lies in the datadir under the share's mount point, on the parent filesystem (refreshed with the inventory). */
 	underMount?: UnderMountListing | null;
+	/** The share's snapshot directories and the configured backup marker, looked at with the inventory. */
+	backups?: BackupFacts | null;
 };
 
 /** A process keeping a mount busy, as `fuser -vm` would list it, found through /proc without touching the mount. */
@@ -185,6 +187,13 @@ export type FindingId =
 	| 'uploads-on-root-disk'
 	/** Files no listed image owns, but the listing could not see every image: not called orphans. */
 	| 'unlisted-files'
+	/** No snapshot directory on the share and no backup marker: users' images may have no copy. */
+	| 'backup-none'
+	| 'backup-stale'
+	/** Images created after the newest backup: in no backup yet. */
+	| 'images-unprotected'
+	/** glance_file_datadir_volume is a custom host path: kolla-ansible destroy removes it. */
+	| 'kolla-destroy-wipes'
 	/** The first inventory round is not in yet: no image finding can be trusted, so the status is not OK. */
 	| 'inventory-pending';
 
@@ -351,3 +360,19 @@ export type UnderMountListing =
 	| {at: number; state: 'not-mounted'; parentMountpoint: string}
 	/** Could not look (not root, unshare refused, the child hung or failed): said, never guessed. */
 	| {at: number; state: 'unknown'; reason: string; hint: string};
+
+// ---- Backups and snapshots of the share ----
+
+/** One place snapshots may show (`.snapshot/`, `.zfs/snapshot/`): the snapshots found there, by name and time. */
+export type SnapshotDirectory =
+	| {path: string; state: 'found'; snapshots: Array<{name: string; mtimeMs: number}>}
+	| {path: string; state: 'absent'}
+	| {path: string; state: 'unreadable'; reason: string};
+
+/** The configured marker: a file the backup job touches, or a mirror directory (its newest entry). */
+export type BackupMarker =
+	| {path: string; state: 'found'; kind: 'file' | 'directory'; mtimeMs: number}
+	| {path: string; state: 'missing'}
+	| {path: string; state: 'unreadable'; reason: string};
+
+export type BackupFacts = {at: number; snapshotDirectories: SnapshotDirectory[]; marker: BackupMarker | null};

@@ -1,5 +1,5 @@
 import type {Problem, Result} from '../model/result.js';
-import type {ChecksumOutcome, ContainerProbe, DatadirFiles, DatadirListing, DatadirProbe, FsStats, GlanceImage, GlanceListing, Holder, HostProbe, MountEntry, PathHealth, UnderMountListing} from '../model/types.js';
+import type {ChecksumOutcome, ContainerProbe, DatadirFiles, DatadirListing, DatadirProbe, FsStats, GlanceImage, GlanceListing, Holder, HostProbe, MountEntry, PathHealth, UnderMountListing, BackupFacts} from '../model/types.js';
 
 export type {Holder} from '../model/types.js';
 
@@ -64,6 +64,8 @@ export type WorldView = {
 	verifyChecksum(image: GlanceImage, onProgress: (outcome: ChecksumOutcome) => void, signal: AbortSignal): Promise<ChecksumOutcome>;
 	/** What lies in the datadir under the share's mount point (a private read-only bind in a child; needs root); absent where a World cannot look. */
 	lookUnderMount?(): Promise<UnderMountListing>;
+	/** The share's snapshot directories and the backup marker, each read in a child that is abandoned on timeout; absent where a World cannot look. */
+	probeBackups?(): Promise<BackupFacts>;
 	/** Live changes (Docker events); returns an unsubscribe function. */
 	watch(listener: (event: WorldEvent) => void): () => void;
 	close(): Promise<void>;
