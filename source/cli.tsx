@@ -31,7 +31,8 @@ const environmentHelp = `Environment (a flag wins over its variable)
   GLANCE_INSPECTOR_WARN_PERCENT, GLANCE_INSPECTOR_CRIT_PERCENT,
   GLANCE_INSPECTOR_INVENTORY_REFRESH, GLANCE_INSPECTOR_GLANCE_URL,
   GLANCE_INSPECTOR_OPENRC, GLANCE_INSPECTOR_READ_ONLY=1,
-  GLANCE_INSPECTOR_AUDIT_LOG (ignored by --demo)
+  GLANCE_INSPECTOR_AUDIT_LOG (ignored by --demo),
+  GLANCE_INSPECTOR_BACKUP_MARKER, GLANCE_INSPECTOR_BACKUP_MAX_AGE
                           the flags of the same name
   KOLLA_GLOBALS           --globals
   DOCKER_HOST             unix:///path: the docker socket (/var/run/docker.sock)
