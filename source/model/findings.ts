@@ -4,6 +4,7 @@ import {describeHealth} from './health.js';
 import {buildInventory, inventoryAge, inventoryFindings} from './inventory.js';
 import {containerVerdict, describeMount, mountpointToRemount} from './mount.js';
 import {backupFindings} from './backups.js';
+import {stagingFindings} from './glance-dirs.js';
 import {underMountFindings} from './shadowed.js';
 import type {ContainerProbe, DatadirProbe, Finding, Inventory, Severity, Snapshot, Thresholds} from './types.js';
 
@@ -254,6 +255,7 @@ export function deriveFindings(snapshot: Snapshot, context: FindingContext): Fin
 		findings.push(pendingInventory(snapshot));
 	}
 	const images = snapshot.glance?.state === 'ok' ? snapshot.glance.images : null;
+	findings.push(...stagingFindings(snapshot.glanceDirs, images));
 	findings.push(...backupFindings(snapshot.backups, {now: context.now, maxAgeMs: context.backupMaxAgeMs ?? 26 * 3_600_000, images, customDatadirVolume: context.customDatadirVolume ?? null}));
 	return findings.sort((a, b) => severityRank[a.severity] - severityRank[b.severity]);
 }

@@ -142,6 +142,8 @@ export type Snapshot = {
 	underMount?: UnderMountListing | null;
 	/** The share's snapshot directories and the configured backup marker, looked at with the inventory. */
 	backups?: BackupFacts | null;
+	/** Glance's import staging area, tasks work dir and image cache beside the datadir: sizes and counts. */
+	glanceDirs?: GlanceDirsFacts | null;
 };
 
 /** A process keeping a mount busy, as `fuser -vm` would list it, found through /proc without touching the mount. */
@@ -194,6 +196,8 @@ export type FindingId =
 	| 'images-unprotected'
 	/** glance_file_datadir_volume is a custom host path: kolla-ansible destroy removes it. */
 	| 'kolla-destroy-wipes'
+	/** Files in the import staging area whose image is no longer importing: left behind, listed, never deleted. */
+	| 'staging-leftovers'
 	/** The first inventory round is not in yet: no image finding can be trusted, so the status is not OK. */
 	| 'inventory-pending';
 
@@ -376,3 +380,15 @@ export type BackupMarker =
 	| {path: string; state: 'unreadable'; reason: string};
 
 export type BackupFacts = {at: number; snapshotDirectories: SnapshotDirectory[]; marker: BackupMarker | null};
+
+// ---- Glance's other directories beside the datadir ----
+
+export type GlanceDirRole = 'staging' | 'tasks' | 'cache';
+
+/** One of Glance's working directories: how many files it holds and what they take; staging keeps its entries for the leftovers. */
+export type GlanceDir =
+	| {role: GlanceDirRole; path: string; state: 'found'; files: number; bytes: number; entries: DatadirFile[]}
+	| {role: GlanceDirRole; path: string; state: 'unreadable'; reason: string};
+
+/** Only the directories that exist are listed. */
+export type GlanceDirsFacts = {at: number; directories: GlanceDir[]};

@@ -180,9 +180,9 @@ export class SnapshotPoller {
 		const full = previous === null || startedAt - this.lastFullFilesAt >= this.cadence.fullMs;
 		const uploading = (glanceBasis(this.current.glance)?.images ?? []).filter(isUploading).map(image => image.id);
 		// Under the mount point beside the files, told together: a shadowed image never shows as missing first.
-		const [listing, underMount, backups] = await Promise.all([this.world.listDatadir(full || !previous ? undefined : {previous, watch: uploading}), this.world.lookUnderMount?.(), this.world.probeBackups?.()]);
+		const [listing, underMount, backups, glanceDirs] = await Promise.all([this.world.listDatadir(full || !previous ? undefined : {previous, watch: uploading}), this.world.lookUnderMount?.(), this.world.probeBackups?.(), this.world.probeGlanceDirs?.()]);
 		if (full && listing.state === 'ok') this.lastFullFilesAt = startedAt;
-		this.update({files: keepingPrevious(listing, previous), ...(underMount ? {underMount} : {}), ...(backups ? {backups} : {})});
+		this.update({files: keepingPrevious(listing, previous), ...(underMount ? {underMount} : {}), ...(backups ? {backups} : {}), ...(glanceDirs ? {glanceDirs} : {})});
 	}
 
 	private schedule(delayMs: number): void {

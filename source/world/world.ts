@@ -1,5 +1,5 @@
 import type {Problem, Result} from '../model/result.js';
-import type {ChecksumOutcome, ContainerProbe, DatadirFiles, DatadirListing, DatadirProbe, FsStats, GlanceImage, GlanceListing, Holder, HostProbe, MountEntry, PathHealth, UnderMountListing, BackupFacts} from '../model/types.js';
+import type {ChecksumOutcome, ContainerProbe, DatadirFiles, DatadirListing, DatadirProbe, FsStats, GlanceImage, GlanceListing, Holder, HostProbe, MountEntry, PathHealth, UnderMountListing, BackupFacts, GlanceDirsFacts} from '../model/types.js';
 
 export type {Holder} from '../model/types.js';
 
@@ -66,6 +66,8 @@ export type WorldView = {
 	lookUnderMount?(): Promise<UnderMountListing>;
 	/** The share's snapshot directories and the backup marker, each read in a child that is abandoned on timeout; absent where a World cannot look. */
 	probeBackups?(): Promise<BackupFacts>;
+	/** Glance's staging, tasks and cache directories beside the datadir, with their files and bytes; absent where a World cannot look. */
+	probeGlanceDirs?(): Promise<GlanceDirsFacts>;
 	/** Live changes (Docker events); returns an unsubscribe function. */
 	watch(listener: (event: WorldEvent) => void): () => void;
 	close(): Promise<void>;

@@ -6,7 +6,7 @@ import {assessContainerView, expectedMount, findMountFor, mountVerdict} from '..
 import type {AccessProblem} from '../../model/openstack/access.js';
 import {notConfiguredListing} from '../../model/openstack/glance.js';
 import {describeProblem, fail, type Problem, type Result} from '../../model/result.js';
-import type {ChecksumOutcome, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth, UnderMountListing, BackupFacts} from '../../model/types.js';
+import type {ChecksumOutcome, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth, UnderMountListing, BackupFacts, GlanceDirsFacts} from '../../model/types.js';
 import type {Settings} from '../../settings.js';
 import type {ActionOptions, ActionResult, DatadirSince, GlanceProof, Holder, MountSpec, RecoveryOutcome, RecoveryProgress, World, WorldEvent} from '../world.js';
 import {readFstab, readMountinfo} from './bounded-file.js';
@@ -16,6 +16,7 @@ import {DockerClient} from './docker.js';
 import {proveGlance} from './glance-proof.js';
 import {lookUnderMount, recoverShadowed} from './under-mount.js';
 import {probeBackups} from './backups.js';
+import {probeGlanceDirs} from './glance-dirs.js';
 import {mountHolders} from './holders.js';
 import {mountShare, unmountShare} from './mounting.js';
 import {GlanceClient} from './openstack/glance.js';
@@ -95,6 +96,10 @@ export class RealWorld implements World {
 		const current = mountinfo.ok ? findMountFor(datadir, parseMountinfo(mountinfo.value)) : null;
 		const mountpoint = this.settings.mountpoint.value ?? (current && current.mountPoint !== '/' ? current.mountPoint : null);
 		return probeBackups({mountpoint, datadir, marker: this.settings.backupMarker.value, timeoutMs: this.timeoutMs});
+	}
+
+	probeGlanceDirs(): Promise<GlanceDirsFacts> {
+		return probeGlanceDirs(this.settings.datadir.value, {timeoutMs: this.timeoutMs});
 	}
 
 	recoverShadowed(image: GlanceImage, options: {onProgress?: (progress: RecoveryProgress) => void; signal?: AbortSignal} = {}): Promise<RecoveryOutcome> {
