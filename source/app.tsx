@@ -100,7 +100,7 @@ export function App({poller, verifier, label, settings, createRemount, createRec
 				where={recoveryWhere(recovery.state, readOnly) ?? whereOf(screen, wizard, readOnly)}
 				width={columns}
 				readOnlyMark={settings.readOnly.value}
-				place={view === 'images' ? `images: ${images.mode}` : view === 'dashboard' ? `focus: ${screen.focus}` : null}
+				place={recovery.state ? null : view === 'images' ? `images: ${images.mode}` : view === 'dashboard' ? `focus: ${screen.focus}` : null}
 				notice={screen.notice}
 			/>
 		</Box>
