@@ -19,6 +19,9 @@ import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
 import {useVerifier} from './ui/hooks/use-verifier.js';
 import {useWizard} from './ui/hooks/use-wizard.js';
 import {verifiableRows} from './ui/images-keys.js';
+import {recoveryWhere, type RecoveryFactory} from './ui/recovery/recovery-keys.js';
+import {RecoveryScreen} from './ui/recovery/recovery-screen.js';
+import {useRecovery} from './ui/recovery/use-recovery.js';
 import {Line} from './ui/components/panel.js';
 import type {SnapshotPoller} from './world/poller.js';
 import type {ChecksumVerifier} from './world/verifier.js';
@@ -30,12 +33,14 @@ export type AppProps = {
 	settings: Settings;
 	/** A new guided remount on this World; null where nothing may change the machine (--read-only). */
 	createRemount: (() => RemountRunner) | null;
+	/** Putting shadowed images back on this World; null or absent where nothing may change the machine. */
+	createRecovery?: RecoveryFactory | null;
 	/** On the training simulator: what the scenario teaches, shown at the top of the help. */
 	lesson?: string;
 };
 
 /** The root: which view is on top, with the header above it and the key bar below. */
-export function App({poller, verifier, label, settings, createRemount, lesson}: AppProps) {
+export function App({poller, verifier, label, settings, createRemount, createRecovery = null, lesson}: AppProps) {
 	const snapshot = useSnapshot(poller);
 	const verification = useVerifier(verifier);
 	const {columns, rows} = useTerminalSize();
@@ -46,7 +51,8 @@ export function App({poller, verifier, label, settings, createRemount, lesson}: 
 	const readOnly = settings.readOnly.value || createRemount === null;
 	const tableHeight = Math.max(6, rows - 2);
 	const tooSmall = columns < minimumSize.columns || rows < minimumSize.rows;
-	useAppKeys({screen, table, wizard, readOnly, tooSmall, poller, verifier, verification, createRemount, page: Math.max(1, tableHeight - 8)});
+	const recovery = useRecovery();
+	useAppKeys({screen, table, wizard, readOnly, tooSmall, poller, verifier, verification, createRemount, page: Math.max(1, tableHeight - 8), recovery, createRecovery: readOnly ? null : createRecovery});
 
 	const {view, images} = screen;
 	const {inventory, findings, current} = table;
@@ -55,7 +61,9 @@ export function App({poller, verifier, label, settings, createRemount, lesson}: 
 	}
 
 	let body;
-	if (screen.showHelp) {
+	if (recovery.state) {
+		body = <RecoveryScreen state={recovery.state} scroll={screen.detailOffset} width={columns} height={rows - 2} />;
+	} else if (screen.showHelp) {
 		body = <HelpOverlay where={underHelp(screen, wizard, readOnly)} settings={settingRows(settings)} lesson={lesson ?? null} offset={screen.helpOffset} width={columns} height={rows - 2} />;
 	} else if (view === 'remount' && wizard && screen.abandoning) {
 		body = (
@@ -89,10 +97,10 @@ export function App({poller, verifier, label, settings, createRemount, lesson}: 
 			<Header label={label} datadir={snapshot.datadir?.datadir ?? settings.datadir.value} readOnly={settings.readOnly.value} status={status} updated={lastUpdate(snapshot)} width={columns} />
 			{body}
 			<StatusBar
-				where={whereOf(screen, wizard, readOnly)}
+				where={recoveryWhere(recovery.state, readOnly) ?? whereOf(screen, wizard, readOnly)}
 				width={columns}
 				readOnlyMark={settings.readOnly.value}
-				place={view === 'images' ? `images: ${images.mode}` : view === 'dashboard' ? `focus: ${screen.focus}` : null}
+				place={recovery.state ? null : view === 'images' ? `images: ${images.mode}` : view === 'dashboard' ? `focus: ${screen.focus}` : null}
 				notice={screen.notice}
 			/>
 		</Box>

@@ -5,7 +5,7 @@ import {fail, ok, type Result} from './model/result.js';
 import {defaults, type Flags} from './settings.js';
 import {defaultCheckTimeoutSeconds} from './monitoring/check.js';
 
-type ValueKind = 'path' | 'name' | 'url' | 'seconds' | 'percent';
+type ValueKind = 'path' | 'name' | 'url' | 'seconds' | 'percent' | 'hours';
 
 type FlagSpec = {
 	flag: string;
@@ -52,6 +52,8 @@ export const flagSpecs: readonly FlagSpec[] = [
 	{flag: '--read-only', key: 'readOnly', help: 'remove every action that changes anything (the remount key R); the header says READ-ONLY'},
 	{flag: '--dry-run', key: 'dryRun', help: 'the guided remount walks every step and runs none'},
 	{flag: '--audit-log', key: 'auditLog', value: {kind: 'path', label: 'PATH'}, help: 'where remount steps are recorded (default: see Files)'},
+	{flag: '--backup-marker', key: 'backupMarker', value: {kind: 'path', label: 'PATH'}, help: 'a file your backup job touches when it succeeds, or a mirror directory: its age is the newest backup\'s'},
+	{flag: '--backup-max-age', key: 'backupMaxAge', value: {kind: 'hours', label: 'HOURS'}, help: `a newest backup older than this is a finding (default ${defaults.backupMaxAgeHours})`},
 	{flag: '--demo', key: 'demo', value: {kind: 'name', label: 'SCENARIO', optional: true}, help: 'the training simulator; without a name, list the scenarios', commandOnly: true},
 	{flag: '--reset', key: 'reset', help: 'with --demo SCENARIO: start it fresh (the simulator keeps each scenario\'s machine across a quit, so a half-done remount can be resumed)', commandOnly: true},
 	{flag: '--once', key: 'once', help: 'print a report and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN', commandOnly: true},
@@ -87,9 +89,10 @@ const expected: Record<ValueKind, string> = {
 	url: 'a URL',
 	seconds: 'a number of seconds',
 	percent: 'a number (a percentage)',
+	hours: 'a number of hours',
 };
 
-const configKinds: Record<ValueKind, ConfigValueKind> = {path: 'path', name: 'text', url: 'text', seconds: 'number', percent: 'number'};
+const configKinds: Record<ValueKind, ConfigValueKind> = {path: 'path', name: 'text', url: 'text', seconds: 'number', percent: 'number', hours: 'number'};
 
 /** The config file's keys: every flag that is a setting, by its long name; a flag added to the table is a key too. */
 export const configKeys: readonly ConfigKey[] = flagSpecs
@@ -114,7 +117,7 @@ export function nearestConfigKey(name: string): string | null {
 
 function valueOf(spec: FlagSpec, raw: string): Result<string | number> {
 	const kind = spec.value!.kind;
-	if (kind !== 'seconds' && kind !== 'percent') return raw === '' && !spec.value!.optional ? fail({reason: `${spec.flag}: expected ${expected[kind]}, got nothing`}) : ok(raw);
+	if (kind !== 'seconds' && kind !== 'percent' && kind !== 'hours') return raw === '' && !spec.value!.optional ? fail({reason: `${spec.flag}: expected ${expected[kind]}, got nothing`}) : ok(raw);
 	const number = raw.trim() === '' ? Number.NaN : Number(raw);
 	return Number.isFinite(number) ? ok(number) : fail({reason: `${spec.flag}: expected ${expected[kind]}, got '${raw}'`});
 }

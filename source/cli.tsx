@@ -8,6 +8,7 @@ import {defaultCheckTimeoutSeconds, runCheck, writeCheckTextfile} from './monito
 import {textfilePathProblem} from './monitoring/textfile.js';
 import {systemAuditLogPath, userStateDirectory} from './runbook/audit.js';
 import {RemountRunner, remountSettingsFrom} from './runbook/runner.js';
+import {RecoveryRunner, type RecoveryTarget} from './runbook/recovery/runner.js';
 import {describeProblem, ok, type Result} from './model/result.js';
 import {defaults, findingContext, globalsPathOf, resolveSettings, settingRows, thresholdsOf, type GlobalsInput, type Settings} from './settings.js';
 import {configPaths, printedConfig, readConfigFiles, type ConfigPaths, type ConfigRead} from './config-file.js';
@@ -32,7 +33,8 @@ const environmentHelp = `Environment (a flag wins over its variable)
   GLANCE_INSPECTOR_WARN_PERCENT, GLANCE_INSPECTOR_CRIT_PERCENT,
   GLANCE_INSPECTOR_INVENTORY_REFRESH, GLANCE_INSPECTOR_GLANCE_URL,
   GLANCE_INSPECTOR_OPENRC, GLANCE_INSPECTOR_READ_ONLY=1,
-  GLANCE_INSPECTOR_AUDIT_LOG (ignored by --demo)
+  GLANCE_INSPECTOR_AUDIT_LOG (ignored by --demo),
+  GLANCE_INSPECTOR_BACKUP_MARKER, GLANCE_INSPECTOR_BACKUP_MAX_AGE
                           the flags of the same name
   KOLLA_GLOBALS           --globals
   GLANCE_INSPECTOR_SYSTEM_CONFIG
@@ -204,6 +206,12 @@ function remountRunner(world: World, poller: SnapshotPoller, settings: Settings,
 	return new RemountRunner({world, snapshots: poller, settings: remountSettings, ...(scenario ? {hostname: simulatedHostname} : {})});
 }
 
+function recoveryRunner(world: World, poller: SnapshotPoller, settings: Settings, scenario: ScenarioName | null, targets: readonly RecoveryTarget[]): RecoveryRunner {
+	const under = poller.snapshot.underMount;
+	const parentMountpoint = under?.state === 'ok' ? under.parentMountpoint : '/';
+	return new RecoveryRunner({world, targets, datadir: settings.datadir.value, parentMountpoint, auditLog: settings.auditLog.value, simulation: scenario ? {scenario} : null, ...(scenario ? {hostname: simulatedHostname} : {})});
+}
+
 async function main(): Promise<number> {
 	const parsed = parseCliArgs(process.argv.slice(2));
 	if (!parsed.ok) usageError(describeProblem(parsed.problem));
@@ -302,6 +310,7 @@ async function main(): Promise<number> {
 		settings,
 		createRemount: settings.readOnly.value ? null : () => remountRunner(world, poller, settings, scenario),
 		textfile,
+		createRecovery: settings.readOnly.value ? null : targets => recoveryRunner(world, poller, settings, scenario, targets),
 		...(scenario ? {lesson: scenarios.find(each => each.name === scenario)?.lesson ?? ''} : {}),
 	});
 	// The App leaves with text to keep (the summary of an abandoned remount): printed once the normal screen is back.

@@ -33,6 +33,9 @@ export type Settings = {
 	dryRun: Setting<boolean>;
 	/** Where every confirmation and mutating step is recorded, resolved for this user (and the simulator). */
 	auditLog: Setting<string>;
+	/** Users' data: a file the backup job touches, or a mirror directory; and how old the newest backup may be. */
+	backupMarker: Setting<string | null>;
+	backupMaxAgeHours: Setting<number>;
 	/** Things wrong with the inputs (a malformed globals.yml...), reported but not fatal. */
 	problems: string[];
 };
@@ -54,6 +57,8 @@ export type Flags = {
 	openrc?: string;
 	dryRun?: boolean;
 	auditLog?: string;
+	backupMarker?: string;
+	backupMaxAge?: number;
 };
 
 export type GlobalsInput = {path: string; text: string | null; readError: string | null};
@@ -71,6 +76,8 @@ export const defaults = {
 	fstabPath: '/etc/fstab',
 	inventoryRefreshSeconds: 30,
 	openrc: '/etc/kolla/admin-openrc.sh',
+	/** A nightly backup, with two hours' slack. */
+	backupMaxAgeHours: 26,
 } as const;
 
 /** A setting's value under its flag and its variable: the config file's line that sets it, else the default. */
@@ -217,6 +224,10 @@ export function resolveSettings(input: {
 	if (!inventoryRefreshSeconds.ok) return inventoryRefreshSeconds;
 	const dockerSocket = dockerSocketFrom(env);
 	if (!dockerSocket.ok) return dockerSocket;
+	const backupMaxAgeHours = pickNumber(flags.backupMaxAge, env, 'GLANCE_INSPECTOR_BACKUP_MAX_AGE', below('backupMaxAge', defaults.backupMaxAgeHours));
+	if (!backupMaxAgeHours.ok) return backupMaxAgeHours;
+	if (!(backupMaxAgeHours.value.value > 0)) return fail({reason: `--backup-max-age must be a positive number of hours, got ${backupMaxAgeHours.value.value}`});
+	const backupMarker = pick<string | null>(flags.backupMarker, envString(env, 'GLANCE_INSPECTOR_BACKUP_MARKER'), 'GLANCE_INSPECTOR_BACKUP_MARKER', below<string | null>('backupMarker', null));
 
 	return ok({
 		datadir,
@@ -237,6 +248,8 @@ export function resolveSettings(input: {
 		openrc: pick<string | null>(flags.openrc, envString(env, 'GLANCE_INSPECTOR_OPENRC'), 'GLANCE_INSPECTOR_OPENRC', below<string | null>('openrc', null)),
 		dryRun: pick(flags.dryRun ? true : undefined, undefined, '', below('dryRun', false)),
 		auditLog: auditLogFrom(flags, env, config, input.account ?? processAccount(), input.demo ?? false),
+		backupMarker: backupMarker.value === null ? {...backupMarker, detail: 'none: only snapshot directories on the share are looked for'} : {...backupMarker, value: path.posix.resolve(backupMarker.value)},
+		backupMaxAgeHours: backupMaxAgeHours.value,
 		problems,
 	});
 }
@@ -253,6 +266,7 @@ const settingNamedFor: Partial<Record<keyof Flags, keyof Settings>> = {
 	globals: 'globalsPath',
 	fstab: 'fstabPath',
 	inventoryRefresh: 'inventoryRefreshSeconds',
+	backupMaxAge: 'backupMaxAgeHours',
 };
 
 /** The resolved setting a flag (or config key) sets, for --print-config; null for a flag with no setting of its own. */
@@ -282,6 +296,8 @@ export function settingRows(settings: Settings): Array<{name: string; value: str
 		['openrc', settings.openrc],
 		['dry run', settings.dryRun],
 		['audit log', settings.auditLog],
+		['backup marker', settings.backupMarker],
+		['backup max age (h)', settings.backupMaxAgeHours],
 	];
 	const resolved = rows.map(([name, setting]) => ({
 		name,
@@ -303,6 +319,8 @@ export function findingContext(settings: Settings, extra: {now: number; inventor
 		container: settings.container.value,
 		inventoryRefreshMs: settings.inventoryRefreshSeconds.value * 1000,
 		containerDatadir: settings.containerDatadir.value,
+		backupMaxAgeMs: settings.backupMaxAgeHours.value * 3_600_000,
+		customDatadirVolume: settings.datadir.source === 'globals.yml' ? (settings.datadir.detail ?? null) : null,
 		...extra,
 	};
 }

@@ -3,6 +3,9 @@ import {formatBytes, formatDuration, formatRate} from './format.js';
 import {describeHealth} from './health.js';
 import {buildInventory, inventoryAge, inventoryFindings} from './inventory.js';
 import {containerVerdict, describeMount, mountpointToRemount} from './mount.js';
+import {backupFindings} from './backups.js';
+import {stagingFindings} from './glance-dirs.js';
+import {underMountFindings} from './shadowed.js';
 import type {ContainerProbe, DatadirProbe, Finding, Inventory, Severity, Snapshot, Thresholds} from './types.js';
 
 export type FindingContext = Thresholds & {
@@ -14,6 +17,10 @@ export type FindingContext = Thresholds & {
 	inventoryRefreshMs?: number;
 	/** Where Glance keeps images inside the container (--container-datadir); kolla's default when not given. */
 	containerDatadir?: string;
+	/** A newest backup older than this is a finding (--backup-max-age). */
+	backupMaxAgeMs?: number;
+	/** glance_file_datadir_volume when globals.yml set it: kolla-ansible destroy removes it. */
+	customDatadirVolume?: string | null;
 };
 
 const severityRank: Record<Severity, number> = {critical: 0, warning: 1, unknown: 2, info: 3};
@@ -241,12 +248,15 @@ export function deriveFindings(snapshot: Snapshot, context: FindingContext): Fin
 	const held = heldFinding(snapshot);
 	if (held) findings.push(held);
 	if (snapshot.glance && snapshot.files) {
-		const inventory = context.inventory ?? buildInventory(snapshot.glance, snapshot.files, new Map());
+		const inventory = context.inventory ?? buildInventory(snapshot.glance, snapshot.files, new Map(), {underMount: snapshot.underMount ?? null});
 		const freshForMs = 2 * (context.inventoryRefreshMs ?? 30_000);
-		findings.push(...inventoryFindings(inventory, {now: context.now, age: inventoryAge(snapshot.glance, snapshot.files), freshForMs}));
+		findings.push(...inventoryFindings(inventory, {now: context.now, age: inventoryAge(snapshot.glance, snapshot.files), freshForMs}), ...underMountFindings(snapshot, inventory));
 	} else {
 		findings.push(pendingInventory(snapshot));
 	}
+	const images = snapshot.glance?.state === 'ok' ? snapshot.glance.images : null;
+	findings.push(...stagingFindings(snapshot.glanceDirs, images));
+	findings.push(...backupFindings(snapshot.backups, {now: context.now, maxAgeMs: context.backupMaxAgeMs ?? 26 * 3_600_000, images, customDatadirVolume: context.customDatadirVolume ?? null}));
 	return findings.sort((a, b) => severityRank[a.severity] - severityRank[b.severity]);
 }
 

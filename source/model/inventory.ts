@@ -1,11 +1,15 @@
 // The image inventory: Glance's catalogue joined with the datadir's files by id (= file name), one verdict per row.
 import {formatBytes, formatDuration} from './format.js';
 import {describeHealth} from './health.js';
-import type {ChecksumOutcome, DatadirFile, DatadirFileKind, DatadirFiles, DatadirListing, Finding, GlanceImage, GlanceImages, GlanceListing, ImageVerdict, Inventory, InventoryRow, VerdictTotals} from './types.js';
+import {listingIncompleteReason} from './orphans.js';
+import {hiddenFiles, judgeShadowed} from './shadowed.js';
+import type {ChecksumOutcome, DatadirFile, DatadirFileKind, DatadirFiles, DatadirListing, Finding, GlanceImage, GlanceImages, GlanceListing, ImageVerdict, Inventory, InventoryRow, UnderMountListing, VerdictTotals} from './types.js';
 
 export type InventoryOptions = {
 	/** Glance store names that are file backends (`enabled_backends=name:file`); the single-store default is 'file'. */
 	fileBackends?: string[];
+	/** What lies under the share's mount point: an image missing from the share whose file is there is shadowed. */
+	underMount?: UnderMountListing | null;
 };
 
 export type InventorySortKey = 'verdict' | 'size' | 'created' | 'name';
@@ -16,11 +20,13 @@ export type InventoryFilter = {text?: string; verdict?: ImageVerdict | null};
 export const verdictOrder: ImageVerdict[] = [
 	'checksum-mismatch',
 	'missing-file',
+	'shadowed-file',
 	'empty-file',
 	'size-mismatch',
 	'partial',
 	'unknown',
 	'orphan-file',
+	'unlisted',
 	'leftover-file',
 	'not-file-backed',
 	'no-data',
@@ -251,6 +257,7 @@ export function buildInventory(
 	options: InventoryOptions = {},
 ): Inventory {
 	const fileBackends = new Set(options.fileBackends ?? ['file']);
+	const hiddenUnderMount = hiddenFiles(options.underMount);
 	const imageFiles = new Map<string, DatadirFile>();
 	const others: DatadirFile[] = [];
 	const othersByName = new Map<string, DatadirFile>();
@@ -297,13 +304,19 @@ export function buildInventory(
 			} else {
 				judgement = {verdict: judgement.verdict, note: judgement.note + checkSuffix(check)};
 			}
-			rows.push({id: image.id, image, file, verdict: judgement.verdict, note: judgement.note});
+			// Users' data first: a missing file may lie hidden under the share's mount point.
+			const hidden = judgement.verdict === 'missing-file' ? hiddenUnderMount?.get(image.id) : undefined;
+			if (hidden) judgement = judgeShadowed(image, hidden);
+			rows.push({id: image.id, image, file, verdict: judgement.verdict, note: judgement.note, ...(hidden ? {hidden} : {})});
 		}
 	}
+	const incomplete = knownImages ? listingIncompleteReason(knownImages) : null;
 	for (const [id, file] of imageFiles) {
 		if (seen.has(id)) continue;
 		if (knownImages === null) {
 			rows.push({id, image: null, file, verdict: 'unknown', note: `Glance unavailable: ${glanceUnavailable}`});
+		} else if (incomplete) {
+			rows.push({id, image: null, file, verdict: 'unlisted', note: `file of ${fileSizeText(file)} that no listed image owns, but ${incomplete}`});
 		} else {
 			rows.push({id, image: null, file, verdict: 'orphan-file', note: `file of ${fileSizeText(file)} that no listed image owns. ${orphanExplanation}`});
 		}
@@ -316,7 +329,7 @@ export function buildInventory(
 		total.bytes += rowBytes(row);
 	}
 
-	return {rows: sortRows(rows, 'verdict'), others, totals, glanceUnavailable, glanceHint, glanceProblem, filesUnavailable};
+	return {rows: sortRows(rows, 'verdict'), others, totals, glanceUnavailable, glanceHint, glanceProblem, filesUnavailable, ...(incomplete ? {listingIncomplete: incomplete} : {})};
 }
 
 function createdMs(row: InventoryRow): number {
@@ -534,6 +547,17 @@ function judgeInventory(inventory: Inventory, now: number): Finding[] {
 				stuck.length > 0
 					? `An upload cut off (by a flap or a killed client) leaves the image ${stuck[0]?.image?.status ?? 'saving'}: check openstack image show ${stuck[0]?.id} and the glance_api log; upload it again once the share answers`
 					: 'Nothing to do yet; if the size stops growing, the upload is stuck',
+		});
+	}
+
+	const unlisted = rowsOf('unlisted');
+	if (unlisted.length > 0) {
+		findings.push({
+			id: 'unlisted-files',
+			severity: 'info',
+			title: `${plural(unlisted.length, 'file is', 'files are')} in the datadir with no image these credentials can see`,
+			evidence: [`${plural(unlisted.length, 'file', 'files')}, ${formatBytes(inventory.totals.unlisted.bytes)} in all`, `e.g. ${examples(unlisted)}`, `not called orphans: ${inventory.listingIncomplete ?? 'the listing may be incomplete'}`],
+			action: 'Run with admin credentials (/etc/kolla/admin-openrc.sh) to tell orphans from other projects\' images',
 		});
 	}
 

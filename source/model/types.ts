@@ -138,6 +138,12 @@ export type Snapshot = {
 	files: DatadirListing | null;
 	/** Who holds the share, asked only while a remount is advised (its umount would be busy). */
 	holders?: MountHolders | null;
+	/** What lies in the datadir under the share's mount point, on the parent filesystem (refreshed with the inventory). */
+	underMount?: UnderMountListing | null;
+	/** The share's snapshot directories and the configured backup marker, looked at with the inventory. */
+	backups?: BackupFacts | null;
+	/** Glance's import staging area, tasks work dir and image cache beside the datadir: sizes and counts. */
+	glanceDirs?: GlanceDirsFacts | null;
 };
 
 /** A process keeping a mount busy, as `fuser -vm` would list it, found through /proc without touching the mount. */
@@ -173,6 +179,25 @@ export type FindingId =
 	| 'orphan-files'
 	| 'partial-uploads'
 	| 'glance-unavailable'
+	/** Images whose file is hidden under the share's mount point, on the parent filesystem: recoverable. */
+	| 'shadowed-files'
+	/** Entries under the mount point that are not the file of a missing image. */
+	| 'under-mount-files'
+	/** Under the mount point could not be looked at (not root, no unshare...). */
+	| 'under-mount-unknown'
+	/** The share is not mounted: Glance writes new images onto the parent filesystem right now. */
+	| 'uploads-on-root-disk'
+	/** Files no listed image owns, but the listing could not see every image: not called orphans. */
+	| 'unlisted-files'
+	/** No snapshot directory on the share and no backup marker: users' images may have no copy. */
+	| 'backup-none'
+	| 'backup-stale'
+	/** Images created after the newest backup: in no backup yet. */
+	| 'images-unprotected'
+	/** glance_file_datadir_volume is a custom host path: kolla-ansible destroy removes it. */
+	| 'kolla-destroy-wipes'
+	/** Files in the import staging area whose image is no longer importing: left behind, listed, never deleted. */
+	| 'staging-leftovers'
 	/** The first inventory round is not in yet: no image finding can be trusted, so the status is not OK. */
 	| 'inventory-pending';
 
@@ -220,7 +245,20 @@ export type GlanceImage = {
 
 export type GlanceProblem = 'glance-auth-failed' | 'glance-unreachable' | 'glance-error' | 'glance-not-configured' | 'glance-credentials-unusable';
 
-export type GlanceImages = {at: number; state: 'ok'; images: GlanceImage[]; endpoint: string; authSource: string; pages: number; tookMs: number};
+export type GlanceImages = {
+	at: number;
+	state: 'ok';
+	images: GlanceImage[];
+	endpoint: string;
+	authSource: string;
+	pages: number;
+	tookMs: number;
+	/** Who listed: whether these credentials see every project's images (admin role), for an orphan to be called one. */
+	listedAs?: ListingScope;
+};
+
+/** The roles and project of the token that listed, or null roles when the credentials do not say (a bare token). */
+export type ListingScope = {roles: string[] | null; project: string | null};
 
 export type GlanceListing =
 	| GlanceImages
@@ -263,7 +301,11 @@ export type ImageVerdict =
 	/** An image that holds no data yet (queued) and has no file: nothing to check. */
 	| 'no-data'
 	/** A file whose image cannot be known because Glance is unavailable. */
-	| 'unknown';
+	| 'unknown'
+	/** An active image with no file on the share whose file lies under the mount point, on the parent filesystem. */
+	| 'shadowed-file'
+	/** A file no listed image owns, where the listing could not see every image (not admin): not an orphan. */
+	| 'unlisted';
 
 export type ChecksumOutcome =
 	| {state: 'running'; bytesDone: number; bytesTotal: number; startedAt: number; bytesPerSecond: number}
@@ -278,6 +320,8 @@ export type InventoryRow = {
 	verdict: ImageVerdict;
 	/** One line of why, for the table and the detail view. */
 	note: string;
+	/** A shadowed image's file, as it lies under the share's mount point. */
+	hidden?: DatadirFile;
 };
 
 export type VerdictTotals = Record<ImageVerdict, {count: number; bytes: number}>;
@@ -295,4 +339,56 @@ export type Inventory = {
 	glanceProblem?: GlanceProblem | null;
 	/** Why the datadir's side is missing, when it is. */
 	filesUnavailable: string | null;
+	/** Why Glance's listing may not hold every image (not admin): files no image owns are `unlisted`, not orphans. */
+	listingIncomplete?: string;
 };
+
+// ---- Under the mount point: the datadir's directory on the parent filesystem, hidden by the share ----
+
+/** One entry found in the datadir's directory under the mount point. */
+export type UnderMountFile = DatadirFile;
+
+export type UnderMountListing =
+	| {
+			at: number;
+			state: 'ok';
+			/** The parent filesystem's mount point and the datadir's path within it (what was bound read-only). */
+			parentMountpoint: string;
+			/** The datadir as it lies on the parent filesystem, e.g. /srv/share/images under the share at /srv/share. */
+			hiddenDirectory: string;
+			/** Empty when the datadir has no directory under the mount point (nothing was ever written there). */
+			files: UnderMountFile[];
+			tookMs: number;
+	  }
+	/** The share is not mounted: the datadir itself is on the parent filesystem, nothing is hidden. */
+	| {at: number; state: 'not-mounted'; parentMountpoint: string}
+	/** Could not look (not root, unshare refused, the child hung or failed): said, never guessed. */
+	| {at: number; state: 'unknown'; reason: string; hint: string};
+
+// ---- Backups and snapshots of the share ----
+
+/** One place snapshots may show (`.snapshot/`, `.zfs/snapshot/`): the snapshots found there, by name and time. */
+export type SnapshotDirectory =
+	| {path: string; state: 'found'; snapshots: Array<{name: string; mtimeMs: number}>}
+	| {path: string; state: 'absent'}
+	| {path: string; state: 'unreadable'; reason: string};
+
+/** The configured marker: a file the backup job touches, or a mirror directory (its newest entry). */
+export type BackupMarker =
+	| {path: string; state: 'found'; kind: 'file' | 'directory'; mtimeMs: number}
+	| {path: string; state: 'missing'}
+	| {path: string; state: 'unreadable'; reason: string};
+
+export type BackupFacts = {at: number; snapshotDirectories: SnapshotDirectory[]; marker: BackupMarker | null};
+
+// ---- Glance's other directories beside the datadir ----
+
+export type GlanceDirRole = 'staging' | 'tasks' | 'cache';
+
+/** One of Glance's working directories: how many files it holds and what they take; staging keeps its entries for the leftovers. */
+export type GlanceDir =
+	| {role: GlanceDirRole; path: string; state: 'found'; files: number; bytes: number; entries: DatadirFile[]}
+	| {role: GlanceDirRole; path: string; state: 'unreadable'; reason: string};
+
+/** Only the directories that exist are listed. */
+export type GlanceDirsFacts = {at: number; directories: GlanceDir[]};

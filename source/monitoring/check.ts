@@ -36,7 +36,7 @@ export function partsMissing(snapshot: Snapshot): string[] {
 }
 
 /** What a snapshot says, judged; `incomplete` turns an OK (or UNKNOWN) into UNKNOWN and keeps a WARNING or CRITICAL. */
-export function judge(snapshot: Snapshot, settings: Settings, incomplete: string | null, run: RunFacts, inventory = buildInventory(snapshot.glance, snapshot.files, new Map())): CheckResult {
+export function judge(snapshot: Snapshot, settings: Settings, incomplete: string | null, run: RunFacts, inventory = buildInventory(snapshot.glance, snapshot.files, new Map(), {underMount: snapshot.underMount ?? null})): CheckResult {
 	const findings = deriveFindings(snapshot, findingContext(settings, {now: run.finishedAtMs, inventory}));
 	const known = overallStatus(findings).status;
 	const status: Status = incomplete && (known === 'ok' || known === 'unknown') ? 'unknown' : known;

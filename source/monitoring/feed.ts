@@ -18,12 +18,12 @@ export function feedTextfile(poller: Subscribable, file: string, settings: Setti
 	let writing = false;
 	let next: Snapshot | null = null;
 	let problem: string | null = null;
-	let joined: {glance: Snapshot['glance']; files: Snapshot['files']; inventory: Inventory} | null = null;
+	let joined: {glance: Snapshot['glance']; files: Snapshot['files']; underMount: Snapshot['underMount']; inventory: Inventory} | null = null;
 
 	const inventoryOf = (snapshot: Snapshot): Inventory => {
 		// Rebuilt only when a listing changed: at 10,000 images the join is not free.
-		if (!joined || joined.glance !== snapshot.glance || joined.files !== snapshot.files) {
-			joined = {glance: snapshot.glance, files: snapshot.files, inventory: buildInventory(snapshot.glance, snapshot.files, new Map())};
+		if (!joined || joined.glance !== snapshot.glance || joined.files !== snapshot.files || joined.underMount !== snapshot.underMount) {
+			joined = {glance: snapshot.glance, files: snapshot.files, underMount: snapshot.underMount, inventory: buildInventory(snapshot.glance, snapshot.files, new Map(), {underMount: snapshot.underMount ?? null})};
 		}
 		return joined.inventory;
 	};

@@ -1,6 +1,8 @@
 import {assessCapacity} from '../model/capacity.js';
 import {formatBytes, formatCount, formatDuration, formatRate} from '../model/format.js';
 import {healthDetail} from '../model/health.js';
+import {glanceDirRows} from '../model/glance-dirs.js';
+import {filesBasis} from '../model/inventory.js';
 import {containerVerdict, describeContainerVerdict} from '../model/mount.js';
 import type {ContainerProbe, DatadirProbe, Snapshot, Thresholds} from '../model/types.js';
 import type {DetailRow} from './components/details-panel.js';
@@ -45,6 +47,8 @@ export function capacityDetails(snapshot: Snapshot, thresholds: Thresholds): Det
 	} else {
 		rows.push({label: 'figures', value: probe ? healthDetail(probe.health) : 'probing…'});
 	}
+	// Beside the images: Glance's staging, tasks and cache directories, which share the filesystem.
+	rows.push(...glanceDirRows(snapshot.glanceDirs, filesBasis(snapshot.files)?.files ?? null));
 	if (host) {
 		rows.push(
 			{label: 'host', value: host.hostname},

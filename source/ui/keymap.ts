@@ -4,7 +4,10 @@ import type {Key} from 'ink';
 import type {WizardAnswer, WizardState} from '../runbook/state.js';
 
 /** Where a key is read: the view on top, or the prompt that takes every key until it is answered. */
-export type Scope = 'dashboard' | 'images' | 'image' | 'filter' | 'confirm' | 'wizard' | 'help';
+export type Scope = 'dashboard' | 'images' | 'image' | 'filter' | 'confirm' | 'wizard' | 'help' | RecoveryScope;
+
+/** The recovery of shadowed images: asking for y, putting them back, or ended. */
+export type RecoveryScope = 'recovery-confirm' | 'recovery-running' | 'recovery-ended';
 
 /** What the wizard waits for; its keys differ by moment (no `y` while a step runs, `r`/`l` after a failure). */
 export type WizardMoment = 'working' | 'begin' | 'blocked' | 'confirm' | 'dry-run' | 'recover' | 'recover-busy' | 'type-word' | 'ended';
@@ -49,7 +52,13 @@ export type Command =
 	| 'submitWord'
 	| 'cancelWord'
 	| 'abandon'
-	| 'closeWizard';
+	| 'closeWizard'
+	// The recovery of shadowed images.
+	| 'recover'
+	| 'runRecovery'
+	| 'declineRecovery'
+	| 'stopRecovery'
+	| 'closeRecovery';
 
 export type Binding = {
 	command: Command;
@@ -77,6 +86,9 @@ export const scopeTitles: Record<Scope, string> = {
 	confirm: 'a yes/no question',
 	wizard: 'the guided remount',
 	help: 'the help',
+	'recovery-confirm': 'the recovery, asking',
+	'recovery-running': 'the recovery, running',
+	'recovery-ended': 'the recovery, ended',
 };
 
 const plainKey = (key: Key) => !key.ctrl && !key.meta;
@@ -88,7 +100,9 @@ const ctrlC = (input: string, key: Key) => key.ctrl && input === 'c';
 const printable = (input: string, key: Key) => plainKey(key) && /^[\x20-\x7e]$/.test(input);
 
 const views: Scope[] = ['dashboard', 'images', 'image'];
-const everywhere: Scope[] = ['dashboard', 'images', 'image', 'filter', 'confirm', 'wizard', 'help'];
+const everywhere: Scope[] = ['dashboard', 'images', 'image', 'filter', 'confirm', 'wizard', 'help', 'recovery-confirm', 'recovery-running', 'recovery-ended'];
+const recoveryScopes: Scope[] = ['recovery-confirm', 'recovery-running', 'recovery-ended'];
+const recoveryOff = {offInReadOnly: 'putting images back is off; restart without --read-only'};
 /** Wizard moments where a prompt waits for an answer. */
 const asking: WizardMoment[] = ['begin', 'blocked', 'confirm', 'dry-run', 'recover', 'recover-busy'];
 const notTyping: WizardMoment[] = ['working', ...asking, 'ended'];
@@ -161,6 +175,16 @@ export const keymap: readonly Binding[] = [
 	{command: 'up', keys: 'k / ↑', description: 'scroll back', scopes: ['wizard'], moments: notTyping, matches: (input, key) => key.upArrow || letter('k')(input, key)},
 	{command: 'closeWizard', keys: 'Esc / q', description: 'close the wizard', scopes: ['wizard'], moments: ['ended'], bar: {key: 'Esc', word: 'close', rank: 1}, matches: (input, key) => key.escape || letter('q')(input, key)},
 	{command: 'begin', keys: 'y', description: 'when blocked: says what blocks the remount', scopes: ['wizard'], moments: ['blocked'], matches: letter('y', 'Y')},
+
+	// Putting back images hidden under the mount point: opened from the finding or the table, y to its own question.
+	{command: 'recover', keys: 'Enter', description: 'put back the images of a shadowed-files finding (asks)', scopes: ['dashboard'], dangerous: recoveryOff, matches: (_input, key) => key.return},
+	{command: 'recover', keys: 'P', description: 'put back the shadowed image (elsewhere: all of them; asks)', scopes: ['images', 'image'], dangerous: recoveryOff, matches: letter('P')},
+	{command: 'runRecovery', keys: 'y', description: 'put the images shown back', scopes: ['recovery-confirm'], dangerous: recoveryOff, bar: {key: 'y', word: 'put back', rank: 1}, matches: letter('y', 'Y')},
+	{command: 'declineRecovery', keys: 'n / Enter / Esc', description: 'no: nothing runs (any other key too)', scopes: ['recovery-confirm'], bar: {key: 'n', word: 'no', rank: 2}, matches: (input, key) => !(key.ctrl && input === 'c') && !(key.downArrow || key.upArrow || letter('j', 'k')(input, key))},
+	{command: 'stopRecovery', keys: 's', description: 'stop after the image under way', scopes: ['recovery-running'], bar: {key: 's', word: 'stop after this', rank: 1}, matches: letter('s')},
+	{command: 'closeRecovery', keys: 'Esc / q', description: 'close the recovery', scopes: ['recovery-ended'], bar: {key: 'Esc', word: 'close', rank: 1}, matches: (input, key) => key.escape || letter('q')(input, key)},
+	{command: 'down', keys: 'j / ↓', description: 'scroll', scopes: recoveryScopes, bar: {key: 'j/k', word: 'scroll', rank: 40}, matches: (input, key) => key.downArrow || letter('j')(input, key)},
+	{command: 'up', keys: 'k / ↑', description: 'scroll back', scopes: recoveryScopes, matches: (input, key) => key.upArrow || letter('k')(input, key)},
 ];
 
 function applies(binding: Binding, where: Where): boolean {

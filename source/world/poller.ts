@@ -179,9 +179,10 @@ export class SnapshotPoller {
 		const startedAt = this.now();
 		const full = previous === null || startedAt - this.lastFullFilesAt >= this.cadence.fullMs;
 		const uploading = (glanceBasis(this.current.glance)?.images ?? []).filter(isUploading).map(image => image.id);
-		const listing = await this.world.listDatadir(full || !previous ? undefined : {previous, watch: uploading});
+		// Under the mount point beside the files, told together: a shadowed image never shows as missing first.
+		const [listing, underMount, backups, glanceDirs] = await Promise.all([this.world.listDatadir(full || !previous ? undefined : {previous, watch: uploading}), this.world.lookUnderMount?.(), this.world.probeBackups?.(), this.world.probeGlanceDirs?.()]);
 		if (full && listing.state === 'ok') this.lastFullFilesAt = startedAt;
-		this.update({files: keepingPrevious(listing, previous)});
+		this.update({files: keepingPrevious(listing, previous), ...(underMount ? {underMount} : {}), ...(backups ? {backups} : {}), ...(glanceDirs ? {glanceDirs} : {})});
 	}
 
 	private schedule(delayMs: number): void {

@@ -1,5 +1,5 @@
 import type {Problem, Result} from '../model/result.js';
-import type {ChecksumOutcome, ContainerProbe, DatadirFiles, DatadirListing, DatadirProbe, FsStats, GlanceImage, GlanceListing, Holder, HostProbe, MountEntry, PathHealth} from '../model/types.js';
+import type {ChecksumOutcome, ContainerProbe, DatadirFiles, DatadirListing, DatadirProbe, FsStats, GlanceImage, GlanceListing, Holder, HostProbe, MountEntry, PathHealth, UnderMountListing, BackupFacts, GlanceDirsFacts} from '../model/types.js';
 
 export type {Holder} from '../model/types.js';
 
@@ -62,6 +62,12 @@ export type WorldView = {
 	 * place image contents are read, and only when the operator asks. Progress arrives as `running` outcomes.
 	 */
 	verifyChecksum(image: GlanceImage, onProgress: (outcome: ChecksumOutcome) => void, signal: AbortSignal): Promise<ChecksumOutcome>;
+	/** What lies in the datadir under the share's mount point (a private read-only bind in a child; needs root); absent where a World cannot look. */
+	lookUnderMount?(): Promise<UnderMountListing>;
+	/** The share's snapshot directories and the backup marker, each read in a child that is abandoned on timeout; absent where a World cannot look. */
+	probeBackups?(): Promise<BackupFacts>;
+	/** Glance's staging, tasks and cache directories beside the datadir, with their files and bytes; absent where a World cannot look. */
+	probeGlanceDirs?(): Promise<GlanceDirsFacts>;
 	/** Live changes (Docker events); returns an unsubscribe function. */
 	watch(listener: (event: WorldEvent) => void): () => void;
 	close(): Promise<void>;
@@ -84,5 +90,37 @@ export type RemountActions = {
 	proveGlance(image: GlanceImage): Promise<GlanceProof>;
 };
 
+/** How far one recovery has got: hashing the hidden file, copying it, reading the copy back on the share. */
+export type RecoveryProgress = {phase: 'hash' | 'copy' | 'verify'; done: number; total: number | null};
+
+/** One image put back from under the mount point, or why not; never an overwrite, never a deletion. */
+export type RecoveryOutcome =
+	| {
+			state: 'recovered';
+			/** The image file now on the share. */
+			file: string;
+			bytes: number;
+			algorithm: string;
+			/** The hash of the copy read back from the share. */
+			digestOnShare: string;
+			uid: number;
+			gid: number;
+			mode: number;
+			/** Whose owner and mode were copied. */
+			likeFrom: string;
+			tookMs: number;
+	  }
+	/** A file of that name is on the share already: nothing was written. */
+	| {state: 'exists'; file: string}
+	/** The hidden file's hash is not Glance's: nothing was copied. */
+	| {state: 'mismatch'; algorithm: string; expected: string; actual: string; bytes: number}
+	| {state: 'failed'; reason: string};
+
+/** Putting images back from under the mount point; each runs only after a confirmation. */
+export type RecoveryActions = {
+	/** Copy the hidden file of `image` onto the share: hash checked first, temp name, fsync, no-overwrite rename, hash again. */
+	recoverShadowed(image: GlanceImage, options: {onProgress?: (progress: RecoveryProgress) => void; signal?: AbortSignal}): Promise<RecoveryOutcome>;
+};
+
 /** The one port between the app and the machine: the real adapter (/proc, children, dockerode, Glance) or the simulator. */
-export type World = WorldView & RemountActions;
+export type World = WorldView & RemountActions & RecoveryActions;

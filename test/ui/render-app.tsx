@@ -3,6 +3,7 @@ import path from 'node:path';
 import {render} from 'ink-testing-library';
 import {afterEach} from 'vitest';
 import {App} from '../../source/app.js';
+import {RecoveryRunner} from '../../source/runbook/recovery/runner.js';
 import {RemountRunner, remountSettingsFrom} from '../../source/runbook/runner.js';
 import {resolveSettings, type Flags} from '../../source/settings.js';
 import {TerminalSizeContext} from '../../source/ui/hooks/use-terminal-size.js';
@@ -33,10 +34,11 @@ export function renderApp(
 	// The runner polls Docker every 2 s in real life; the simulator answers at once, so the test need not wait.
 	const createRemount = () =>
 		new RemountRunner({world, snapshots: poller, env: {USER: 'trainee'}, settings: {...remountSettingsFrom(settings, {dryRun: options.remount?.dryRun ?? false, auditLog}), pollIntervalMs: 20, healthWaitMs: 20_000}});
+	const createRecovery = settings.readOnly.value ? null : (targets: ConstructorParameters<typeof RecoveryRunner>[0]['targets']) => new RecoveryRunner({world, targets, datadir: settings.datadir.value, parentMountpoint: '/', auditLog, env: {USER: 'trainee'}});
 	const tree = (columns: number, rows: number) => (
 		<ThemeContext.Provider value={createTheme(options.env ?? {})}>
 			<TerminalSizeContext.Provider value={{columns, rows}}>
-				<App poller={poller} verifier={verifier} label={world.label} settings={settings} lesson={scenarios.find(each => each.name === scenario)?.lesson} createRemount={createRemount} />
+				<App poller={poller} verifier={verifier} label={world.label} settings={settings} lesson={scenarios.find(each => each.name === scenario)?.lesson} createRemount={createRemount} createRecovery={createRecovery} />
 			</TerminalSizeContext.Provider>
 		</ThemeContext.Provider>
 	);

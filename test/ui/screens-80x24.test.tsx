@@ -46,7 +46,7 @@ function expectFits(frames: readonly string[], size: {columns: number; rows: num
 const steady = (text: string) => text.replace(/\d[\d.,]*/g, '#');
 
 function findingsOf(snapshot: Snapshot): Finding[] {
-	const inventory = buildInventory(snapshot.glance, snapshot.files, new Map());
+	const inventory = buildInventory(snapshot.glance, snapshot.files, new Map(), {underMount: snapshot.underMount ?? null});
 	return deriveFindings(snapshot, {warnPercent: 80, critPercent: 90, container: 'glance_api', now: snapshot.datadir?.at ?? Date.now(), inventory});
 }
 

@@ -111,7 +111,7 @@ describe('findings', () => {
 		const resolved = resolveSettings({flags: {warnPercent: 50, critPercent: 60, container: 'glance'}, env: {}, globals: {path: '/etc/kolla/globals.yml', text: null, readError: null}, containerGlanceSource: null});
 		if (!resolved.ok) throw new Error(resolved.problem.reason);
 		const judged = findingContext(resolved.value, {now: 1_000_000});
-		expect(judged).toEqual({warnPercent: 50, critPercent: 60, container: 'glance', inventoryRefreshMs: 30_000, containerDatadir: '/var/lib/glance/images', now: 1_000_000});
+		expect(judged).toEqual({warnPercent: 50, critPercent: 60, container: 'glance', inventoryRefreshMs: 30_000, containerDatadir: '/var/lib/glance/images', backupMaxAgeMs: 26 * 3_600_000, customDatadirVolume: null, now: 1_000_000});
 		const [dead] = deriveFindings(snapshot({datadir: {...healthyDatadir, verdict: 'dead', health: {state: 'dead', errno: 'EIO', message: 'x'}, stats: null}}), judged);
 		expect(dead?.action).toContain('docker stop glance → umount /srv/glance');
 		expect(deriveFindings(snapshot({datadir: {...healthyDatadir, stats: {...healthyDatadir.stats!, bytesUsed: 55e9, bytesAvailable: 45e9}}}), judged).map(each => each.id)).toEqual(['capacity-warning']);

@@ -129,22 +129,28 @@ describe('the atomic write', () => {
 		const reader = spawn(process.execPath, ['-e', `
 			const fs = require('node:fs');
 			let reads = 0, partial = 0;
+			fs.writeSync(1, 'ready\\n');
 			while (!fs.existsSync(${JSON.stringify(stop)})) {
 				let text;
 				try { text = fs.readFileSync(${JSON.stringify(file)}, 'utf8'); } catch { continue; }
-				reads++;
+				if (++reads % 20 === 0) fs.writeSync(1, 'reads ' + reads + '\\n');
 				const header = /^# bytes (\\d+)\\n/.exec(text);
 				if (!header || text.length !== header[0].length + Number(header[1])) partial++;
 			}
-			process.stdout.write(JSON.stringify({reads, partial}));
+			fs.writeSync(1, JSON.stringify({reads, partial}) + '\\n');
 		`]);
 		let report = '';
 		reader.stdout.on('data', (chunk: Buffer) => (report += chunk.toString()));
 		const exited = new Promise(resolve => reader.on('close', resolve));
-		for (const text of versions) expect((await writeTextfile(file, text)).ok).toBe(true);
+		const readsSoFar = () => Number(/reads (\d+)\n(?![\s\S]*reads)/.exec(report)?.[1] ?? 0);
+		while (!report.startsWith('ready\n')) await new Promise(resolve => setTimeout(resolve, 10));
+		// The versions are written over and over until the reader has read the file a good many times.
+		for (let round = 0; round === 0 || (readsSoFar() < 200 && round < 200); round++) {
+			for (const text of versions) expect((await writeTextfile(file, text)).ok).toBe(true);
+		}
 		writeFileSync(stop, '');
 		await exited;
-		const {reads, partial} = JSON.parse(report) as {reads: number; partial: number};
+		const {reads, partial} = JSON.parse(report.trim().split('\n').at(-1)!) as {reads: number; partial: number};
 		expect(reads).toBeGreaterThan(0);
 		expect(partial).toBe(0);
 		expect(readFileSync(file, 'utf8')).toBe(versions.at(-1));

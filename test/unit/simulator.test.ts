@@ -70,8 +70,8 @@ function usedPercent(stats: {bytesUsed: number; bytesTotal: number}): number {
 }
 
 describe('scenarios', () => {
-	it('lists the six scenarios once each, with a title and a lesson', () => {
-		expect(scenarios.map(scenario => scenario.name).sort()).toEqual(['busy', 'drift', 'flapped', 'full', 'healthy', 'hung']);
+	it('lists the seven scenarios once each, with a title and a lesson', () => {
+		expect(scenarios.map(scenario => scenario.name).sort()).toEqual(['busy', 'drift', 'flapped', 'full', 'healthy', 'hung', 'shadowed']);
 		for (const scenario of scenarios) {
 			expect(scenario.title.length).toBeGreaterThan(5);
 			expect(scenario.lesson.length).toBeGreaterThan(40);

@@ -15,6 +15,8 @@ export type KeystoneToken = {
 	catalog: CatalogService[];
 	userName: string | null;
 	projectName: string | null;
+	/** The token's role names (`token.roles[].name`): whether it may list every project's images. */
+	roles?: string[];
 };
 
 type Domain = {id: string} | {name: string};
@@ -88,7 +90,7 @@ export function parseCatalog(raw: unknown): CatalogService[] {
 }
 
 /** The token Keystone issued (X-Subject-Token) with what its JSON body says about it. */
-export function tokenFromAnswer(value: string, body: {token?: {expires_at?: unknown; issued_at?: unknown; catalog?: unknown; user?: {name?: unknown}; project?: {name?: unknown}}}): KeystoneToken {
+export function tokenFromAnswer(value: string, body: {token?: {expires_at?: unknown; issued_at?: unknown; catalog?: unknown; user?: {name?: unknown}; project?: {name?: unknown}; roles?: unknown}}): KeystoneToken {
 	const expiresAt = Date.parse(text(body.token?.expires_at) ?? '');
 	const issuedAt = Date.parse(text(body.token?.issued_at) ?? '');
 	return {
@@ -98,6 +100,7 @@ export function tokenFromAnswer(value: string, body: {token?: {expires_at?: unkn
 		catalog: parseCatalog(body.token?.catalog),
 		userName: text(body.token?.user?.name),
 		projectName: text(body.token?.project?.name),
+		roles: Array.isArray(body.token?.roles) ? body.token.roles.map(role => text((role as {name?: unknown} | null)?.name)).filter((name): name is string => name !== null) : [],
 	};
 }
 

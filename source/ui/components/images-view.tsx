@@ -14,6 +14,8 @@ export const verdictTone: Record<ImageVerdict, Tone> = {
 	'size-mismatch': 'warn',
 	'empty-file': 'warn',
 	'orphan-file': 'warn',
+	'shadowed-file': 'crit',
+	unlisted: 'dim',
 	'leftover-file': 'warn',
 	partial: 'accent',
 	'not-file-backed': 'dim',

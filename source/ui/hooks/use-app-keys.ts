@@ -4,6 +4,8 @@ import type {AbandonedBy, WizardState} from '../../runbook/state.js';
 import type {SnapshotPoller} from '../../world/poller.js';
 import type {ChecksumVerifier, VerifierState} from '../../world/verifier.js';
 import {exitSummary} from '../exit-summary.js';
+import {recoveryWhere, runRecoveryCommand, type RecoveryFactory} from '../recovery/recovery-keys.js';
+import type {RecoveryScreenState} from '../recovery/use-recovery.js';
 import {runImagesCommand} from '../images-keys.js';
 import {keysWaitForTheStep, readOnlyRefusal, unknownKey} from '../key-notices.js';
 import {bindingFor, keysOf, offInReadOnly, wizardAnswer, type Binding, type Where} from '../keymap.js';
@@ -24,6 +26,9 @@ export type AppKeys = {
 	createRemount: (() => RemountRunner) | null;
 	/** How many rows a page key moves in the image table. */
 	page: number;
+	/** The recovery of shadowed images on screen, and how to start one (null in --read-only). */
+	recovery: RecoveryScreenState;
+	createRecovery: RecoveryFactory | null;
 };
 
 /** Where j/k scroll the view rather than move a cursor (the image table) or the help (its own offset). */
@@ -149,6 +154,17 @@ export function useAppKeys(props: AppKeys): void {
 				break;
 			}
 		}
+		// The recovery of shadowed images takes its own keys (recovery/recovery-keys.ts).
+		if (binding.command === 'recover' || where.scope.startsWith('recovery')) {
+			if (binding.command === 'up' || binding.command === 'down') {
+				screen.setDetailOffset(offset => offset + (binding.command === 'down' ? 1 : -1));
+				return where;
+			}
+			if (binding.command === 'recover') screen.setDetailOffset(0);
+			const notice = runRecoveryCommand(binding.command, {recovery: props.recovery, create: props.createRecovery, inventory: table.inventory, selected: view === 'images' ? table.current : undefined, onClose: () => poller.refreshNow()});
+			if (notice) screen.setNotice(notice);
+			return 'stop';
+		}
 		// The findings, a panel's details, one image and the wizard scroll themselves by the count's changes, within their ends.
 		if ((binding.command === 'up' || binding.command === 'down') && scrollingScopes.has(where.scope)) {
 			screen.setDetailOffset(offset => offset + (binding.command === 'down' ? 1 : -1));
@@ -191,7 +207,7 @@ export function useAppKeys(props: AppKeys): void {
 			else if (input === 'q' && !key.ctrl && !key.meta) leave('q');
 			return;
 		}
-		let where: Where = whereOf(screen, wizard, readOnly);
+		let where: Where = recoveryWhere(props.recovery.state, readOnly) ?? whereOf(screen, wizard, readOnly);
 		for (const [one, oneKeyFlags] of keysOf(input, key)) {
 			const next = oneKey(one, oneKeyFlags, where);
 			if (next === 'stop') break;

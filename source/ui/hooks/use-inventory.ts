@@ -1,6 +1,7 @@
 import {useMemo, useRef} from 'react';
 import {deriveFindings} from '../../model/findings.js';
 import {buildInventory, filesBasis, filterRows, glanceBasis, sortedRows} from '../../model/inventory.js';
+import {underMountKey} from '../../model/shadowed.js';
 import type {DatadirListing, Finding, GlanceImage, GlanceListing, Inventory, InventoryRow, Snapshot} from '../../model/types.js';
 import {findingContext, type Settings} from '../../settings.js';
 import type {VerifierState} from '../../world/verifier.js';
@@ -39,8 +40,8 @@ export function useInventory(snapshot: Snapshot, verification: VerifierState, se
 	const knownFiles = filesBasis(files)?.files ?? null;
 	// Rebuilt when the images, the files or a check changed, not on every round that found nothing new.
 	const inventory = useMemo(
-		() => buildInventory(glance, files, verification.outcomes),
-		[...listingKey(glance, knownImages), ...listingKey(files, knownFiles), verification.outcomes],
+		() => buildInventory(glance, files, verification.outcomes, {underMount: snapshot.underMount ?? null}),
+		[...listingKey(glance, knownImages), ...listingKey(files, knownFiles), verification.outcomes, underMountKey(snapshot.underMount)],
 	);
 	const findings = useMemo(
 		() =>

@@ -17,7 +17,7 @@ type ChildLine =
 	| {done: {bytes: number; digests: Record<string, string>}}
 	| {error: {errno: string; message: string}};
 
-type Expectation = {algorithm: string; expected: string; md5: string | null};
+export type Expectation = {algorithm: string; expected: string; md5: string | null};
 
 // Bytes/s is measured over this recent window, so a share that slows down shows it at once.
 const rateWindowMs = 2000;
@@ -27,7 +27,7 @@ function nodeAlgorithm(glanceAlgorithm: string): string {
 	return glanceAlgorithm.trim().toLowerCase().replaceAll('_', '-');
 }
 
-function expectation(image: GlanceImage): Expectation | string {
+export function expectation(image: GlanceImage): Expectation | string {
 	const md5 = image.checksum?.trim().toLowerCase() || null;
 	if (image.osHashAlgo && image.osHashValue) {
 		const algorithm = nodeAlgorithm(image.osHashAlgo);

@@ -6,14 +6,17 @@ import {assessContainerView, expectedMount, findMountFor, mountVerdict} from '..
 import type {AccessProblem} from '../../model/openstack/access.js';
 import {notConfiguredListing} from '../../model/openstack/glance.js';
 import {describeProblem, fail, type Problem, type Result} from '../../model/result.js';
-import type {ChecksumOutcome, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth} from '../../model/types.js';
+import type {ChecksumOutcome, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth, UnderMountListing, BackupFacts, GlanceDirsFacts} from '../../model/types.js';
 import type {Settings} from '../../settings.js';
-import type {ActionOptions, ActionResult, DatadirSince, GlanceProof, Holder, MountSpec, World, WorldEvent} from '../world.js';
+import type {ActionOptions, ActionResult, DatadirSince, GlanceProof, Holder, MountSpec, RecoveryOutcome, RecoveryProgress, World, WorldEvent} from '../world.js';
 import {readFstab, readMountinfo} from './bounded-file.js';
 import {verifyChecksum} from './checksum.js';
 import {listDatadir} from './datadir-list.js';
 import {DockerClient} from './docker.js';
 import {proveGlance} from './glance-proof.js';
+import {lookUnderMount, recoverShadowed} from './under-mount.js';
+import {probeBackups} from './backups.js';
+import {probeGlanceDirs} from './glance-dirs.js';
 import {mountHolders} from './holders.js';
 import {mountShare, unmountShare} from './mounting.js';
 import {GlanceClient} from './openstack/glance.js';
@@ -80,6 +83,27 @@ export class RealWorld implements World {
 
 	verifyChecksum(image: GlanceImage, onProgress: (outcome: ChecksumOutcome) => void, signal: AbortSignal): Promise<ChecksumOutcome> {
 		return verifyChecksum(path.posix.join(this.settings.datadir.value, image.id), image, onProgress, signal);
+	}
+
+	lookUnderMount(): Promise<UnderMountListing> {
+		return lookUnderMount(this.settings.datadir.value, {timeoutMs: this.timeoutMs});
+	}
+
+	/** Snapshot directories at the share's mount point (the expected one, else the current) and in the datadir, and the marker. */
+	async probeBackups(): Promise<BackupFacts> {
+		const datadir = this.settings.datadir.value;
+		const mountinfo = await readMountinfo('self');
+		const current = mountinfo.ok ? findMountFor(datadir, parseMountinfo(mountinfo.value)) : null;
+		const mountpoint = this.settings.mountpoint.value ?? (current && current.mountPoint !== '/' ? current.mountPoint : null);
+		return probeBackups({mountpoint, datadir, marker: this.settings.backupMarker.value, timeoutMs: this.timeoutMs});
+	}
+
+	probeGlanceDirs(): Promise<GlanceDirsFacts> {
+		return probeGlanceDirs(this.settings.datadir.value, {timeoutMs: this.timeoutMs});
+	}
+
+	recoverShadowed(image: GlanceImage, options: {onProgress?: (progress: RecoveryProgress) => void; signal?: AbortSignal} = {}): Promise<RecoveryOutcome> {
+		return recoverShadowed(this.settings.datadir.value, image, {timeoutMs: Math.max(30_000, this.timeoutMs), ...options});
 	}
 
 	async listGlanceImages(options: {changedSince?: string} = {}): Promise<GlanceListing> {

@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url';
 import {parseJsonLine, splitLines} from './child-io.js';
 
 /** What a child does; each role is one program that reads its request and writes JSON lines. */
-export type ChildRole = 'probe-worker' | 'datadir-list' | 'checksum' | 'holders';
+export type ChildRole = 'probe-worker' | 'datadir-list' | 'checksum' | 'holders' | 'under-mount';
 
 /** Killed children still alive that a target may have before no new child is started for it. */
 export const maxStuckPerTarget = 2;

@@ -82,8 +82,15 @@ const driftOnly: ImageSeed[] = [
 	{id: '8c4f1a7e-3d9b-4a62-9e0c-5b2d8f6a1c39', name: 'empty-placeholder', size: null, ageDays: 1, status: 'queued'},
 ];
 
-/** Images whose bytes on disk no longer match their checksum: a verify in `drift` finds them. */
-export const corruptImages = new Set(['7e1b4c9a-2d6f-4a83-9c5e-0f8b3a7d6e21']);
+// Users' snapshots taken during an outage, written under the mount point (see scenarios.ts).
+const shadowedOnly: ImageSeed[] = [
+	{id: 'b7d1e4a9-6c2f-4e83-9a05-3f8c1d7b2e64', name: 'snapshot-web01-during-outage', size: 2_684_354_560, ageDays: 3, owner: demoProject, visibility: 'private', diskFormat: 'raw'},
+	{id: '4e9a2c7f-1b5d-4a38-8c6e-0d7f3b9a1c52', name: 'snapshot-db02-during-outage', size: 5_368_709_120, ageDays: 3, owner: demoProject, visibility: 'private', diskFormat: 'raw'},
+	{id: '6f2c8b1e-9d4a-4c07-b3e5-8a1d6f0c4b93', name: 'snapshot-ci07-during-outage', size: 1_073_741_824, ageDays: 3, owner: demoProject, visibility: 'private', diskFormat: 'raw'},
+];
+
+/** Images whose bytes on disk no longer match their checksum: a verify in `drift` finds them; in `shadowed`, the recovery. */
+export const corruptImages = new Set(['7e1b4c9a-2d6f-4a83-9c5e-0f8b3a7d6e21', '6f2c8b1e-9d4a-4c07-b3e5-8a1d6f0c4b93']);
 
 export type SimulatedCatalogue = {
 	images: GlanceImage[];
@@ -92,7 +99,7 @@ export type SimulatedCatalogue = {
 };
 
 export function createCatalogue(scenario: ScenarioName, startedAt: number): SimulatedCatalogue {
-	const seeds = scenario === 'drift' ? [...everyday, ...driftOnly] : everyday;
+	const seeds = scenario === 'drift' ? [...everyday, ...driftOnly] : scenario === 'shadowed' ? [...everyday, ...shadowedOnly] : everyday;
 	return {
 		images: seeds.map(seed => image(seed, startedAt)),
 		extraFiles(at) {

@@ -61,6 +61,8 @@ export type ControllerState = {
 	container: SimulatedContainer;
 	usage: ShareUsage;
 	files: DatadirFile[];
+	/** Files in the datadir's directory under the share's mount point (written while it was not mounted); absent: none. */
+	hidden?: DatadirFile[];
 	/** What the kernel and Docker hand out next: every mount gets a fresh id and minor, every start a fresh pid. */
 	next: {minor: number; mountId: number; pid: number};
 };
@@ -161,6 +163,20 @@ export class SimulatedController {
 
 	get files(): readonly DatadirFile[] {
 		return this.state.files;
+	}
+
+	/** What lies under the share's mount point, on the root filesystem. */
+	get hidden(): readonly DatadirFile[] {
+		return this.state.hidden ?? [];
+	}
+
+	/** A copy of a hidden file onto the share; the hidden one stays. False when the share has that name already. */
+	putBack(name: string): boolean {
+		const hidden = this.hidden.find(file => file.name === name);
+		if (!hidden || this.state.files.some(file => file.name === name)) return false;
+		this.state.files.push({...hidden, mtime: this.now()});
+		this.changed();
+		return true;
 	}
 
 	get growthBytesPerSecond(): number {

@@ -1,6 +1,6 @@
 import {kollaHealthcheckOutput, type ControllerState, type DatadirFile, type ShareFilesystem} from './controller.js';
 
-export type ScenarioName = 'healthy' | 'flapped' | 'hung' | 'full' | 'drift' | 'busy';
+export type ScenarioName = 'healthy' | 'flapped' | 'hung' | 'full' | 'drift' | 'busy' | 'shadowed';
 
 /** The busy scenario's backup, working inside the share when the remount needs it gone. */
 const busyHolder = {pid: 4242, command: 'rsync -a /srv/glance/images/ /backup/'};
@@ -41,6 +41,12 @@ export const scenarios: ReadonlyArray<{name: ScenarioName; title: string; lesson
 		title: 'Flapped, and something holds the mount',
 		lesson:
 			`Like flapped, but a backup (pid ${busyHolder.pid}, ${busyHolder.command}) is working inside /srv/glance, so umount fails with "target is busy". Find the holder (fuser -vm /srv/glance; the remount's preflight lists it) and stop it, or unmount lazily (umount -l) and let it finish on the old mount.`,
+	},
+	{
+		name: 'shadowed',
+		title: 'Users\' snapshots written under the mount point',
+		lesson:
+			'During an outage glance_api was restarted while the share was not mounted: it bound the bare directory on the root disk, and three users\' snapshots were written there. The share was mounted again, so Glance lists them active while the share has no file: they are hidden under the mount point, not lost. Open the shadowed-files finding (Enter) to put them back, hash-checked: the one whose bytes do not match Glance is reported, not copied, and nothing is overwritten or deleted.',
 	},
 ];
 
@@ -97,6 +103,22 @@ function driftedFiles(at: number): DatadirFile[] {
 		{name: 'd07c4a9e-3f1b-4d68-b2e5-8a6f0c3d1b97', size: 2_361_393_152, mtime: at - 58 * day},
 		// Copied in by hand: Glance never names a file like this.
 		{name: 'ubuntu-22.04-server-cloudimg-amd64.img', size: 661_127_168, mtime: at - 15 * day},
+	];
+}
+
+/** Written during an outage while the share was not mounted: users' snapshots, and a temporary file Glance left. */
+export const shadowedImageIds = {
+	web: 'b7d1e4a9-6c2f-4e83-9a05-3f8c1d7b2e64',
+	db: '4e9a2c7f-1b5d-4a38-8c6e-0d7f3b9a1c52',
+	broken: '6f2c8b1e-9d4a-4c07-b3e5-8a1d6f0c4b93',
+} as const;
+
+function shadowedUploads(at: number): DatadirFile[] {
+	return [
+		{name: shadowedImageIds.web, size: 2_684_354_560, mtime: at - 3 * day},
+		{name: shadowedImageIds.db, size: 5_368_709_120, mtime: at - 3 * day},
+		{name: shadowedImageIds.broken, size: 1_073_741_824, mtime: at - 3 * day},
+		{name: 'f0a1b2c3.tmp', size: 12_582_912, mtime: at - 3 * day},
 	];
 }
 
@@ -171,6 +193,11 @@ export function createScenarioState(scenario: ScenarioName, options: {at: number
 		case 'drift': {
 			const state = healthyState(at, containerName);
 			state.files = driftedFiles(at);
+			return state;
+		}
+		case 'shadowed': {
+			const state = healthyState(at, containerName);
+			state.hidden = shadowedUploads(at);
 			return state;
 		}
 		case 'busy': {

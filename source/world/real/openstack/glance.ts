@@ -191,6 +191,8 @@ export class GlanceClient {
 			authSource: this.source,
 			pages,
 			tookMs: Math.round(performance.now() - started),
+			// Orphans are only called so when these credentials see every project's images.
+			listedAs: this.session?.scope ?? {roles: null, project: null},
 		};
 	}
 

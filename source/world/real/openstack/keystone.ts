@@ -98,6 +98,12 @@ export class KeystoneSession {
 		return tls.ok ? authenticate(this.credentials, this.source, {deadlines: this.options.deadlines, dispatcher: tls.value}) : tls;
 	}
 
+	/** The current token's roles and project, for a listing to say whether it saw every project's images. */
+	get scope(): {roles: string[] | null; project: string | null} | null {
+		const token = this.current?.token;
+		return token ? {roles: token.roles ?? null, project: token.projectName} : null;
+	}
+
 	/** Forget the token, after a service answered 401 with it. */
 	invalidate(): void {
 		this.current = null;
