@@ -2,6 +2,7 @@
 // checks, so a flag cannot work without being listed. A typo is a problem with its reason, never a guess.
 import {fail, ok, type Result} from './model/result.js';
 import {defaults, type Flags} from './settings.js';
+import {fleetDefaults} from './fleet/defaults.js';
 
 type ValueKind = 'path' | 'name' | 'url' | 'seconds' | 'percent';
 
@@ -42,6 +43,14 @@ export const flagSpecs: readonly FlagSpec[] = [
 	{flag: '--read-only', key: 'readOnly', help: 'remove every action that changes anything (the remount key R); the header says READ-ONLY'},
 	{flag: '--dry-run', key: 'dryRun', help: 'the guided remount walks every step and runs none'},
 	{flag: '--audit-log', key: 'auditLog', value: {kind: 'path', label: 'PATH'}, help: 'where remount steps are recorded (default: see Files)'},
+	// The fleet (source/fleet/).
+	{flag: '--fleet', key: 'fleet', value: {kind: 'path', label: 'INVENTORY'}, help: `every controller in one view, over ssh: the hosts of a kolla inventory (INI or YAML; read by ansible-inventory when installed)`},
+	{flag: '--fleet-group', key: 'fleetGroup', value: {kind: 'name', label: 'NAME'}, help: `the inventory group to watch (default ${fleetDefaults.group})`},
+	{flag: '--hosts', key: 'hosts', value: {kind: 'name', label: 'LIST'}, help: 'the fleet as a plain list: HOST,USER@HOST,HOST:PORT'},
+	{flag: '--fleet-command', key: 'fleetCommand', value: {kind: 'name', label: 'COMMAND'}, help: `the tool on each controller, on its PATH or a path (default ${fleetDefaults.command})`},
+	{flag: '--fleet-refresh', key: 'fleetRefresh', value: {kind: 'seconds', label: 'SECONDS'}, help: `how often each controller is asked (default ${fleetDefaults.refreshSeconds})`},
+	{flag: '--fleet-timeout', key: 'fleetTimeout', value: {kind: 'seconds', label: 'SECONDS'}, help: `a controller whose report takes longer is HUNG (default ${fleetDefaults.timeoutSeconds})`},
+	{flag: '--ssh-config', key: 'sshConfig', value: {kind: 'path', label: 'PATH'}, help: 'ssh -F PATH for the fleet (default: your own ~/.ssh/config)'},
 	{flag: '--demo', key: 'demo', value: {kind: 'name', label: 'SCENARIO', optional: true}, help: 'the training simulator; without a name, list the scenarios'},
 	{flag: '--reset', key: 'reset', help: 'with --demo SCENARIO: start it fresh (the simulator keeps each scenario\'s machine across a quit, so a half-done remount can be resumed)'},
 	{flag: '--once', key: 'once', help: 'print a report and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'},
@@ -60,6 +69,7 @@ const conflicts: ReadonlyArray<{flags: [string, string]; why: string}> = [
 	{flags: ['--dry-run', '--read-only'], why: '--read-only removes the remount that --dry-run would walk through; pick one'},
 	{flags: ['--print-settings', '--once'], why: '--print-settings prints the settings and exits, no report'},
 	{flags: ['--print-settings', '--json'], why: '--print-settings prints the settings and exits, no report'},
+	{flags: ['--fleet', '--hosts'], why: 'both name the fleet; pick one'},
 ];
 
 const expected: Record<ValueKind, string> = {

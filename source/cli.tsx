@@ -19,6 +19,8 @@ import {isScenarioName, scenarios, type ScenarioName} from './world/simulated/sc
 import {loadScenarioState, saveScenarioState, scenarioStateFile} from './world/simulated/saved-state.js';
 import {createSimulatedWorld, simulatedDatadir, simulatedHostname} from './world/simulated/simulated-world.js';
 import type {World} from './world/world.js';
+import {runFleet, wantsFleet} from './fleet/run.js';
+import {fleetScenario} from './world/simulated/fleet-demo.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string}).version;
 
@@ -107,7 +109,10 @@ function usageError(message: string): never {
 }
 
 function scenarioList(): string {
-	return scenarios.map(scenario => `  ${scenario.name.padEnd(9)} ${scenario.title}`).join('\n');
+	const lines = scenarios.map(scenario => `  ${scenario.name.padEnd(9)} ${scenario.title}`);
+	// The fleet's training scenario: three simulated controllers (source/world/simulated/fleet-demo.ts).
+	lines.push(`  ${fleetScenario.name}\n            ${fleetScenario.title}`);
+	return lines.join('\n');
 }
 
 async function readGlobals(path: string): Promise<GlobalsInput> {
@@ -183,6 +188,12 @@ async function main(): Promise<number> {
 	if (flags.demo === '') {
 		process.stdout.write(`Training scenarios (glance-inspector --demo NAME):\n${scenarioList()}\n`);
 		return 0;
+	}
+	// The fleet (source/fleet/): every controller over ssh. Its local settings serve only the training fleet, so nothing real is read for them.
+	if (wantsFleet(flags)) {
+		const local = await buildSettings(flags, true);
+		if (!local.ok) usageError(describeProblem(local.problem));
+		return runFleet(flags, local.value, version, usageError, flags.demo === fleetScenario.name ? fleetScenario.lesson : undefined);
 	}
 	let scenario: ScenarioName | null = null;
 	if (flags.demo !== undefined) {

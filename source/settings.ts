@@ -53,6 +53,14 @@ export type Flags = {
 	openrc?: string;
 	dryRun?: boolean;
 	auditLog?: string;
+	// The fleet (source/fleet/): every controller over ssh.
+	fleet?: string;
+	fleetGroup?: string;
+	hosts?: string;
+	fleetCommand?: string;
+	fleetRefresh?: number;
+	fleetTimeout?: number;
+	sshConfig?: string;
 };
 
 export type GlobalsInput = {path: string; text: string | null; readError: string | null};

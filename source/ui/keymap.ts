@@ -4,7 +4,7 @@ import type {Key} from 'ink';
 import type {WizardAnswer, WizardState} from '../runbook/state.js';
 
 /** Where a key is read: the view on top, or the prompt that takes every key until it is answered. */
-export type Scope = 'dashboard' | 'images' | 'image' | 'filter' | 'confirm' | 'wizard' | 'help';
+export type Scope = 'dashboard' | 'images' | 'image' | 'filter' | 'confirm' | 'wizard' | 'help' | 'fleet' | 'fleet-help';
 
 /** What the wizard waits for; its keys differ by moment (no `y` while a step runs, `r`/`l` after a failure). */
 export type WizardMoment = 'working' | 'begin' | 'blocked' | 'confirm' | 'dry-run' | 'recover' | 'recover-busy' | 'type-word' | 'ended';
@@ -49,7 +49,9 @@ export type Command =
 	| 'submitWord'
 	| 'cancelWord'
 	| 'abandon'
-	| 'closeWizard';
+	| 'closeWizard'
+	// The fleet.
+	| 'openHost';
 
 export type Binding = {
 	command: Command;
@@ -77,6 +79,8 @@ export const scopeTitles: Record<Scope, string> = {
 	confirm: 'a yes/no question',
 	wizard: 'the guided remount',
 	help: 'the help',
+	fleet: 'the fleet',
+	'fleet-help': 'the help',
 };
 
 const plainKey = (key: Key) => !key.ctrl && !key.meta;
@@ -161,6 +165,16 @@ export const keymap: readonly Binding[] = [
 	{command: 'up', keys: 'k / ↑', description: 'scroll back', scopes: ['wizard'], moments: notTyping, matches: (input, key) => key.upArrow || letter('k')(input, key)},
 	{command: 'closeWizard', keys: 'Esc / q', description: 'close the wizard', scopes: ['wizard'], moments: ['ended'], bar: {key: 'Esc', word: 'close', rank: 1}, matches: (input, key) => key.escape || letter('q')(input, key)},
 	{command: 'begin', keys: 'y', description: 'when blocked: says what blocks the remount', scopes: ['wizard'], moments: ['blocked'], matches: letter('y', 'Y')},
+
+	// The fleet: one row a controller; Enter hands the terminal to that host's own dashboard (ssh -t).
+	{command: 'quit', keys: 'Ctrl+C', description: 'quit', scopes: ['fleet', 'fleet-help'], matches: ctrlC},
+	{command: 'openHost', keys: 'Enter', description: "the host's own dashboard (ssh -t); quit it to come back", scopes: ['fleet'], bar: {key: 'Enter', word: 'open host', rank: 10}, matches: (_input, key) => key.return},
+	{command: 'down', keys: 'j / ↓', description: 'next host', scopes: ['fleet'], bar: {key: 'j/k', word: 'move', rank: 40}, matches: (input, key) => key.downArrow || letter('j')(input, key)},
+	{command: 'up', keys: 'k / ↑', description: 'previous host', scopes: ['fleet'], matches: (input, key) => key.upArrow || letter('k')(input, key)},
+	{command: 'refresh', keys: 'r', description: 'ask every host now', scopes: ['fleet'], bar: {key: 'r', word: 'refresh', rank: 80}, matches: letter('r')},
+	{command: 'help', keys: '?', description: 'this help', scopes: ['fleet'], bar: {key: '?', word: 'help', rank: 0}, matches: letter('?')},
+	{command: 'quit', keys: 'q', description: 'quit', scopes: ['fleet', 'fleet-help'], bar: {key: 'q', word: 'quit', rank: 90}, matches: letter('q')},
+	{command: 'close', keys: 'Esc / ?', description: 'close this help', scopes: ['fleet-help'], bar: {key: 'Esc', word: 'close', rank: 1}, matches: (input, key) => key.escape || letter('?')(input, key)},
 ];
 
 function applies(binding: Binding, where: Where): boolean {

@@ -1,0 +1,132 @@
+import {Box, Text, useApp, useInput} from 'ink';
+import {useState} from 'react';
+import type {FleetPoller} from '../../fleet/poller.js';
+import type {FleetHost} from '../../model/fleet-inventory.js';
+import {fleetFindings, fleetStatus, worstFinding, type FleetHostState} from '../../model/fleet.js';
+import {terminalText} from '../../model/terminal-text.js';
+import {HelpOverlay} from '../components/help-overlay.js';
+import {StatusBar} from '../components/status-bar.js';
+import {useNow} from '../hooks/use-now.js';
+import {useTerminalSize} from '../hooks/use-terminal-size.js';
+import {bindingFor, keysOf} from '../keymap.js';
+import {useTheme} from '../theme.js';
+import {wrapText} from '../wrap.js';
+import {FleetFindings} from './fleet-findings.js';
+import {FleetTable} from './fleet-table.js';
+import {useFleet} from './use-fleet.js';
+
+export type FleetAppProps = {
+	poller: FleetPoller;
+	/** Where the hosts came from (the inventory and group, or --hosts). */
+	origin: string;
+	/** The row the cursor starts on (kept across a visit to a host's dashboard). */
+	selected: number;
+	/** The operator chose to leave: to `host`'s dashboard, or (null) out of the tool. */
+	onLeave: (choice: {host: FleetHost | null; selected: number}) => void;
+	/** Said on the bar until the next key: how the last visit to a host ended, when it ended badly. */
+	notice: string | null;
+	/** On the training fleet: what it teaches, at the top of the help. */
+	lesson?: string;
+};
+
+/** What the selected host's row cannot hold: its worst finding whole, or why it was not reached and what to do. */
+function selectedDetail(state: FleetHostState | undefined): string[] {
+	if (!state) return [];
+	const attempt = state.attempt;
+	if (!attempt) return [`${state.host.name}: connecting…`];
+	if (!attempt.ok) return [`${state.host.name}: ${attempt.reason}`, `→ ${attempt.hint}`];
+	const worst = worstFinding(attempt.report);
+	return [worst ? `${state.host.name}: ${worst.title}` : `${state.host.name}: no finding; its dashboard is one Enter away`];
+}
+
+/** The fleet screen: a row a controller, what stands out across them, and the keys of the fleet scope. */
+export function FleetApp(props: FleetAppProps) {
+	const theme = useTheme();
+	const {exit} = useApp();
+	const states = useFleet(props.poller);
+	const now = useNow();
+	const {columns, rows} = useTerminalSize();
+	const [selected, setSelected] = useState(Math.min(props.selected, Math.max(0, states.length - 1)));
+	const [help, setHelp] = useState(false);
+	const [notice, setNotice] = useState(props.notice);
+
+	const leave = (host: FleetHost | null) => {
+		props.onLeave({host, selected});
+		exit();
+	};
+
+	useInput((input, key) => {
+		setNotice(null);
+		for (const [one, flags] of keysOf(input, key)) {
+			const binding = bindingFor(one, flags, {scope: help ? 'fleet-help' : 'fleet', readOnly: false});
+			if (!binding) continue;
+			switch (binding.command) {
+				case 'quit':
+					leave(null);
+					return;
+				case 'openHost':
+					if (states[selected]) leave(states[selected].host);
+					return;
+				case 'down':
+					setSelected(index => Math.min(states.length - 1, index + 1));
+					break;
+				case 'up':
+					setSelected(index => Math.max(0, index - 1));
+					break;
+				case 'refresh':
+					props.poller.refreshNow();
+					break;
+				case 'help':
+					setHelp(true);
+					return;
+				case 'close':
+					setHelp(false);
+					return;
+				default:
+					break;
+			}
+		}
+	});
+
+	const findings = fleetFindings(states);
+	const answered = states.filter(state => state.attempt).length;
+	const status = answered === 0 ? 'CONNECTING' : fleetStatus(states, findings).status.toUpperCase();
+	const tone = answered === 0 ? 'dim' : status === 'OK' ? 'ok' : status === 'WARNING' ? 'warn' : status === 'CRITICAL' ? 'crit' : 'unknown';
+	const title = `glance-inspector fleet · ${states.length} hosts · ${terminalText(props.origin)}`;
+	const detail = selectedDetail(states[selected]).flatMap(line => wrapText(terminalText(line), columns, {hang: 2})).slice(0, 3);
+	const findingsHeight = Math.max(2, rows - 1 - 1 - states.length - 1 - detail.length - 1 - 1);
+
+	return (
+		<Box flexDirection="column" width={columns} height={rows}>
+			<Box width={columns} flexShrink={0}>
+				<Box flexGrow={1} flexShrink={1} overflow="hidden">
+					<Text bold color={theme.color('accent')} wrap="truncate-end">
+						{title}
+					</Text>
+				</Box>
+				<Text bold inverse color={theme.color(tone)}>
+					{` ${status} `}
+				</Text>
+			</Box>
+			{help ? (
+				<HelpOverlay where={{scope: 'fleet', readOnly: false}} settings={[]} lesson={props.lesson ?? null} offset={0} width={columns} height={rows - 2} />
+			) : (
+				<>
+					<FleetTable states={states} selected={selected} now={now} width={columns} />
+					<Box flexDirection="column" flexShrink={0} marginTop={1}>
+						{detail.map((line, index) => (
+							<Text key={index} wrap="truncate-end" color={theme.color(index === 0 ? 'plain' : 'accent')}>
+								{line}
+							</Text>
+						))}
+					</Box>
+					<Box marginTop={1} flexShrink={0}>
+						<FleetFindings findings={findings} width={columns} height={findingsHeight} />
+					</Box>
+					<Box flexGrow={1} />
+				</>
+			)}
+			<StatusBar where={{scope: help ? 'fleet-help' : 'fleet', readOnly: false}} width={columns} readOnlyMark={false} place={null} notice={notice} />
+		</Box>
+	);
+}
