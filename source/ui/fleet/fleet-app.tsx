@@ -19,12 +19,8 @@ export type FleetAppProps = {
 	poller: FleetPoller;
 	/** Where the hosts came from (the inventory and group, or --hosts). */
 	origin: string;
-	/** The row the cursor starts on (kept across a visit to a host's dashboard). */
-	selected: number;
-	/** The operator chose to leave: to `host`'s dashboard, or (null) out of the tool. */
-	onLeave: (choice: {host: FleetHost | null; selected: number}) => void;
-	/** Said on the bar until the next key: how the last visit to a host ended, when it ended badly. */
-	notice: string | null;
+	/** Runs `host`'s own dashboard on this terminal while Ink has let it go; resolves with its exit status. */
+	visit: (host: FleetHost) => Promise<number | null>;
 	/** On the training fleet: what it teaches, at the top of the help. */
 	lesson?: string;
 };
@@ -42,30 +38,37 @@ function selectedDetail(state: FleetHostState | undefined): string[] {
 /** The fleet screen: a row a controller, what stands out across them, and the keys of the fleet scope. */
 export function FleetApp(props: FleetAppProps) {
 	const theme = useTheme();
-	const {exit} = useApp();
+	const {exit, suspendTerminal} = useApp();
 	const states = useFleet(props.poller);
 	const now = useNow();
 	const {columns, rows} = useTerminalSize();
-	const [selected, setSelected] = useState(Math.min(props.selected, Math.max(0, states.length - 1)));
+	const [selected, setSelected] = useState(0);
 	const [help, setHelp] = useState(false);
-	const [notice, setNotice] = useState(props.notice);
+	const [notice, setNotice] = useState<string | null>(null);
+	const [visiting, setVisiting] = useState(false);
 
-	const leave = (host: FleetHost | null) => {
-		props.onLeave({host, selected});
-		exit();
+	// Ink stops reading keys and drawing, leaves the alternate screen and raw mode, and takes all back after.
+	const visit = (host: FleetHost) => {
+		setVisiting(true);
+		void suspendTerminal(async () => {
+			const code = await props.visit(host);
+			// What ssh said went to the normal screen, which the fleet covers again: the bar says it ended badly.
+			setNotice(code === 0 ? null : `the dashboard on ${host.name} ended with ${code === null ? 'an error' : `exit ${code}`}`);
+		}).finally(() => setVisiting(false));
 	};
 
 	useInput((input, key) => {
+		if (visiting) return;
 		setNotice(null);
 		for (const [one, flags] of keysOf(input, key)) {
 			const binding = bindingFor(one, flags, {scope: help ? 'fleet-help' : 'fleet', readOnly: false});
 			if (!binding) continue;
 			switch (binding.command) {
 				case 'quit':
-					leave(null);
+					exit();
 					return;
 				case 'openHost':
-					if (states[selected]) leave(states[selected].host);
+					if (states[selected]) visit(states[selected].host);
 					return;
 				case 'down':
 					setSelected(index => Math.min(states.length - 1, index + 1));
