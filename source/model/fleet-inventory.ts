@@ -275,7 +275,9 @@ export function hostsFromList(list: string): Result<FleetHost[]> {
 		if (!match) return fail({reason: `--hosts: '${entry}' is not a host (HOST, USER@HOST or HOST:PORT)`});
 		const port = match[3] ? Number(match[3]) : null;
 		if (port !== null && !(port > 0 && port < 65536)) return fail({reason: `--hosts: '${entry}' has a port out of range`});
-		hosts.push({name: match[2]!.replace(/^\[|\]$/g, ''), address: match[2]!.replace(/^\[|\]$/g, ''), port, user: match[1] ?? null, become: false, groups: null});
+		const address = match[2]!.replace(/^\[|\]$/g, '');
+		// Two hosts behind one address differ by port: the row's name keeps it.
+		hosts.push({name: port === null ? address : `${address}:${port}`, address, port, user: match[1] ?? null, become: false, groups: null});
 	}
 	if (hosts.length === 0) return fail({reason: '--hosts: expected a comma-separated list of hosts, got none'});
 	const names = hosts.map(host => host.name);

@@ -90,7 +90,7 @@ describe('--hosts', () => {
 		expect(hosts.ok && hosts.value.map(host => [host.name, host.user, host.port, host.groups])).toEqual([
 			['ctrl1', null, null, null],
 			['ctrl2', 'kolla', null, null],
-			['ctrl3', null, 2222, null],
+			['ctrl3:2222', null, 2222, null],
 		]);
 	});
 
