@@ -60,35 +60,31 @@ export function FleetApp(props: FleetAppProps) {
 	useInput((input, key) => {
 		if (visiting) return;
 		setNotice(null);
+		// A chunk of keys (j then Enter typed fast) moves the cursor before Enter reads it.
+		let cursor = selected;
 		for (const [one, flags] of keysOf(input, key)) {
 			const binding = bindingFor(one, flags, {scope: help ? 'fleet-help' : 'fleet', readOnly: false});
 			if (!binding) continue;
-			switch (binding.command) {
-				case 'quit':
-					exit();
-					return;
-				case 'openHost':
-					if (states[selected]) visit(states[selected].host);
-					return;
-				case 'down':
-					setSelected(index => Math.min(states.length - 1, index + 1));
-					break;
-				case 'up':
-					setSelected(index => Math.max(0, index - 1));
-					break;
-				case 'refresh':
-					props.poller.refreshNow();
-					break;
-				case 'help':
-					setHelp(true);
-					return;
-				case 'close':
-					setHelp(false);
-					return;
-				default:
-					break;
+			if (binding.command === 'quit') {
+				exit();
+				return;
 			}
+			const chosen = states[cursor];
+			if (binding.command === 'openHost' && chosen) {
+				setSelected(cursor);
+				visit(chosen.host);
+				return;
+			}
+			if (binding.command === 'help' || binding.command === 'close') {
+				setSelected(cursor);
+				setHelp(binding.command === 'help');
+				return;
+			}
+			if (binding.command === 'down') cursor = Math.min(states.length - 1, cursor + 1);
+			if (binding.command === 'up') cursor = Math.max(0, cursor - 1);
+			if (binding.command === 'refresh') props.poller.refreshNow();
 		}
+		setSelected(cursor);
 	});
 
 	const findings = fleetFindings(states);
