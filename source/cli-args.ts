@@ -70,6 +70,8 @@ const conflicts: ReadonlyArray<{flags: [string, string]; why: string}> = [
 	{flags: ['--print-settings', '--once'], why: '--print-settings prints the settings and exits, no report'},
 	{flags: ['--print-settings', '--json'], why: '--print-settings prints the settings and exits, no report'},
 	{flags: ['--fleet', '--hosts'], why: 'both name the fleet; pick one'},
+	{flags: ['--demo', '--fleet'], why: 'the training fleet is --demo fleet-flapped; a real one is --fleet INVENTORY'},
+	{flags: ['--demo', '--hosts'], why: 'the training fleet is --demo fleet-flapped; a real one is --hosts LIST'},
 ];
 
 const expected: Record<ValueKind, string> = {

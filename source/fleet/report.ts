@@ -30,10 +30,14 @@ export function fleetReportValue(states: readonly FleetHostState[], findings: re
 	};
 }
 
+export function hostCount(count: number): string {
+	return `${count} host${count === 1 ? '' : 's'}`;
+}
+
 /** The --once text: one line a host, then what only the fleet can see. */
 export function fleetTextReport(states: readonly FleetHostState[], findings: readonly FleetFinding[], source: FleetSource, now: number): string {
 	const {status} = fleetStatus(states, findings);
-	const lines = [`glance-inspector fleet · ${source.origin} · ${states.length} hosts · ${status.toUpperCase()}`];
+	const lines = [`glance-inspector fleet · ${source.origin} · ${hostCount(states.length)} · ${status.toUpperCase()}`];
 	for (const state of states) {
 		const row = fleetRow(state, now);
 		const took = state.attempt ? ` (${formatDuration(state.attempt.tookMs)})` : '';

@@ -15,7 +15,8 @@ import {sshFleetSource, type FleetSource} from './source.js';
 
 /** Whether the flags ask for the fleet rather than this host. */
 export function wantsFleet(flags: CliArgs): boolean {
-	return flags.fleet !== undefined || flags.hosts !== undefined || flags.demo === fleetScenario.name;
+	const fleetOnly = [flags.fleet, flags.hosts, flags.fleetGroup, flags.fleetCommand, flags.fleetRefresh, flags.fleetTimeout, flags.sshConfig];
+	return fleetOnly.some(value => value !== undefined) || flags.demo === fleetScenario.name;
 }
 
 async function fleetSource(flags: CliArgs, settings: Settings, version: string): Promise<Result<FleetSource>> {
@@ -40,6 +41,7 @@ async function fleetSource(flags: CliArgs, settings: Settings, version: string):
 /** Why the fleet's flags cannot be used, or null. */
 function fleetFlagProblem(flags: CliArgs): string | null {
 	if (flags.fleetGroup !== undefined && flags.fleet === undefined) return '--fleet-group needs --fleet INVENTORY: it picks a group of that inventory';
+	if (flags.fleet === undefined && flags.hosts === undefined && flags.demo !== fleetScenario.name) return 'the fleet flags need the fleet: --fleet INVENTORY or --hosts LIST';
 	for (const [name, value] of [['--fleet-refresh', flags.fleetRefresh], ['--fleet-timeout', flags.fleetTimeout]] as const) {
 		if (value !== undefined && !(value > 0)) return `${name} must be a positive number of seconds, got ${value}`;
 	}

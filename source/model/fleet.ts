@@ -233,7 +233,7 @@ function unreachableFinding(states: readonly FleetHostState[]): FleetFinding[] {
 			severity: 'unknown',
 			hosts: failed.map(state => state.host.name),
 			title: `No fresh report from ${failed.map(state => state.host.name).join(', ')}`,
-			evidence: failed.map(state => (state.attempt && !state.attempt.ok ? `${state.host.name}: ${state.attempt.reason}` : state.host.name)),
+			evidence: failed.map(state => (state.attempt && !state.attempt.ok ? state.attempt.reason : state.host.name)),
 			action: failed.map(state => (state.attempt && !state.attempt.ok ? state.attempt.hint : '')).filter(Boolean)[0] ?? '',
 		},
 	];

@@ -150,6 +150,7 @@ describe('ssh', () => {
 			[127, 'bash: line 1: glance-inspector: command not found', 'tool-not-found'],
 			[1, 'sudo: glance-inspector: command not found', 'tool-not-found'],
 			[1, 'sudo: a password is required', 'sudo-refused'],
+			[127, 'bash: line 1: sudo: command not found', 'sudo-refused'],
 		];
 		expect(cases.map(([code, stderr]) => classifyFailure(code, stderr, host, settings)?.problem)).toEqual(cases.map(each => each[2]));
 		expect(classifyFailure(127, 'bash: glance-inspector: command not found', host, settings)?.reason).toBe('glance-inspector not found on ctrl2: copy the release file there');

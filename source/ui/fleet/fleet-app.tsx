@@ -11,6 +11,7 @@ import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {bindingFor, keysOf} from '../keymap.js';
 import {useTheme} from '../theme.js';
 import {wrapText} from '../wrap.js';
+import {hostCount} from '../../fleet/report.js';
 import {FleetFindings} from './fleet-findings.js';
 import {FleetTable} from './fleet-table.js';
 import {useFleet} from './use-fleet.js';
@@ -91,7 +92,7 @@ export function FleetApp(props: FleetAppProps) {
 	const answered = states.filter(state => state.attempt).length;
 	const status = answered === 0 ? 'CONNECTING' : fleetStatus(states, findings).status.toUpperCase();
 	const tone = answered === 0 ? 'dim' : status === 'OK' ? 'ok' : status === 'WARNING' ? 'warn' : status === 'CRITICAL' ? 'crit' : 'unknown';
-	const title = `glance-inspector fleet · ${states.length} hosts · ${terminalText(props.origin)}`;
+	const title = `glance-inspector fleet · ${hostCount(states.length)} · ${terminalText(props.origin)}`;
 	const detail = selectedDetail(states[selected]).flatMap(line => wrapText(terminalText(line), columns, {hang: 2})).slice(0, 3);
 	const findingsHeight = Math.max(2, rows - 1 - 1 - states.length - 1 - detail.length - 1 - 1);
 
