@@ -215,7 +215,8 @@ fleet_signal_sshd() {
   step "fleet-$3-ctrl$n"
   pid=$(fleet_sshd_pid "$n") || die "ctrl$n's sshd is not running; run lab/fleet.sh first"
   mapfile -t pids < <(sshd_tree "$pid")
-  kill "-$signal" "${pids[@]}"
+  # A session may end between the listing and the signal; the listener itself must take it.
+  kill "-$signal" "${pids[@]}" 2>/dev/null || kill "-$signal" "$pid"
   done_step "ctrl$n: SIG$signal to sshd ${pids[*]}"
 }
 

@@ -42,7 +42,7 @@ export function fleetTextReport(states: readonly FleetHostState[], findings: rea
 		const row = fleetRow(state, now);
 		const took = state.attempt ? ` (${formatDuration(state.attempt.tookMs)})` : '';
 		lines.push(`  ${terminalText(row.name)}: ${row.status?.toUpperCase() ?? 'UNKNOWN'} · reach ${row.reach}${took} · mount ${row.mount} · container ${row.container} · capacity ${row.capacity} · images ${row.verdicts} · worst: ${terminalText(row.worst)}`);
-		if (state.attempt && !state.attempt.ok) lines.push(`    → ${terminalText(state.attempt.hint)}`);
+		if (state.attempt && !state.attempt.ok) lines.push(`    ✖ ${terminalText(state.attempt.reason)}`, `    → ${terminalText(state.attempt.hint)}`);
 	}
 	lines.push(findings.length === 0 ? 'Across hosts: nothing stands out' : `Across hosts (${findings.length}):`);
 	for (const finding of findings) {

@@ -182,7 +182,7 @@ function staleContainerFinding(states: readonly FleetHostState[]): FleetFinding[
 			hosts,
 			title: `glance_api on ${hosts.join(', ')} sees a stale share while ${fine.map(each => each.host).join(', ')} ${fine.length > 1 ? 'are' : 'is'} fine`,
 			evidence: bad.map(each => `${each.host}: ${describeContainerVerdict(each.verdict)}`),
-			action: `HAProxy still sends requests there: about one download in ${verdicts.length} gets 0 bytes. Remount on ${hosts.join(', ')} (Enter opens its dashboard, R the guided remount)`,
+			action: `HAProxy still sends requests there: about one download in ${states.length} gets 0 bytes. Remount on ${hosts.join(', ')} (Enter opens its dashboard, R the guided remount)`,
 		},
 	];
 }
@@ -288,14 +288,13 @@ export function fleetRow(state: FleetHostState, now: number): FleetRow {
 	const kept = state.lastReport;
 	const report = kept?.report ?? null;
 	const worst = report ? worstFinding(report) : null;
-	const failure = state.attempt && !state.attempt.ok ? state.attempt.reason : null;
 	return {
 		name: state.host.name,
 		reach: reachWord(state),
 		mount: report?.snapshot.datadir?.verdict ?? '—',
 		container: report ? containerText(report) : '—',
 		capacity: report ? capacityText(report) : '—',
-		worst: failure ?? (worst ? worst.id : report ? 'none' : '—'),
+		worst: worst ? worst.id : report ? 'none' : '—',
 		verdicts: report ? verdictText(report) : '—',
 		ageMs: kept ? Math.max(0, now - kept.at) : null,
 		status: state.attempt?.ok ? state.attempt.report.status : state.attempt ? 'unknown' : null,

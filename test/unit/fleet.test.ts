@@ -96,7 +96,7 @@ describe('a host not reached', () => {
 		const healthy = [states[0]!, {...states[2]!}];
 		const kept = withAttempt(healthy[1]!, failed);
 		const row = fleetRow(kept, kept.lastReport!.at + 42_000);
-		expect([row.reach, row.worst, row.ageMs, row.mount]).toEqual(['HUNG', 'ctrl2 gave no report within 60 s', 42_000, 'responsive']);
+		expect([row.reach, row.worst, row.ageMs, row.mount, row.status]).toEqual(['HUNG', 'none', 42_000, 'responsive', 'unknown']);
 		const findings = fleetFindings([healthy[0]!, kept]);
 		expect(findings.map(each => each.id)).toEqual(['fleet-host-unreachable']);
 		expect(fleetStatus([healthy[0]!, kept], findings).exitCode).toBe(3);
@@ -108,7 +108,7 @@ describe('a host not reached', () => {
 		const findings = fleetFindings(withHung);
 		const text = fleetTextReport(withHung, findings, source, Date.now());
 		expect(text).toContain('sim-ctrl2: UNKNOWN · reach HUNG');
-		expect(text).toContain('    → try ssh by hand');
+		expect(text).toContain('    ✖ ctrl2 gave no report within 60 s\n    → try ssh by hand');
 		const json = fleetReportValue(withHung, findings, source, '1') as {exitCode: number; hosts: Array<{name: string; reached: boolean; problem?: string; report: unknown}>};
 		expect(json.hosts.map(host => [host.name, host.reached, host.problem ?? null, host.report === null])).toEqual([
 			['sim-ctrl1', true, null, false],

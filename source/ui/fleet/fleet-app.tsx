@@ -98,7 +98,7 @@ export function FleetApp(props: FleetAppProps) {
 
 	return (
 		<Box flexDirection="column" width={columns} height={rows}>
-			<Box width={columns} flexShrink={0}>
+			<Box width={columns} height={1} flexShrink={0}>
 				<Box flexGrow={1} flexShrink={1} overflow="hidden">
 					<Text bold color={theme.color('accent')} wrap="truncate-end">
 						{title}
