@@ -117,6 +117,19 @@ EOF
   done_step "$FLEET_SSH_CONFIG, $FLEET_KNOWN_HOSTS, $FLEET_INVENTORY"
 }
 
+# A controller with ansible_become is reached through sudo -n, whose env_reset would drop the settings SetEnv gave.
+ensure_fleet_sudoers() {
+  step fleet-sudoers
+  command -v sudo >/dev/null || die "sudo is not installed (the fleet reaches become hosts through sudo -n): apt-get install sudo"
+  local file=/etc/sudoers.d/glance-lab-fleet tmp
+  tmp=$(mktemp)
+  printf '# glance-lab fleet: the tool keeps its per-controller settings under sudo -n.\nDefaults env_keep += "GLANCE_INSPECTOR_*"\n' >"$tmp"
+  visudo -cqf "$tmp" || die "visudo rejected the fleet's sudoers line"
+  chmod 440 "$tmp"
+  if cmp -s "$tmp" "$file"; then rm -f "$tmp"; else mv -f "$tmp" "$file"; fi
+  done_step "$file keeps GLANCE_INSPECTOR_* under sudo"
+}
+
 # ---------------------------------------------------------------- the share, one mount a controller
 
 write_fleet_fstab() {
@@ -174,6 +187,7 @@ fleet_up() {
   for n in "${FLEET_HOSTS[@]}"; do mkdir -p "$(fleet_dir "$n")"; done
   for n in "${FLEET_HOSTS[@]}"; do ensure_fleet_sshd "$n"; done
   write_client_files
+  ensure_fleet_sudoers
   for n in "${FLEET_HOSTS[@]}"; do ensure_fleet_share "$n"; done
   for n in "${FLEET_HOSTS[@]}"; do ensure_fleet_glance "$n"; done
   LAB_STEP=done

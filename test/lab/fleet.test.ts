@@ -1,6 +1,8 @@
 // The fleet on three real controllers (lab/fleet.sh): each its own sshd, sshfs mount and glance_api, all on
 // the one export, DB and Keystone. One host's share flaps or its sshd freezes; the others must stay fine.
 import {execFile} from 'node:child_process';
+import {writeFileSync} from 'node:fs';
+import path from 'node:path';
 import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {FleetPoller} from '../../source/fleet/poller.js';
@@ -8,6 +10,7 @@ import {sshFleetSource} from '../../source/fleet/source.js';
 import type {FleetHost} from '../../source/model/fleet-inventory.js';
 import type {FleetHostState} from '../../source/model/fleet.js';
 import {repoRoot} from '../support/lab.js';
+import {scratchDir} from '../support/scratch.js';
 
 const run = promisify(execFile);
 const fleetState = '/var/lib/glance-lab/fleet';
@@ -108,6 +111,20 @@ describe('the fleet of three lab controllers', () => {
 			await fleetScript('thaw', '3').catch(() => undefined);
 			await source.close();
 		}
+	});
+
+	it('names glance_api running on a host the inventory keeps out of glance-api, and reaches a become host through sudo -n', async () => {
+		const file = path.join(scratchDir('fleet-inventory-'), 'multinode');
+		writeFileSync(
+			file,
+			['[control]', ...[1, 2, 3].map(n => `ctrl${n} ansible_host=127.0.0.1 ansible_port=223${n} ansible_user=root${n === 2 ? ' ansible_become=true' : ''}`), '', '[glance-api]', 'ctrl1', 'ctrl2', ''].join('\n'),
+		);
+		const {report} = await fleetJson('--fleet', file);
+		// ctrl2's tool ran under sudo -n and kept its controller's settings (lab/fleet.sh's sudoers env_keep).
+		expect(report.hosts.map(host => [host.name, host.reached, host.report?.snapshot.datadir.datadir])).toEqual([1, 2, 3].map(n => [`ctrl${n}`, true, `/srv/glance-lab/fleet/ctrl${n}/images`]));
+		const unexpected = report.findings.find(finding => finding.id === 'fleet-glance-unexpected');
+		expect(unexpected?.hosts).toEqual(['ctrl3']);
+		expect(unexpected?.title).toBe('glance_api runs on ctrl3, which the inventory keeps out of the glance-api group');
 	});
 
 	it('says per host what stops it: refused, no login, no tool', async () => {
