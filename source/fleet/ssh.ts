@@ -77,7 +77,7 @@ export function classifyFailure(code: number | null, stderr: string, host: Fleet
 	const tool = settings.remoteCommand.split(/\s+/)[0] ?? settings.remoteCommand;
 	if (host.become && /(^|: )sudo: (command )?not found/m.test(stderr)) return {problem: 'sudo-refused', reason: `sudo is not installed on ${host.name}, and the inventory says become`};
 	if (/sudo: .*(password is required|not in the sudoers|may not run sudo)|sudo: a terminal is required/.test(stderr)) return {problem: 'sudo-refused', reason: `sudo -n refused on ${host.name}: ${said}`};
-	if (code === 127 || /command not found|No such file or directory|not found$/m.test(stderr) && code !== 255) {
+	if (code === 127 || (code !== 255 && /command not found|No such file or directory|not found$/m.test(stderr))) {
 		return {problem: 'tool-not-found', reason: `${path.posix.basename(tool)} not found on ${host.name}: copy the release file there`};
 	}
 	if (code === 255) {

@@ -77,8 +77,9 @@ const severityRank: Record<Severity, number> = {critical: 0, warning: 1, unknown
 
 /** The fleet's verdict: the worst of every host's own and of the cross-host findings; a host not reached is UNKNOWN. */
 export function fleetStatus(states: readonly FleetHostState[], findings: readonly FleetFinding[]): {status: Status; exitCode: 0 | 1 | 2 | 3} {
-	const severities = [...states.flatMap(state => (state.attempt?.ok ? state.attempt.report.findings : [])), ...findings];
-	return overallStatus(severities as readonly Pick<Finding, 'severity'>[] as readonly Finding[]);
+	const severities: ReadonlyArray<Pick<Finding, 'severity'>> = [...states.flatMap(state => (state.attempt?.ok ? state.attempt.report.findings : [])), ...findings];
+	// The one Nagios verdict: it reads only each finding's severity.
+	return overallStatus(severities as readonly Finding[]);
 }
 
 /** A host's own worst finding (the one its dashboard puts first), or null. */
