@@ -99,6 +99,7 @@ Exit codes
 Examples
   $ glance-inspector --demo flapped
   $ glance-inspector --once --datadir /mnt/glance/images
+  $ glance-inspector --fleet /etc/kolla/multinode
 `;
 }
 

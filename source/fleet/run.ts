@@ -40,6 +40,7 @@ async function fleetSource(flags: CliArgs, settings: Settings, version: string):
 
 /** Why the fleet's flags cannot be used, or null. */
 function fleetFlagProblem(flags: CliArgs): string | null {
+	if (flags.printSettings) return '--print-settings shows this host\'s settings; each controller of the fleet has its own (run it there)';
 	if (flags.fleetGroup !== undefined && flags.fleet === undefined) return '--fleet-group needs --fleet INVENTORY: it picks a group of that inventory';
 	if (flags.fleet === undefined && flags.hosts === undefined && flags.demo !== fleetScenario.name) return 'the fleet flags need the fleet: --fleet INVENTORY or --hosts LIST';
 	for (const [name, value] of [['--fleet-refresh', flags.fleetRefresh], ['--fleet-timeout', flags.fleetTimeout]] as const) {
