@@ -220,7 +220,9 @@ fleet_flap() {
 sshd_tree() {
   local pid=$1 child
   printf '%s\n' "$pid"
-  for child in $(ps -o pid= --ppid "$pid" || true); do sshd_tree "$child"; done
+  # Children from /proc (the parent follows the state, after the command in parentheses, which may hold spaces).
+  for child in $(awk -v parent="$pid" '{ pid = $1; rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " "); if (f[2] == parent) print pid }' \
+    /proc/[0-9]*/stat 2>/dev/null || true); do sshd_tree "$child"; done
 }
 
 fleet_signal_sshd() {
