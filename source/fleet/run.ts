@@ -12,6 +12,7 @@ import {readFleetInventory} from './inventory-file.js';
 import {FleetPoller} from './poller.js';
 import {fleetReportValue, fleetTextReport} from './report.js';
 import {sshFleetSource, type FleetSource} from './source.js';
+import type {SshSettings} from './ssh.js';
 
 /** Whether the flags ask for the fleet rather than this host. */
 export function wantsFleet(flags: CliArgs): boolean {
@@ -19,14 +20,17 @@ export function wantsFleet(flags: CliArgs): boolean {
 	return fleetOnly.some(value => value !== undefined) || flags.demo === fleetScenario.name;
 }
 
-async function fleetSource(flags: CliArgs, settings: Settings, version: string): Promise<Result<FleetSource>> {
-	if (flags.demo === fleetScenario.name) return ok(simulatedFleetSource(settings, version));
-	const ssh = {
+function sshSettings(flags: CliArgs): SshSettings {
+	return {
 		remoteCommand: flags.fleetCommand ?? fleetDefaults.command,
 		sshConfig: flags.sshConfig ?? null,
 		connectTimeoutSeconds: fleetDefaults.connectTimeoutSeconds,
 		deadlineMs: (flags.fleetTimeout ?? fleetDefaults.timeoutSeconds) * 1000,
 	};
+}
+
+async function fleetSource(flags: CliArgs, settings: Settings, version: string, ssh: SshSettings | null): Promise<Result<FleetSource>> {
+	if (!ssh) return ok(simulatedFleetSource(settings, version));
 	if (flags.hosts !== undefined) {
 		const hosts = hostsFromList(flags.hosts);
 		return hosts.ok ? ok(sshFleetSource(hosts.value, `--hosts ${flags.hosts}`, ssh)) : hosts;
@@ -36,6 +40,20 @@ async function fleetSource(flags: CliArgs, settings: Settings, version: string):
 	if (!read.ok) return read;
 	if (read.value.note) process.stderr.write(`glance-inspector: warning: ${read.value.note}\n`);
 	return ok(sshFleetSource(read.value.hosts, `${flags.fleet} [${group}]`, ssh));
+}
+
+/** The fleet's settings for its help, each with where it came from. */
+function fleetSettingRows(flags: CliArgs, source: FleetSource, ssh: SshSettings | null): Array<{name: string; value: string; source: string}> {
+	const row = (name: string, given: unknown, value: unknown) => ({name, value: String(given ?? value), source: given === undefined ? 'default' : 'flag'});
+	const rows = [{name: 'fleet', value: source.origin, source: source.world === 'simulated' ? 'the training fleet' : 'flag'}];
+	if (!ssh) return rows;
+	return [
+		...rows,
+		row('remote command', flags.fleetCommand, fleetDefaults.command),
+		row('refresh', flags.fleetRefresh, fleetDefaults.refreshSeconds),
+		row('deadline', flags.fleetTimeout, fleetDefaults.timeoutSeconds),
+		row('ssh config', flags.sshConfig, '~/.ssh/config'),
+	];
 }
 
 /** Why the fleet's flags cannot be used, or null. */
@@ -53,7 +71,8 @@ function fleetFlagProblem(flags: CliArgs): string | null {
 export async function runFleet(flags: CliArgs, settings: Settings, version: string, usageError: (message: string) => never, lesson?: string): Promise<number> {
 	const problem = fleetFlagProblem(flags);
 	if (problem) usageError(problem);
-	const source = await fleetSource(flags, settings, version);
+	const ssh = flags.demo === fleetScenario.name ? null : sshSettings(flags);
+	const source = await fleetSource(flags, settings, version, ssh);
 	if (!source.ok) usageError(describeProblem(source.problem));
 	const poller = new FleetPoller(source.value, (flags.fleetRefresh ?? fleetDefaults.refreshSeconds) * 1000);
 	try {
@@ -74,7 +93,7 @@ export async function runFleet(flags: CliArgs, settings: Settings, version: stri
 		process.env['NODE_ENV'] = 'production';
 		const {runFleetScreen} = await import('../ui/fleet/run-fleet-screen.js');
 		poller.start();
-		await runFleetScreen({poller, source: source.value, ...(lesson ? {lesson} : {})});
+		await runFleetScreen({poller, source: source.value, settings: fleetSettingRows(flags, source.value, ssh), ...(lesson ? {lesson} : {})});
 		return 0;
 	} finally {
 		poller.stop();

@@ -23,7 +23,7 @@ async function renderFleet(visit: (host: FleetHost) => Promise<number | null>) {
 	const instance = render(
 		<ThemeContext.Provider value={createTheme({})}>
 			<TerminalSizeContext.Provider value={{columns: 80, rows: 24}}>
-				<FleetApp poller={poller} origin={source.origin} visit={visit} />
+				<FleetApp poller={poller} origin={source.origin} settings={[{name: 'fleet', value: source.origin, source: 'the training fleet'}]} visit={visit} />
 			</TerminalSizeContext.Provider>
 		</ThemeContext.Provider>,
 	);
@@ -75,5 +75,6 @@ describe('the fleet screen', () => {
 		const help = await waitFor('Help — keys of the fleet');
 		expect(help).toContain("Enter            the host's own dashboard (ssh -t); quit it to come back");
 		expect(help).toContain('r                ask every host now');
+		expect(help).toMatch(/fleet +the training fleet \(fleet-flapped\) \(the training fleet\)/);
 	});
 });

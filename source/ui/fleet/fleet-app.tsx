@@ -10,7 +10,7 @@ import {useNow} from '../hooks/use-now.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {bindingFor, keysOf} from '../keymap.js';
 import {useTheme} from '../theme.js';
-import {wrapText} from '../wrap.js';
+import {fitCell, wrapText} from '../wrap.js';
 import {hostCount} from '../../fleet/report.js';
 import {FleetFindings} from './fleet-findings.js';
 import {FleetTable} from './fleet-table.js';
@@ -20,6 +20,8 @@ export type FleetAppProps = {
 	poller: FleetPoller;
 	/** Where the hosts came from (the inventory and group, or --hosts). */
 	origin: string;
+	/** The fleet's settings and where each came from, for the help. */
+	settings: ReadonlyArray<{name: string; value: string; source: string}>;
 	/** Runs `host`'s own dashboard on this terminal while Ink has let it go; resolves with its exit status. */
 	visit: (host: FleetHost) => Promise<number | null>;
 	/** On the training fleet: what it teaches, at the top of the help. */
@@ -99,17 +101,16 @@ export function FleetApp(props: FleetAppProps) {
 	return (
 		<Box flexDirection="column" width={columns} height={rows}>
 			<Box width={columns} height={1} flexShrink={0}>
-				<Box flexGrow={1} flexShrink={1} overflow="hidden">
-					<Text bold color={theme.color('accent')} wrap="truncate-end">
-						{title}
-					</Text>
-				</Box>
+				<Text bold color={theme.color('accent')}>
+					{fitCell(title, Math.max(10, columns - status.length - 3))}
+				</Text>
+				<Box flexGrow={1} />
 				<Text bold inverse color={theme.color(tone)}>
 					{` ${status} `}
 				</Text>
 			</Box>
 			{help ? (
-				<HelpOverlay where={{scope: 'fleet', readOnly: false}} settings={[]} lesson={props.lesson ?? null} offset={0} width={columns} height={rows - 2} />
+				<HelpOverlay where={{scope: 'fleet', readOnly: false}} settings={props.settings} lesson={props.lesson ?? null} offset={0} width={columns} height={rows - 2} />
 			) : (
 				<>
 					<FleetTable states={states} selected={selected} now={now} width={columns} />

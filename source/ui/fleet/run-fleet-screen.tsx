@@ -5,7 +5,7 @@ import {render} from 'ink';
 import type {FleetPoller} from '../../fleet/poller.js';
 import type {FleetSource} from '../../fleet/source.js';
 import {createTheme, ThemeContext} from '../theme.js';
-import {FleetApp} from './fleet-app.js';
+import {FleetApp, type FleetAppProps} from './fleet-app.js';
 
 type ReadingHandle = {reading?: boolean; readStart?: () => number; readStop?: () => number};
 
@@ -49,11 +49,11 @@ export function handTerminalTo(command: {command: string; args: string[]}): Prom
 }
 
 /** The fleet screen until the operator quits, with visits to each host's dashboard in between. */
-export async function runFleetScreen(props: {poller: FleetPoller; source: FleetSource; lesson?: string}): Promise<void> {
+export async function runFleetScreen(props: {poller: FleetPoller; source: FleetSource; settings: FleetAppProps['settings']; lesson?: string}): Promise<void> {
 	const theme = createTheme(process.env);
 	const instance = render(
 		<ThemeContext.Provider value={theme}>
-			<FleetApp poller={props.poller} origin={props.source.origin} visit={host => handTerminalTo(props.source.dashboard(host))} {...(props.lesson ? {lesson: props.lesson} : {})} />
+			<FleetApp poller={props.poller} origin={props.source.origin} settings={props.settings} visit={host => handTerminalTo(props.source.dashboard(host))} {...(props.lesson ? {lesson: props.lesson} : {})} />
 		</ThemeContext.Provider>,
 		{alternateScreen: true, exitOnCtrlC: false, interactive: process.stdout.isTTY === true},
 	);
