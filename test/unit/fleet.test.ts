@@ -1,3 +1,4 @@
+import {existsSync, statSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {FleetPoller} from '../../source/fleet/poller.js';
 import {fleetReportValue, fleetTextReport} from '../../source/fleet/report.js';
@@ -134,7 +135,11 @@ describe('ssh', () => {
 	it('runs the tool through sudo -n when become is set, over one multiplexed connection in batch mode', () => {
 		const sockets = new ControlSockets();
 		const {command, args} = sshCommand(host, settings, sockets, ['--json']);
+		// The control sockets let anyone who can reach them ride the connection: only this user may.
+		expect(statSync(sockets.directory).mode & 0o777).toBe(0o700);
+		expect(args).toContain(`ControlPath=${sockets.directory}/%C`);
 		sockets.remove();
+		expect(existsSync(sockets.directory)).toBe(false);
 		expect(command).toBe('ssh');
 		expect(args).toEqual(expect.arrayContaining(['BatchMode=yes', 'ConnectTimeout=10', 'ControlMaster=auto', 'ControlPersist=120', '-p', '2222', '-l', 'kolla']));
 		expect(args.slice(-2)).toEqual(['10.0.0.12', 'sudo -n glance-inspector --json']);
