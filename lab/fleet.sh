@@ -50,24 +50,16 @@ require_main_lab() {
 
 fleet_sshd_pid() { pid_from_file "$(fleet_dir "$1")/sshd.pid" sshd; }
 
+# The main lab's sshd config (lib.sh) on this controller's port, key and pid file, plus its settings.
 write_fleet_sshd_config() {
   local n=$1 dir
   dir=$(fleet_dir "$n")
-  write_if_changed "$dir/sshd_config" 600 <<EOF
-# glance-lab fleet: controller ctrl$n, reached over loopback; its settings are the tool's variables.
-Port $(fleet_ssh_port "$n")
-ListenAddress 127.0.0.1
-HostKey $dir/ssh_host_ed25519_key
-PidFile $dir/sshd.pid
-PermitRootLogin prohibit-password
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-AuthorizedKeysFile .ssh/authorized_keys
-SetEnv GLANCE_INSPECTOR_DATADIR=$(fleet_mountpoint "$n")/images GLANCE_INSPECTOR_MOUNTPOINT=$(fleet_mountpoint "$n") GLANCE_INSPECTOR_CONTAINER=$(fleet_container "$n") GLANCE_INSPECTOR_OPENRC=$LAB_OPENRC GLANCE_INSPECTOR_AUDIT_LOG=$dir/audit.jsonl
-LogLevel INFO
-EOF
+  LAB_SSHD_CONFIG=$dir/sshd_config.base LAB_SSHFS_PORT=$(fleet_ssh_port "$n") LAB_RUN_DIR=$dir write_sshd_config
+  {
+    cat "$dir/sshd_config.base"
+    printf 'SetEnv GLANCE_INSPECTOR_DATADIR=%s/images GLANCE_INSPECTOR_MOUNTPOINT=%s GLANCE_INSPECTOR_CONTAINER=%s GLANCE_INSPECTOR_OPENRC=%s GLANCE_INSPECTOR_AUDIT_LOG=%s/audit.jsonl\n' \
+      "$(fleet_mountpoint "$n")" "$(fleet_mountpoint "$n")" "$(fleet_container "$n")" "$LAB_OPENRC" "$dir"
+  } | write_if_changed "$dir/sshd_config" 600
 }
 
 ensure_fleet_sshd() {
