@@ -7,6 +7,8 @@
 #
 #   lab/fleet.sh [up]     bring the three up, or repair them (idempotent; needs lab/up.sh first)
 #   lab/fleet.sh flap N   SIGKILL ctrlN's sshfs and remount it: its host sees a new mount, its container the dead one
+#   lab/fleet.sh unmount N unmount ctrlN's share and leave a local images dir with one file (a share that failed
+#                         to mount at boot: Glance writes to the local disk); `up` removes it and mounts again
 #   lab/fleet.sh freeze N SIGSTOP ctrlN's sshd and every session under it (its multiplexed connection hangs)
 #   lab/fleet.sh thaw N   SIGCONT them
 #   lab/fleet.sh status   one line a controller
@@ -138,6 +140,8 @@ ensure_fleet_share() {
   write_fleet_fstab "$n"
   in_host "$n" host_majmin >/dev/null || mkdir -p "$mp"
   state=$(in_host "$n" share_state)
+  # What `unmount` left on the local disk, never anything else: the marker says the directory is ours.
+  if [[ $state == absent && -f $mp/.glance-lab-local ]]; then rm -rf "${mp:?}/images" "$mp/.glance-lab-local"; fi
   if [[ $state == hung ]]; then
     in_host "$n" thaw_sshfs
     state=$(in_host "$n" share_state)
@@ -208,6 +212,19 @@ fleet_flap() {
   done_step "ctrl$n: host $(fleet_mountpoint "$n") dev $new_host, $(fleet_container "$n") still on $old_ctr (stale)"
 }
 
+fleet_unmount() {
+  local n mp
+  n=$(host_number "${1:-}")
+  mp=$(fleet_mountpoint "$n")
+  step "fleet-unmount-ctrl$n" "$LAB_LOG_DIR/sshfs.log"
+  [[ $(in_host "$n" share_state) == live ]] || die "ctrl$n's share is $(in_host "$n" share_state); run lab/fleet.sh first"
+  umount "$mp" >>"$LAB_STEP_LOG" 2>&1 || die "umount $mp failed"
+  touch "$mp/.glance-lab-local"
+  mkdir -p "$mp/images"
+  printf 'written while the share was not mounted\n' >"$mp/images/0f1e2d3c-4b5a-4968-8776-fleetl0ca1000"
+  done_step "ctrl$n: $mp unmounted; $mp/images is on the local disk with 1 file"
+}
+
 # sshd_tree PID: the listener and every process under it (connections, sessions, the tool they run).
 sshd_tree() {
   local pid=$1 child
@@ -242,10 +259,11 @@ main() {
   case ${1:-up} in
     up) fleet_up ;;
     flap) fleet_flap "${2:-}" ;;
+    unmount) fleet_unmount "${2:-}" ;;
     freeze) fleet_signal_sshd "${2:-}" STOP freeze ;;
     thaw) fleet_signal_sshd "${2:-}" CONT thaw ;;
     status) fleet_status ;;
-    *) die "unknown command '$1': up, flap N, freeze N, thaw N, status" ;;
+    *) die "unknown command '$1': up, flap N, unmount N, freeze N, thaw N, status" ;;
   esac
 }
 

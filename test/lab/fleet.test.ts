@@ -76,6 +76,20 @@ describe('the fleet of three lab controllers', () => {
 		}
 	});
 
+	it('names the host whose share is not mounted: another source, another listing, and its glance_api stale', async () => {
+		await fleetScript('unmount', '1');
+		try {
+			const {code, report} = await fleetJson('--fleet', inventory);
+			const hostsOf = (id: string) => report.findings.find(finding => finding.id === id)?.hosts;
+			expect([hostsOf('fleet-sources-differ'), hostsOf('fleet-listing-differs'), hostsOf('fleet-container-stale')]).toEqual([['ctrl1'], ['ctrl1'], ['ctrl1']]);
+			expect(report.findings.find(finding => finding.id === 'fleet-listing-differs')?.title).toBe("The datadir listing on ctrl1 differs from the other controllers'");
+			expect(report.hosts[0]!.report?.snapshot.datadir.verdict).toBe('not-mounted');
+			expect(code).toBe(2);
+		} finally {
+			await fleetScript('up');
+		}
+	});
+
 	it('keeps refreshing the other rows while one host\'s sshd is frozen, and calls that one HUNG', async () => {
 		const hosts: FleetHost[] = [1, 2, 3].map(n => ({name: `ctrl${n}`, address: '127.0.0.1', port: 2230 + n, user: 'root', become: false, groups: null}));
 		const source = sshFleetSource(hosts, 'lab', {remoteCommand, sshConfig, connectTimeoutSeconds: 5, deadlineMs: 10_000});
