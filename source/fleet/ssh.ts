@@ -114,7 +114,7 @@ export function fetchReport(host: FleetHost, settings: SshSettings, sockets: Con
 		child.on('error', error => {
 			if (done) return;
 			done = true;
-			finish({ok: false, problem: 'unreachable', reason: `ssh could not be started: ${error.message}`});
+			finish({ok: false, problem: 'unreachable', reason: `${host.name}: ssh could not be started: ${error.message}`});
 		});
 		child.on('close', code => {
 			if (done) return;

@@ -13,7 +13,7 @@ import {useTheme} from '../theme.js';
 import {fitCell, wrapText} from '../wrap.js';
 import {hostCount} from '../../fleet/report.js';
 import {FleetFindings} from './fleet-findings.js';
-import {FleetTable} from './fleet-table.js';
+import {FleetTable, statusTone} from './fleet-table.js';
 import {useFleet} from './use-fleet.js';
 
 export type FleetAppProps = {
@@ -33,7 +33,8 @@ function selectedDetail(state: FleetHostState | undefined): string[] {
 	if (!state) return [];
 	const attempt = state.attempt;
 	if (!attempt) return [`${state.host.name}: connecting…`];
-	if (!attempt.ok) return [`${state.host.name}: ${attempt.reason}`, `→ ${attempt.hint}`];
+	// Each reason names its host already.
+	if (!attempt.ok) return [attempt.reason, `→ ${attempt.hint}`];
 	const worst = worstFinding(attempt.report);
 	return [worst ? `${state.host.name}: ${worst.title}` : `${state.host.name}: no finding; its dashboard is one Enter away`];
 }
@@ -93,10 +94,12 @@ export function FleetApp(props: FleetAppProps) {
 	const findings = fleetFindings(states);
 	const answered = states.filter(state => state.attempt).length;
 	const status = answered === 0 ? 'CONNECTING' : fleetStatus(states, findings).status.toUpperCase();
-	const tone = answered === 0 ? 'dim' : status === 'OK' ? 'ok' : status === 'WARNING' ? 'warn' : status === 'CRITICAL' ? 'crit' : 'unknown';
+	const tone = answered === 0 ? 'dim' : statusTone[fleetStatus(states, findings).status];
 	const title = `glance-inspector fleet · ${hostCount(states.length)} · ${terminalText(props.origin)}`;
 	const detail = selectedDetail(states[selected]).flatMap(line => wrapText(terminalText(line), columns, {hang: 2})).slice(0, 3);
-	const findingsHeight = Math.max(2, rows - 1 - 1 - states.length - 1 - detail.length - 1 - 1);
+	// The rows go first, but the detail and two lines of findings keep their place below them.
+	const tableRows = Math.min(states.length, Math.max(1, rows - 1 - 1 - 1 - detail.length - 1 - 3 - 1));
+	const findingsHeight = Math.max(3, rows - 1 - 1 - tableRows - 1 - detail.length - 1 - 1);
 
 	return (
 		<Box flexDirection="column" width={columns} height={rows}>
@@ -113,7 +116,7 @@ export function FleetApp(props: FleetAppProps) {
 				<HelpOverlay where={{scope: 'fleet', readOnly: false}} settings={props.settings} lesson={props.lesson ?? null} offset={0} width={columns} height={rows - 2} />
 			) : (
 				<>
-					<FleetTable states={states} selected={selected} now={now} width={columns} />
+					<FleetTable states={states} selected={selected} now={now} width={columns} height={tableRows} />
 					<Box flexDirection="column" flexShrink={0} marginTop={1}>
 						{detail.map((line, index) => (
 							<Text key={index} wrap="truncate-end" color={theme.color(index === 0 ? 'plain' : 'accent')}>

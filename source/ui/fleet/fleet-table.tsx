@@ -4,7 +4,7 @@ import {fleetRow, type FleetHostState} from '../../model/fleet.js';
 import {useTheme, type Tone} from '../theme.js';
 import {fitCell} from '../wrap.js';
 
-const statusTone: Record<Status, Tone> = {ok: 'ok', warning: 'warn', critical: 'crit', unknown: 'unknown'};
+export const statusTone: Record<Status, Tone> = {ok: 'ok', warning: 'warn', critical: 'crit', unknown: 'unknown'};
 
 /** The columns at 80: the worst finding takes what the fixed ones leave. */
 const columns = {marker: 1, name: 10, reach: 11, mount: 12, container: 10, capacity: 4, images: 7, age: 4};
@@ -25,10 +25,14 @@ function compactVerdicts(text: string): string {
 	return match ? `${match[1]}✔ ${match[2]}✖` : text;
 }
 
-/** One row a controller, the selected one marked; each row's tone is that host's own status. */
-export function FleetTable(props: {states: readonly FleetHostState[]; selected: number; now: number; width: number}) {
+/** One row a controller, the selected one marked; each row's tone is that host's own status. At most `height` rows, the selected one always among them. */
+export function FleetTable(props: {states: readonly FleetHostState[]; selected: number; now: number; width: number; height: number}) {
 	const theme = useTheme();
 	const worstWidth = Math.max(6, props.width - fixedWidth);
+	const more = props.states.length > props.height;
+	// With more hosts than rows, the last row says how many are out of sight.
+	const shown = more ? Math.max(1, props.height - 1) : props.states.length;
+	const first = Math.min(Math.max(0, props.selected - shown + 1), props.states.length - shown);
 	const header = [
 		' '.repeat(columns.marker),
 		fitCell('HOST', columns.name),
@@ -45,7 +49,8 @@ export function FleetTable(props: {states: readonly FleetHostState[]; selected: 
 			<Text bold color={theme.color('dim')} wrap="truncate-end">
 				{header}
 			</Text>
-			{props.states.map((state, index) => {
+			{props.states.slice(first, first + shown).map((state, at) => {
+				const index = first + at;
 				const row = fleetRow(state, props.now);
 				const selected = index === props.selected;
 				const cells = [
@@ -65,6 +70,7 @@ export function FleetTable(props: {states: readonly FleetHostState[]; selected: 
 					</Text>
 				);
 			})}
+			{more ? <Text color={theme.color('dim')}>{`  ${props.states.length - shown} more hosts (j/k)`}</Text> : null}
 		</Box>
 	);
 }
