@@ -2,6 +2,7 @@
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {FleetPoller} from '../../source/fleet/poller.js';
+import type {FleetSource} from '../../source/fleet/source.js';
 import type {FleetHost} from '../../source/model/fleet-inventory.js';
 import {resolveSettings} from '../../source/settings.js';
 import {FleetApp} from '../../source/ui/fleet/fleet-app.js';
@@ -14,10 +15,23 @@ afterEach(async () => {
 	for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function renderFleet(visit: (host: FleetHost) => Promise<number | null>) {
+/** Thirty hosts that all refuse the connection. */
+function refusingFleet(): FleetSource {
+	const hosts: FleetHost[] = Array.from({length: 30}, (_, index) => ({name: `ctrl${index + 1}`, address: 'x', port: null, user: null, become: false, groups: null}));
+	return {
+		hosts,
+		origin: 'thirty',
+		world: 'real',
+		fetch: async host => ({at: Date.now(), tookMs: 1, ok: false, problem: 'unreachable', reason: `${host.name} unreachable: Connection refused`, hint: 'check it'}),
+		dashboard: () => ({command: 'true', args: []}),
+		close: async () => undefined,
+	};
+}
+
+async function renderFleet(visit: (host: FleetHost) => Promise<number | null>, given?: FleetSource) {
 	const settings = resolveSettings({flags: {}, env: {}, globals: {path: '/nonexistent', text: null, readError: null}, containerGlanceSource: null, demo: true});
 	if (!settings.ok) throw new Error(settings.problem.reason);
-	const source = simulatedFleetSource(settings.value, '0.0.0-test');
+	const source = given ?? simulatedFleetSource(settings.value, '0.0.0-test');
 	const poller = new FleetPoller(source, 60_000);
 	await poller.collect();
 	const instance = render(
@@ -76,5 +90,16 @@ describe('the fleet screen', () => {
 		expect(help).toContain("Enter            the host's own dashboard (ssh -t); quit it to come back");
 		expect(help).toContain('r                ask every host now');
 		expect(help).toMatch(/fleet +the training fleet \(fleet-flapped\) \(the training fleet\)/);
+	});
+
+	it('scrolls thirty hosts in 24 rows with the cursor, saying how many are out of sight', async () => {
+		const {instance, waitFor} = await renderFleet(async () => 0, refusingFleet());
+		const first = await waitFor('more hosts (j/k)');
+		expect(first.split('\n').length).toBeLessThanOrEqual(24);
+		expect(first).not.toMatch(/ctrl30 /);
+		instance.stdin.write('j'.repeat(29));
+		const last = await waitFor(/› ctrl30 +UNREACHABLE/);
+		expect(last).toContain('ctrl30 unreachable: Connection refused');
+		expect(last.split('\n').length).toBeLessThanOrEqual(24);
 	});
 });
