@@ -22,6 +22,8 @@ FLEET_KNOWN_HOSTS=$FLEET_STATE_DIR/known_hosts
 FLEET_SSH_CONFIG=$FLEET_STATE_DIR/ssh_config
 FLEET_INVENTORY=$FLEET_STATE_DIR/inventory
 FLEET_HOSTS=(1 2 3)
+# Beyond the main lab's packages (lab/up.sh installs those): become hosts are reached through sudo -n.
+LAB_PACKAGES=(sudo)
 
 fleet_mountpoint() { printf '%s/ctrl%s\n' "$FLEET_MOUNT_DIR" "$1"; }
 fleet_dir() { printf '%s/ctrl%s\n' "$FLEET_STATE_DIR" "$1"; }
@@ -114,7 +116,6 @@ EOF
 # A controller with ansible_become is reached through sudo -n, whose env_reset would drop the settings SetEnv gave.
 ensure_fleet_sudoers() {
   step fleet-sudoers
-  command -v sudo >/dev/null || die "sudo is not installed (the fleet reaches become hosts through sudo -n): apt-get install sudo"
   local file=/etc/sudoers.d/glance-lab-fleet tmp
   tmp=$(mktemp)
   printf '# glance-lab fleet: the tool keeps its per-controller settings under sudo -n.\nDefaults env_keep += "GLANCE_INSPECTOR_*"\n' >"$tmp"
@@ -179,6 +180,7 @@ fleet_up() {
   local started n
   started=$(now_ms)
   require_main_lab
+  ensure_packages
   mkdir -p "$FLEET_STATE_DIR" "$FLEET_MOUNT_DIR"
   for n in "${FLEET_HOSTS[@]}"; do mkdir -p "$(fleet_dir "$n")"; done
   for n in "${FLEET_HOSTS[@]}"; do ensure_fleet_sshd "$n"; done
