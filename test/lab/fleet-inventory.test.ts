@@ -1,5 +1,5 @@
 // The inventory reader against Ansible's own (Debian's ansible-core): the same controllers, the same way to
-// reach them, the same placement of glance-api, on kolla's real multinode and on INI and YAML site files.
+// reach them, the same placement of glance-api, on an inventory in kolla's multinode form and on INI and YAML site files.
 import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
@@ -27,7 +27,7 @@ function reach(inventory: AnsibleInventory, group: string, file: string) {
 	return hosts.value.map((host: FleetHost) => ({...host, groups: host.groups?.includes(glanceApiGroup) ?? null}));
 }
 
-describe.each(['kolla-multinode', 'site.ini', 'site.yml'])('%s, read by glance-inspector and by ansible-inventory --list', name => {
+describe.each(['kolla-style-multinode', 'site.ini', 'site.yml'])('%s, read by glance-inspector and by ansible-inventory --list', name => {
 	it('gives the same controllers, each reached the same way', async () => {
 		const file = fixture(name);
 		expect(reach(ours(file), 'control', file)).toEqual(reach(await ansibles(file), 'control', file));
@@ -41,7 +41,7 @@ describe.each(['kolla-multinode', 'site.ini', 'site.yml'])('%s, read by glance-i
 
 describe('the fleet reading an inventory', () => {
 	it("takes ansible-inventory's reading when Ansible is installed", async () => {
-		const read = await readFleetInventory(fixture('kolla-multinode'), 'control');
+		const read = await readFleetInventory(fixture('kolla-style-multinode'), 'control');
 		expect(read.ok && [read.value.reader, read.value.hosts.map(host => host.name)]).toEqual(['ansible-inventory', ['control01', 'control02', 'control03']]);
 	});
 

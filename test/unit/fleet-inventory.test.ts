@@ -12,13 +12,13 @@ function hostsOf(name: string, group = 'control'): FleetHost[] {
 	return hosts.value;
 }
 
-describe("kolla-ansible's multinode inventory", () => {
-	const parsed = parseInventory(fixture('kolla-multinode'), 'multinode');
+describe("an inventory in kolla-ansible's multinode form", () => {
+	const parsed = parseInventory(fixture('kolla-style-multinode'), 'multinode');
 	if (!parsed.ok) throw new Error(parsed.problem.reason);
 	const inventory = parsed.value;
 
 	it('gives the three controllers of [control], reached by their names', () => {
-		expect(hostsOf('kolla-multinode')).toEqual(['control01', 'control02', 'control03'].map(name => expect.objectContaining({name, address: name, port: null, user: null, become: false})));
+		expect(hostsOf('kolla-style-multinode')).toEqual(['control01', 'control02', 'control03'].map(name => expect.objectContaining({name, address: name, port: null, user: null, become: false})));
 	});
 
 	it('puts the controllers in glance-api through glance:children and control', () => {
@@ -28,7 +28,7 @@ describe("kolla-ansible's multinode inventory", () => {
 	});
 
 	it('keeps the deployment host with its host var', () => {
-		expect(hostsOf('kolla-multinode', 'deployment')).toEqual([expect.objectContaining({name: 'localhost'})]);
+		expect(hostsOf('kolla-style-multinode', 'deployment')).toEqual([expect.objectContaining({name: 'localhost'})]);
 	});
 
 	it('names the groups it has when asked for one it lacks', () => {
