@@ -75,6 +75,17 @@ export async function runFleet(flags: CliArgs, settings: Settings, version: stri
 	const source = await fleetSource(flags, settings, version, ssh);
 	if (!source.ok) usageError(describeProblem(source.problem));
 	const poller = new FleetPoller(source.value, (flags.fleetRefresh ?? fleetDefaults.refreshSeconds) * 1000);
+	// A closed terminal (SIGHUP) or a kill ends the masters and removes the sockets' directory, then dies of the signal.
+	const onSignal = (signal: NodeJS.Signals) => {
+		poller.stop();
+		void source.value.close().finally(() => {
+			process.off('SIGHUP', onSignal);
+			process.off('SIGTERM', onSignal);
+			process.kill(process.pid, signal);
+		});
+	};
+	process.on('SIGHUP', onSignal);
+	process.on('SIGTERM', onSignal);
 	try {
 		if (flags.once || flags.json) {
 			const states = await poller.collect();
@@ -96,6 +107,8 @@ export async function runFleet(flags: CliArgs, settings: Settings, version: stri
 		await runFleetScreen({poller, source: source.value, settings: fleetSettingRows(flags, source.value, ssh), ...(lesson ? {lesson} : {})});
 		return 0;
 	} finally {
+		process.off('SIGHUP', onSignal);
+		process.off('SIGTERM', onSignal);
 		poller.stop();
 		await source.value.close();
 	}
