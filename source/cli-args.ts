@@ -3,6 +3,7 @@
 import type {ConfigKey, ConfigValueKind} from './model/config.js';
 import {fail, ok, type Result} from './model/result.js';
 import {defaults, type Flags} from './settings.js';
+import {fleetDefaults} from './fleet/defaults.js';
 import {defaultCheckTimeoutSeconds} from './monitoring/check.js';
 
 type ValueKind = 'path' | 'name' | 'url' | 'seconds' | 'percent' | 'hours';
@@ -52,6 +53,14 @@ export const flagSpecs: readonly FlagSpec[] = [
 	{flag: '--read-only', key: 'readOnly', help: 'remove every action that changes anything (the remount key R); the header says READ-ONLY'},
 	{flag: '--dry-run', key: 'dryRun', help: 'the guided remount walks every step and runs none'},
 	{flag: '--audit-log', key: 'auditLog', value: {kind: 'path', label: 'PATH'}, help: 'where remount steps are recorded (default: see Files)'},
+	// The fleet (source/fleet/).
+	{flag: '--fleet', key: 'fleet', value: {kind: 'path', label: 'INVENTORY'}, help: `every controller in one view, over ssh: the hosts of a kolla inventory (INI or YAML; read by ansible-inventory when installed)`, commandOnly: true},
+	{flag: '--fleet-group', key: 'fleetGroup', value: {kind: 'name', label: 'NAME'}, help: `the inventory group to watch (default ${fleetDefaults.group})`, commandOnly: true},
+	{flag: '--hosts', key: 'hosts', value: {kind: 'name', label: 'LIST'}, help: 'the fleet as a plain list: HOST,USER@HOST,HOST:PORT', commandOnly: true},
+	{flag: '--fleet-command', key: 'fleetCommand', value: {kind: 'name', label: 'COMMAND'}, help: `the tool on each controller, on its PATH or a path (default ${fleetDefaults.command})`, commandOnly: true},
+	{flag: '--fleet-refresh', key: 'fleetRefresh', value: {kind: 'seconds', label: 'SECONDS'}, help: `how often each controller is asked (default ${fleetDefaults.refreshSeconds})`, commandOnly: true},
+	{flag: '--fleet-timeout', key: 'fleetTimeout', value: {kind: 'seconds', label: 'SECONDS'}, help: `a controller whose report takes longer is HUNG (default ${fleetDefaults.timeoutSeconds})`, commandOnly: true},
+	{flag: '--ssh-config', key: 'sshConfig', value: {kind: 'path', label: 'PATH'}, help: 'ssh -F PATH for the fleet (default: your own ~/.ssh/config)', commandOnly: true},
 	{flag: '--backup-marker', key: 'backupMarker', value: {kind: 'path', label: 'PATH'}, help: 'a file your backup job touches when it succeeds, or a mirror directory: its age is the newest backup\'s'},
 	{flag: '--backup-max-age', key: 'backupMaxAge', value: {kind: 'hours', label: 'HOURS'}, help: `a newest backup older than this is a finding (default ${defaults.backupMaxAgeHours})`},
 	{flag: '--demo', key: 'demo', value: {kind: 'name', label: 'SCENARIO', optional: true}, help: 'the training simulator; without a name, list the scenarios', commandOnly: true},
@@ -81,6 +90,9 @@ const conflicts: ReadonlyArray<{flags: [string, string]; why: string}> = [
 	{flags: ['--print-config', '--print-settings'], why: 'each prints the settings its own way; pick one'},
 	{flags: ['--print-config', '--demo'], why: 'the training simulator\'s settings are not a controller\'s config'},
 	{flags: ['--print-settings', '--prometheus-textfile'], why: '--print-settings prints the settings and exits, no metrics'},
+	{flags: ['--fleet', '--hosts'], why: 'both name the fleet; pick one'},
+	{flags: ['--demo', '--fleet'], why: 'the training fleet is --demo fleet-flapped; a real one is --fleet INVENTORY'},
+	{flags: ['--demo', '--hosts'], why: 'the training fleet is --demo fleet-flapped; a real one is --hosts LIST'},
 ];
 
 const expected: Record<ValueKind, string> = {

@@ -22,6 +22,8 @@ import {loadScenarioState, saveScenarioState, scenarioStateFile} from './world/s
 import {createSimulatedWorld, simulatedDatadir, simulatedHostname} from './world/simulated/simulated-world.js';
 import type {World} from './world/world.js';
 import {buildStamp, versionText} from './version.js';
+import {runFleet, wantsFleet} from './fleet/run.js';
+import {fleetScenario} from './world/simulated/fleet-demo.js';
 
 const version = buildStamp.version;
 
@@ -109,6 +111,7 @@ Exit codes
 Examples
   $ glance-inspector --demo flapped
   $ glance-inspector --once --datadir /mnt/glance/images
+  $ glance-inspector --fleet /etc/kolla/multinode
 `;
 }
 
@@ -136,7 +139,10 @@ function usageError(message: string): never {
 }
 
 function scenarioList(): string {
-	return scenarios.map(scenario => `  ${scenario.name.padEnd(9)} ${scenario.title}`).join('\n');
+	const lines = scenarios.map(scenario => `  ${scenario.name.padEnd(9)} ${scenario.title}`);
+	// The fleet's training scenario: three simulated controllers (source/world/simulated/fleet-demo.ts).
+	lines.push(`  ${fleetScenario.name}\n            ${fleetScenario.title}`);
+	return lines.join('\n');
 }
 
 async function readGlobals(path: string): Promise<GlobalsInput> {
@@ -232,15 +238,21 @@ async function main(): Promise<number> {
 		process.stdout.write(`Training scenarios (glance-inspector --demo NAME):\n${scenarioList()}\n`);
 		return 0;
 	}
+	const paths = configPaths({configFlag: flags.config, env: process.env, home: account.home});
+	const config = await readConfigFiles(paths);
+	if (!config.ok) usageError(describeProblem(config.problem));
+	// The fleet (source/fleet/): every controller over ssh. Its local settings serve only the training fleet, so nothing real is read for them.
+	if (wantsFleet(flags)) {
+		const local = await buildSettings(flags, true, config.value);
+		if (!local.ok) usageError(describeProblem(local.problem));
+		return runFleet(flags, local.value, version, usageError, flags.demo === fleetScenario.name ? fleetScenario.lesson : undefined);
+	}
 	let scenario: ScenarioName | null = null;
 	if (flags.demo !== undefined) {
 		if (!isScenarioName(flags.demo)) usageError(`no scenario named "${flags.demo}". Scenarios:\n${scenarioList()}`);
 		scenario = flags.demo;
 	}
 
-	const paths = configPaths({configFlag: flags.config, env: process.env, home: account.home});
-	const config = await readConfigFiles(paths);
-	if (!config.ok) usageError(describeProblem(config.problem));
 	const resolved = await buildSettings(flags, scenario !== null, config.value);
 	if (!resolved.ok) usageError(describeProblem(resolved.problem));
 	const settings = resolved.value;

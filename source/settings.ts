@@ -59,6 +59,14 @@ export type Flags = {
 	auditLog?: string;
 	backupMarker?: string;
 	backupMaxAge?: number;
+	// The fleet (source/fleet/): every controller over ssh.
+	fleet?: string;
+	fleetGroup?: string;
+	hosts?: string;
+	fleetCommand?: string;
+	fleetRefresh?: number;
+	fleetTimeout?: number;
+	sshConfig?: string;
 };
 
 export type GlobalsInput = {path: string; text: string | null; readError: string | null};

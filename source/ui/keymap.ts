@@ -4,7 +4,7 @@ import type {Key} from 'ink';
 import type {WizardAnswer, WizardState} from '../runbook/state.js';
 
 /** Where a key is read: the view on top, or the prompt that takes every key until it is answered. */
-export type Scope = 'dashboard' | 'images' | 'image' | 'filter' | 'confirm' | 'wizard' | 'help' | RecoveryScope;
+export type Scope = 'dashboard' | 'images' | 'image' | 'filter' | 'confirm' | 'wizard' | 'help' | 'fleet' | 'fleet-help' | RecoveryScope;
 
 /** The recovery of shadowed images: asking for y, putting them back, or ended. */
 export type RecoveryScope = 'recovery-confirm' | 'recovery-running' | 'recovery-ended';
@@ -58,7 +58,9 @@ export type Command =
 	| 'runRecovery'
 	| 'declineRecovery'
 	| 'stopRecovery'
-	| 'closeRecovery';
+	| 'closeRecovery'
+	// The fleet.
+	| 'openHost';
 
 export type Binding = {
 	command: Command;
@@ -89,6 +91,8 @@ export const scopeTitles: Record<Scope, string> = {
 	'recovery-confirm': 'the recovery, asking',
 	'recovery-running': 'the recovery, running',
 	'recovery-ended': 'the recovery, ended',
+	fleet: 'the fleet',
+	'fleet-help': 'the help',
 };
 
 const plainKey = (key: Key) => !key.ctrl && !key.meta;
@@ -185,6 +189,15 @@ export const keymap: readonly Binding[] = [
 	{command: 'closeRecovery', keys: 'Esc / q', description: 'close the recovery', scopes: ['recovery-ended'], bar: {key: 'Esc', word: 'close', rank: 1}, matches: (input, key) => key.escape || letter('q')(input, key)},
 	{command: 'down', keys: 'j / ↓', description: 'scroll', scopes: recoveryScopes, bar: {key: 'j/k', word: 'scroll', rank: 40}, matches: (input, key) => key.downArrow || letter('j')(input, key)},
 	{command: 'up', keys: 'k / ↑', description: 'scroll back', scopes: recoveryScopes, matches: (input, key) => key.upArrow || letter('k')(input, key)},
+	// The fleet: one row a controller; Enter hands the terminal to that host's own dashboard (ssh -t).
+	{command: 'quit', keys: 'Ctrl+C', description: 'quit', scopes: ['fleet', 'fleet-help'], matches: ctrlC},
+	{command: 'openHost', keys: 'Enter', description: "the host's own dashboard (ssh -t); quit it to come back", scopes: ['fleet'], bar: {key: 'Enter', word: 'open host', rank: 10}, matches: (_input, key) => key.return},
+	{command: 'down', keys: 'j / ↓', description: 'next host', scopes: ['fleet'], bar: {key: 'j/k', word: 'move', rank: 40}, matches: (input, key) => key.downArrow || letter('j')(input, key)},
+	{command: 'up', keys: 'k / ↑', description: 'previous host', scopes: ['fleet'], matches: (input, key) => key.upArrow || letter('k')(input, key)},
+	{command: 'refresh', keys: 'r', description: 'ask every host now', scopes: ['fleet'], bar: {key: 'r', word: 'refresh', rank: 80}, matches: letter('r')},
+	{command: 'help', keys: '?', description: 'this help', scopes: ['fleet'], bar: {key: '?', word: 'help', rank: 0}, matches: letter('?')},
+	{command: 'quit', keys: 'q', description: 'quit', scopes: ['fleet', 'fleet-help'], bar: {key: 'q', word: 'quit', rank: 90}, matches: letter('q')},
+	{command: 'close', keys: 'Esc / ?', description: 'close this help', scopes: ['fleet-help'], bar: {key: 'Esc', word: 'close', rank: 1}, matches: (input, key) => key.escape || letter('?')(input, key)},
 ];
 
 function applies(binding: Binding, where: Where): boolean {
