@@ -149,6 +149,7 @@ define service {
   host_name             $MON_NAGIOS_HOST
   service_description   $MON_NAGIOS_SERVICE
   check_command         check_glance_inspector
+  active_checks_enabled 0
   max_check_attempts    1
   check_interval        86400
   retry_interval        86400
