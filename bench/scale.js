@@ -20,7 +20,10 @@ const bigDatadir = `${lab.LAB_MOUNTPOINT}/bench-100k`;
 // The Node the package pins (Ink 8 needs >= 22; the system's may be older), and dist/cli.js itself rather than
 // the bin launcher, so the process measured is the app and not a parent waiting on it.
 const node = existsSync(`${root}/node_modules/node/bin/node`) ? `${root}/node_modules/node/bin/node` : process.execPath;
-const tool = [node, `${root}/dist/cli.js`];
+if (!existsSync(`${root}/dist/cli.js`)) throw new Error('build first: npm run build');
+// With the flags bin/glance-inspector.js starts it with.
+const {runtimeFlags} = await import(`${root}/dist/runtime-flags.js`);
+const tool = [node, ...runtimeFlags, `${root}/dist/cli.js`];
 const toolArgs = (datadir = benchDatadir) => ['--datadir', datadir, '--glance-url', benchGlanceUrl, '--container', lab.LAB_CONTAINER];
 const ticksPerSecond = 100;
 const idleSeconds = Number(process.env.GI_BENCH_IDLE_SECONDS ?? 60);
@@ -300,5 +303,4 @@ function verifyFigure() {
 	figure('verify (sha512 + md5) vs sha512sum', `${ratio.toFixed(2)}×`, '≤ 1.1×', ratio <= 1.1);
 }
 
-if (!existsSync(`${root}/dist/cli.js`)) throw new Error('build first: npm run build');
 if (holdsLabLock(import.meta.url)) await main();

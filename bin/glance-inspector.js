@@ -13,7 +13,12 @@ if (!existsSync(cli)) {
 }
 
 const major = Number(process.versions.node.split('.')[0]);
-if (major >= 26) {
+const {runtimeFlags} = await import('../dist/runtime-flags.js');
+const flagged = runtimeFlags.every(flag => process.execArgv.includes(flag));
+if (major >= 26 && !flagged && typeof process.execve === 'function') {
+	// The same process again with the flags (no parent left waiting): V8's heap limits are fixed at start.
+	process.execve(process.execPath, [process.execPath, ...runtimeFlags, cli, ...process.argv.slice(2)]);
+} else if (major >= 26) {
 	await import(cli);
 } else {
 	let pinned;
@@ -23,7 +28,7 @@ if (major >= 26) {
 		process.stderr.write(`glance-inspector: needs Node >= 26 (this is ${process.version}); run \`npm install\` to get the pinned Node 26\n`);
 		process.exit(3);
 	}
-	const child = spawn(pinned, [cli, ...process.argv.slice(2)], {stdio: 'inherit'});
+	const child = spawn(pinned, [...runtimeFlags, cli, ...process.argv.slice(2)], {stdio: 'inherit'});
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 	child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
 }

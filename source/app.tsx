@@ -46,7 +46,7 @@ export function App({poller, verifier, label, settings, createRemount, createRec
 	const {columns, rows} = useTerminalSize();
 	const screen = useScreen();
 	const wizard = useWizard(screen.remount);
-	const table = useInventory(snapshot, verification, settings, screen.images);
+	const table = useInventory(snapshot, verification, settings, screen.images, screen.view === 'images');
 	// Two guards: the setting removes the dangerous keys, and in read-only mode the CLI gives no remount at all.
 	const readOnly = settings.readOnly.value || createRemount === null;
 	const tableHeight = Math.max(6, rows - 2);

@@ -16,7 +16,9 @@ export async function runDashboard({textfile, ...props}: DashboardProps): Promis
 			<App {...props} />
 		</ThemeContext.Provider>,
 		// Ink turns itself non-interactive when CI is set; an operator's terminal is interactive whatever the env says.
-		{alternateScreen: true, exitOnCtrlC: false, interactive: process.stdout.isTTY === true},
+		// maxFps: Ink holds a frame that follows the last within 1000/maxFps ms (at its default 30 a key pressed soon
+		// after a frame waited up to 34 ms to show); incrementalRendering: a second ticking rewrites the header line, not the screen.
+		{alternateScreen: true, exitOnCtrlC: false, interactive: process.stdout.isTTY === true, maxFps: 120, incrementalRendering: true},
 	);
 	try {
 		return await instance.waitUntilExit();

@@ -44,8 +44,9 @@ export function* jsonPieces(value: unknown, indent = ''): Generator<string> {
 		for (let index = 0; index < value.length; index++) {
 			yield `${index === 0 ? '' : ','}\n${inner}`;
 			const element: unknown = value[index];
-			// As JSON.stringify does: what has no JSON form is null inside an array.
-			yield* jsonPieces(element === undefined || typeof element === 'function' || typeof element === 'symbol' ? null : element, inner);
+			// One record of a long list (a row, an image, a file) is small: one stringify, not a walk of its fields.
+			if (Array.isArray(element) && element.length > streamedArrayLength) yield* jsonPieces(element, inner);
+			else yield indented(JSON.stringify(element, null, 2) ?? 'null', inner);
 		}
 		yield `\n${indent}]`;
 		return;

@@ -53,6 +53,12 @@ function selectAt(state: ImagesState, position: number, rows: Rows): ImagesState
 	return {...state, index, selectedId: rows[index]?.id ?? state.selectedId};
 }
 
+/** The order `s` goes to next. Big and new first is what an operator looks for; names read best A to Z. */
+export function nextSort(state: Pick<ImagesState, 'sort'>): Pick<ImagesState, 'sort' | 'descending'> {
+	const sort = sortKeys[(sortKeys.indexOf(state.sort) + 1) % sortKeys.length]!;
+	return {sort, descending: sort === 'size' || sort === 'created'};
+}
+
 export function imagesReducer(state: ImagesState, action: ImagesAction): ImagesState {
 	switch (action.type) {
 		case 'move': {
@@ -86,9 +92,7 @@ export function imagesReducer(state: ImagesState, action: ImagesAction): ImagesS
 			return {...state, verdict: next, index: 0};
 		}
 		case 'cycleSort': {
-			const next = sortKeys[(sortKeys.indexOf(state.sort) + 1) % sortKeys.length]!;
-			// Big and new first is what an operator looks for; names read best A to Z.
-			return {...selectAt(state, selectedPosition(state, action.rows), action.rows), sort: next, descending: next === 'size' || next === 'created'};
+			return {...selectAt(state, selectedPosition(state, action.rows), action.rows), ...nextSort(state)};
 		}
 		case 'reverseSort': {
 			return {...selectAt(state, selectedPosition(state, action.rows), action.rows), descending: !state.descending};

@@ -4,7 +4,7 @@ import {formatDuration, truncateMiddle} from '../../model/format.js';
 import {terminalText} from '../../model/terminal-text.js';
 import type {Snapshot} from '../../model/types.js';
 import {useTheme, type Tone} from '../theme.js';
-import {useNow} from '../hooks/use-now.js';
+import {useSecondsSince} from '../hooks/use-now.js';
 
 const statusTone: Record<Status, Tone> = {ok: 'ok', warning: 'warn', critical: 'crit', unknown: 'unknown'};
 
@@ -25,7 +25,7 @@ const readOnlyMark = ' READ-ONLY ';
 /** The top line: what is watched, whether changes are off, the overall status, and how fresh it is. */
 // The clock ticks here, not in the App: a second passing redraws the age, not the dashboard below it.
 export function Header(props: {label: string; datadir: string; readOnly: boolean; status: Status | null; updated: number | null; width: number}) {
-	const now = useNow();
+	const now = useSecondsSince(props.updated);
 	const theme = useTheme();
 	const status = props.status ? props.status.toUpperCase() : 'PROBING';
 	const age = ageText(props.updated, now);

@@ -1,11 +1,11 @@
-import {useMemo, useRef} from 'react';
+import {useEffect, useMemo, useRef} from 'react';
 import {deriveFindings} from '../../model/findings.js';
 import {buildInventory, filesBasis, filterRows, glanceBasis, sortedRows} from '../../model/inventory.js';
 import {underMountKey} from '../../model/shadowed.js';
 import type {DatadirListing, Finding, GlanceImage, GlanceListing, Inventory, InventoryRow, Snapshot} from '../../model/types.js';
 import {findingContext, type Settings} from '../../settings.js';
 import type {VerifierState} from '../../world/verifier.js';
-import {selectedPosition, type ImagesState} from '../images-state.js';
+import {nextSort, selectedPosition, type ImagesState} from '../images-state.js';
 
 /** A row whose file can be read and checked against its Glance image. */
 export type VerifiableRow = InventoryRow & {image: GlanceImage};
@@ -31,10 +31,13 @@ function listingKey(listing: GlanceListing | DatadirListing | null, basis: objec
 	return [listing?.state ?? null, basis, why];
 }
 
+// After the frame that showed the table or the new order, not inside it.
+const sortAheadDelayMs = 100;
+
 type Filtered = {sorted: readonly InventoryRow[]; text: string; verdict: ImagesState['verdict']; rows: readonly InventoryRow[]};
 
 /** Files joined with Glance images, the findings on the whole snapshot, and the image table's rows. */
-export function useInventory(snapshot: Snapshot, verification: VerifierState, settings: Settings, images: ImagesState): InventoryView {
+export function useInventory(snapshot: Snapshot, verification: VerifierState, settings: Settings, images: ImagesState, tableOpen: boolean): InventoryView {
 	const {glance, files} = snapshot;
 	const knownImages = glanceBasis(glance)?.images ?? null;
 	const knownFiles = filesBasis(files)?.files ?? null;
@@ -49,6 +52,13 @@ export function useInventory(snapshot: Snapshot, verification: VerifierState, se
 		[snapshot, settings, inventory],
 	);
 	const sorted = useMemo(() => sortedRows(inventory, images.sort, images.descending), [inventory, images.sort, images.descending]);
+	// The order `s` goes to next is sorted while the table idles, so the key press finds it ready.
+	useEffect(() => {
+		if (!tableOpen) return;
+		const next = nextSort(images);
+		const timer = setTimeout(() => sortedRows(inventory, next.sort, next.descending), sortAheadDelayMs);
+		return () => clearTimeout(timer);
+	}, [tableOpen, inventory, images.sort]);
 	// Typing a filter narrows the last result instead of scanning every row again.
 	const last = useRef<Filtered | null>(null);
 	const rows = useMemo(() => {

@@ -1,6 +1,6 @@
 // One HTTP exchange with Keystone or Glance: only to its endpoint's origin, never following a redirect, within
 // a deadline for the answer and one for the whole body, and never reading more of a body than its cap.
-import {Agent, type Dispatcher} from 'undici';
+import type {Dispatcher} from 'undici';
 import {formatBytes} from '../../../model/format.js';
 import {sameOrigin, type GlanceFailure} from '../../../model/openstack/glance.js';
 import {errorMessage, fail, ok, type Result} from '../../../model/result.js';
@@ -13,9 +13,12 @@ export type TlsAgent = Promise<Result<Dispatcher | undefined, GlanceFailure>>;
 
 /** An undici Agent for OS_CACERT / insecure, or undefined for Node's defaults; reading the CA is the only I/O. */
 export async function dispatcherFor(tls: Tls): TlsAgent {
-	if (tls.insecure) return ok(new Agent({connect: {rejectUnauthorized: false}}));
-	if (!tls.cacert) return ok(undefined);
-	const ca = await readBoundedText(tls.cacert, {what: 'CA bundle (OS_CACERT)', maxBytes: fileLimits.config});
+	const {cacert, insecure} = tls;
+	if (!insecure && !cacert) return ok(undefined);
+	// Loaded only when asked for: undici's module costs ~13 MB of memory that Node's defaults never need.
+	const {Agent} = await import('undici');
+	if (insecure || !cacert) return ok(new Agent({connect: {rejectUnauthorized: false}}));
+	const ca = await readBoundedText(cacert, {what: 'CA bundle (OS_CACERT)', maxBytes: fileLimits.config});
 	if (ca.ok) return ok(new Agent({connect: {ca: ca.value}}));
 	const {errno} = ca.problem;
 	const why = errno === 'ENOENT' ? 'not found' : errno === 'EACCES' ? 'permission denied' : null;
