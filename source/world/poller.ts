@@ -43,6 +43,8 @@ export class SnapshotPoller {
 	private inventoryAgain = false;
 	private lastFullGlanceAt = Number.NEGATIVE_INFINITY;
 	private lastFullFilesAt = Number.NEGATIVE_INFINITY;
+	/** The mount the last look under the mount point was taken on: looked again when it changes (a remount, a drop), else at full rounds. */
+	private underMountLookedOn: string | null = null;
 	private readonly cadence: InventoryCadence;
 	/** While a round runs, listeners hear of its changes once (at its end, or after roundNewsHoldMs). */
 	private holdingNews = false;
@@ -180,7 +182,17 @@ export class SnapshotPoller {
 		const full = previous === null || startedAt - this.lastFullFilesAt >= this.cadence.fullMs;
 		const uploading = (glanceBasis(this.current.glance)?.images ?? []).filter(isUploading).map(image => image.id);
 		// Under the mount point beside the files, told together: a shadowed image never shows as missing first.
-		const [listing, underMount, backups, glanceDirs] = await Promise.all([this.world.listDatadir(full || !previous ? undefined : {previous, watch: uploading}), this.world.lookUnderMount?.(), this.world.probeBackups?.(), this.world.probeGlanceDirs?.()]);
+		// Each look is a child process: under the mount point when the mount changed or at a full round;
+		// backups (hours old) and Glance's working directories at full rounds only.
+		const lookUnder = full || mountKeyOf(this.current.datadir) !== this.underMountLookedOn;
+		const [listing, underMount, backups, glanceDirs] = await Promise.all([
+			this.world.listDatadir(full || !previous ? undefined : {previous, watch: uploading}),
+			lookUnder ? this.world.lookUnderMount?.() : undefined,
+			full ? this.world.probeBackups?.() : undefined,
+			full ? this.world.probeGlanceDirs?.() : undefined,
+		]);
+		// The mount as the probe saw it by the look's end (the first round's probe runs beside it).
+		if (lookUnder && underMount) this.underMountLookedOn = mountKeyOf(this.current.datadir);
 		if (full && listing.state === 'ok') this.lastFullFilesAt = startedAt;
 		this.update({files: keepingPrevious(listing, previous), ...(underMount ? {underMount} : {}), ...(backups ? {backups} : {}), ...(glanceDirs ? {glanceDirs} : {})});
 	}
@@ -279,4 +291,9 @@ export class SnapshotPoller {
 		this.untold = false;
 		for (const listener of this.listeners) listener(this.current);
 	}
+}
+
+/** Which mount the datadir is on (a remount gets a new id and device), or 'none'. */
+function mountKeyOf(datadir: Snapshot['datadir']): string {
+	return datadir?.mount ? `${datadir.mount.mountId} ${datadir.mount.majorMinor}` : 'none';
 }

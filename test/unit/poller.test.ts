@@ -1,4 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest';
+import {fullPassEvery} from '../../source/model/cadence.js';
 import {SnapshotPoller} from '../../source/world/poller.js';
 import {createSimulatedWorld, type SimulatedWorld} from '../../source/world/simulated/simulated-world.js';
 
@@ -47,4 +48,32 @@ describe('SnapshotPoller', () => {
 		expect(poller.snapshot.container!.at).toBeGreaterThan(before);
 		expect(poller.snapshot.container?.state === 'present' && poller.snapshot.container.running).toBe(false);
 	});
+
+	it('looks under the mount point when the mount changes or at a full round, and at backups and staging only at full rounds', async () => {
+		world = createSimulatedWorld('healthy', {speed: 1000, probeTimeoutMs: 100});
+		const calls = {under: 0, backups: 0, glanceDirs: 0};
+		const look = world.lookUnderMount!.bind(world);
+		world.lookUnderMount = () => (calls.under++, look());
+		world.probeBackups = async () => (calls.backups++, undefined as never);
+		world.probeGlanceDirs = async () => (calls.glanceDirs++, undefined as never);
+		let clock = Date.parse('2026-12-01T12:00:00Z');
+		const inventoryMs = 30_000;
+		const poller = new SnapshotPoller(world, 3_600_000, () => clock, inventoryMs);
+		await poller.collect();
+		expect(calls).toEqual({under: 1, backups: 1, glanceDirs: 1});
+		clock += inventoryMs;
+		await poller.collect();
+		expect(calls).toEqual({under: 1, backups: 1, glanceDirs: 1});
+		await world.controller.flap();
+		clock += inventoryMs;
+		await poller.collect();
+		clock += inventoryMs;
+		await poller.collect();
+		// The round after the probe saw the new mount looks under it; the rest waits for the full round.
+		expect(calls).toEqual({under: 2, backups: 1, glanceDirs: 1});
+		clock += inventoryMs * fullPassEvery;
+		await poller.collect();
+		expect(calls).toEqual({under: 3, backups: 2, glanceDirs: 2});
+	});
 });
+
