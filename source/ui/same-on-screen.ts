@@ -1,7 +1,9 @@
 // Whether a new Snapshot would draw the same screen as the one shown: a probe round that changes nothing the
 // operator sees costs no React render and no Ink frame (an idle dashboard draws only when something changed).
+import {assessCapacity} from '../model/capacity.js';
 import {capacityTrend} from './components/capacity-panel.js';
 import {hostDetails} from './details.js';
+import {lastUpdate} from './hooks/use-freshness.js';
 import type {Snapshot, Thresholds} from '../model/types.js';
 
 /** What the screen shows of a Snapshot besides its raw facts: the host facts only in the capacity details. */
@@ -10,6 +12,10 @@ export type ScreenShows = {host: boolean; trendWidth: number; thresholds: Thresh
 /** Latencies this close, both this quick, read the same to an operator: a few ms of jitter is not news. */
 const latencyJitterMs = 10;
 const quickLatencyMs = 100;
+/** Figures that move with every write (space used, its graph, the growth) redraw at most this often; a level change at once. */
+const capacityEveryMs = 10_000;
+/** Findings that age with the clock (a backup growing overdue, an upload stuck) are judged again at least this often. */
+const keptAtMostMs = 60_000;
 
 /** Deep equality of probe results, leaving out their time stamps (`at`: the header says how fresh they are). */
 function sameFacts(a: unknown, b: unknown): boolean {
@@ -31,12 +37,30 @@ function sameFacts(a: unknown, b: unknown): boolean {
 	return true;
 }
 
-/** True when `next` draws what `shown` drew: same facts, the same capacity graph and growth, the same host line. */
+/** What the capacity figures decide: the levels and the filling-soon warning (the findings follow them). */
+function capacityStanding(snapshot: Snapshot, thresholds: Thresholds): object | null {
+	const probe = snapshot.datadir;
+	if (!probe?.stats) return null;
+	const {level, inodeLevel, fillingSoon} = assessCapacity(probe.stats, snapshot.history, thresholds, probe.at);
+	return {level, inodeLevel, fillingSoon};
+}
+
+/**
+ * True when `next` may leave `shown` on screen: the same facts, the same host line where it shows, and the same
+ * capacity figures, or capacity figures that moved without changing their level within the last capacityEveryMs.
+ */
 export function sameOnScreen(shown: Snapshot, next: Snapshot, shows: ScreenShows): boolean {
-	const {history: shownHistory, host: shownHost, ...shownRest} = shown;
-	const {history: nextHistory, host: nextHost, ...nextRest} = next;
+	const keptMs = (lastUpdate(next) ?? 0) - (lastUpdate(shown) ?? 0);
+	if (keptMs >= keptAtMostMs) return false;
+	const {history: shownHistory, host: shownHost, datadir: shownDatadir, ...shownRest} = shown;
+	const {history: nextHistory, host: nextHost, datadir: nextDatadir, ...nextRest} = next;
 	if (!sameFacts(shownRest, nextRest)) return false;
+	if ((shownDatadir === null) !== (nextDatadir === null)) return false;
+	if (shownDatadir && nextDatadir && !sameFacts({...shownDatadir, stats: null}, {...nextDatadir, stats: null})) return false;
 	if ((shownHost === null) !== (nextHost === null)) return false;
 	if (shows.host && shownHost && nextHost && !sameFacts(hostDetails(shownHost), hostDetails(nextHost))) return false;
-	return shownHistory === nextHistory || sameFacts(capacityTrend(shown, shows.thresholds, shows.trendWidth), capacityTrend(next, shows.thresholds, shows.trendWidth));
+	const sameCapacity =
+		sameFacts(shownDatadir?.stats, nextDatadir?.stats) &&
+		(shownHistory === nextHistory || sameFacts(capacityTrend(shown, shows.thresholds, shows.trendWidth), capacityTrend(next, shows.thresholds, shows.trendWidth)));
+	return sameCapacity || (keptMs < capacityEveryMs && sameFacts(capacityStanding(shown, shows.thresholds), capacityStanding(next, shows.thresholds)));
 }

@@ -35,20 +35,32 @@ describe('a probe round that changes nothing on screen', () => {
 		expect(sameOnScreen(shown, nextRound(shown, {datadir: {...datadir, at: 1_002_000, health: {state: 'responsive', latencyMs: 4, entries: 4, device: '0:52'}}}), shows)).toBe(true);
 	});
 
-	it('draws again when the share stops answering or the space used changes', () => {
+	it('draws again a minute on, for the findings that age with the clock', () => {
 		const shown = snapshot();
-		expect(sameOnScreen(shown, nextRound(shown, {datadir: {...datadir, health: {state: 'unresponsive', afterMs: 3000}, verdict: 'unresponsive'} as DatadirProbe}), shows)).toBe(false);
-		expect(sameOnScreen(shown, nextRound(shown, {datadir: {...datadir, stats: {...datadir.stats!, bytesUsed: 41e9}}}), shows)).toBe(false);
+		expect(sameOnScreen(shown, nextRound(shown, {datadir: {...datadir, at: datadir.at + 60_000}}), shows)).toBe(false);
 	});
 
-	it('draws again while the capacity graph is still filling its width', () => {
+	it('draws again when the share stops answering', () => {
+		const shown = snapshot();
+		expect(sameOnScreen(shown, nextRound(shown, {datadir: {...datadir, at: datadir.at + 2000, health: {state: 'unresponsive', afterMs: 3000}, verdict: 'unresponsive'} as DatadirProbe}), shows)).toBe(false);
+	});
+
+	it('draws space used that moved at most every 10 s, and at once when it crosses a threshold', () => {
+		const shown = snapshot();
+		const used = (bytesUsed: number, after: number) => nextRound(shown, {datadir: {...datadir, at: datadir.at + after, stats: {...datadir.stats!, bytesUsed, bytesAvailable: 100e9 - bytesUsed}}});
+		expect(sameOnScreen(shown, used(41e9, 2000), shows)).toBe(true);
+		expect(sameOnScreen(shown, used(41e9, 10_000), shows)).toBe(false);
+		expect(sameOnScreen(shown, used(85e9, 2000), shows)).toBe(false);
+	});
+
+	it('draws the capacity graph filling its width, every 10 s', () => {
 		const shown = snapshot({history: samples(10)});
-		expect(sameOnScreen(shown, nextRound(shown), shows)).toBe(false);
+		expect(sameOnScreen(shown, nextRound(shown, {datadir: {...datadir, at: datadir.at + 10_000}}), shows)).toBe(false);
 	});
 
-	it('draws again when a new sample moves the graph', () => {
+	it('draws a new sample that moves the graph, every 10 s', () => {
 		const shown = snapshot();
-		expect(sameOnScreen(shown, {...nextRound(shown), history: [...shown.history, {...shown.history.at(-1)!, at: 2_000_000, bytesUsed: 45e9}]}, shows)).toBe(false);
+		expect(sameOnScreen(shown, {...nextRound(shown, {datadir: {...datadir, at: datadir.at + 10_000}}), history: [...shown.history, {...shown.history.at(-1)!, at: 2_000_000, bytesUsed: 45e9}]}, shows)).toBe(false);
 	});
 
 	it('ignores the host facts while they are hidden, and draws them while the capacity details show them', () => {
