@@ -9,16 +9,15 @@ import type {Snapshot, Thresholds} from '../model/types.js';
 /** What the screen shows of a Snapshot besides its raw facts: the host facts only in the capacity details. */
 export type ScreenShows = {host: boolean; trendWidth: number; thresholds: Thresholds};
 
-/** Latencies this close, both this quick, read the same to an operator: a few ms of jitter is not news. */
-const latencyJitterMs = 10;
+/** Latencies both below this read alike to an operator ("answers quickly"): jitter between them is not news. */
 const quickLatencyMs = 100;
-/** Figures that move with every write (space used, its graph, the growth) redraw at most this often; a level change at once. */
-const capacityEveryMs = 10_000;
+/** Figures that move on every round (space used, its graph, the growth, a quick latency) redraw at most this often. */
+const movingFiguresEveryMs = 10_000;
 /** Findings that age with the clock (a backup growing overdue, an upload stuck) are judged again at least this often. */
 const keptAtMostMs = 60_000;
 
-/** Deep equality of probe results, leaving out their time stamps (`at`: the header says how fresh they are). */
-function sameFacts(a: unknown, b: unknown): boolean {
+/** Deep equality of probe results, leaving out their time stamps (`at`: the header says how fresh they are); `quickAlike`: two quick latencies match. */
+function sameFacts(a: unknown, b: unknown, quickAlike = false): boolean {
 	if (Object.is(a, b)) return true;
 	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
 	if (Array.isArray(a) !== Array.isArray(b)) return false;
@@ -28,11 +27,8 @@ function sameFacts(a: unknown, b: unknown): boolean {
 	if (keys.length !== Object.keys(right).length) return false;
 	for (const key of keys) {
 		if (key === 'at') continue;
-		if (key === 'latencyMs' && typeof left[key] === 'number' && typeof right[key] === 'number') {
-			const [x, y] = [left[key] as number, right[key] as number];
-			if (Math.abs(x - y) < latencyJitterMs && Math.max(x, y) < quickLatencyMs) continue;
-		}
-		if (!(key in right) || !sameFacts(left[key], right[key])) return false;
+		if (quickAlike && key === 'latencyMs' && Math.max(Number(left[key]), Number(right[key])) < quickLatencyMs) continue;
+		if (!(key in right) || !sameFacts(left[key], right[key], quickAlike)) return false;
 	}
 	return true;
 }
@@ -46,21 +42,23 @@ function capacityStanding(snapshot: Snapshot, thresholds: Thresholds): object | 
 }
 
 /**
- * True when `next` may leave `shown` on screen: the same facts, the same host line where it shows, and the same
- * capacity figures, or capacity figures that moved without changing their level within the last capacityEveryMs.
+ * True when `next` may leave `shown` on screen: the same facts and the same host line where it shows, or facts that
+ * differ only in moving figures (capacity, a quick latency) that keep their level, within the last movingFiguresEveryMs.
  */
 export function sameOnScreen(shown: Snapshot, next: Snapshot, shows: ScreenShows): boolean {
 	const keptMs = (lastUpdate(next) ?? 0) - (lastUpdate(shown) ?? 0);
 	if (keptMs >= keptAtMostMs) return false;
 	const {history: shownHistory, host: shownHost, datadir: shownDatadir, ...shownRest} = shown;
 	const {history: nextHistory, host: nextHost, datadir: nextDatadir, ...nextRest} = next;
-	if (!sameFacts(shownRest, nextRest)) return false;
-	if ((shownDatadir === null) !== (nextDatadir === null)) return false;
-	if (shownDatadir && nextDatadir && !sameFacts({...shownDatadir, stats: null}, {...nextDatadir, stats: null})) return false;
+	const shownProbe = shownDatadir && {...shownDatadir, stats: null};
+	const nextProbe = nextDatadir && {...nextDatadir, stats: null};
+	if (!sameFacts(shownRest, nextRest, true) || !sameFacts(shownProbe, nextProbe, true)) return false;
 	if ((shownHost === null) !== (nextHost === null)) return false;
 	if (shows.host && shownHost && nextHost && !sameFacts(hostDetails(shownHost), hostDetails(nextHost))) return false;
-	const sameCapacity =
+	const sameFigures =
+		sameFacts(shownRest, nextRest) &&
+		sameFacts(shownProbe, nextProbe) &&
 		sameFacts(shownDatadir?.stats, nextDatadir?.stats) &&
 		(shownHistory === nextHistory || sameFacts(capacityTrend(shown, shows.thresholds, shows.trendWidth), capacityTrend(next, shows.thresholds, shows.trendWidth)));
-	return sameCapacity || (keptMs < capacityEveryMs && sameFacts(capacityStanding(shown, shows.thresholds), capacityStanding(next, shows.thresholds)));
+	return sameFigures || (keptMs < movingFiguresEveryMs && sameFacts(capacityStanding(shown, shows.thresholds), capacityStanding(next, shows.thresholds)));
 }

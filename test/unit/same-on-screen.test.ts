@@ -30,14 +30,22 @@ const nextRound = (previous: Snapshot, patch: Partial<Snapshot> = {}): Snapshot 
 });
 
 describe('a probe round that changes nothing on screen', () => {
-	it('keeps the screen when only the stamps moved, the graph was already full and the latency jittered by a ms', () => {
+	it('keeps the screen when only the stamps moved and the graph was already full', () => {
 		const shown = snapshot();
-		expect(sameOnScreen(shown, nextRound(shown, {datadir: {...datadir, at: 1_002_000, health: {state: 'responsive', latencyMs: 4, entries: 4, device: '0:52'}}}), shows)).toBe(true);
+		expect(sameOnScreen(shown, nextRound(shown), shows)).toBe(true);
 	});
 
 	it('draws again a minute on, for the findings that age with the clock', () => {
 		const shown = snapshot();
 		expect(sameOnScreen(shown, nextRound(shown, {datadir: {...datadir, at: datadir.at + 60_000}}), shows)).toBe(false);
+	});
+
+	it('draws a quick latency that moved at most every 10 s, and a slow one at once', () => {
+		const shown = snapshot();
+		const latency = (latencyMs: number, after: number) => nextRound(shown, {datadir: {...datadir, at: datadir.at + after, health: {state: 'responsive', latencyMs, entries: 4, device: '0:52'}}});
+		expect(sameOnScreen(shown, latency(40, 2000), shows)).toBe(true);
+		expect(sameOnScreen(shown, latency(40, 10_000), shows)).toBe(false);
+		expect(sameOnScreen(shown, latency(400, 2000), shows)).toBe(false);
 	});
 
 	it('draws again when the share stops answering', () => {
