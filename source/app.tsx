@@ -44,7 +44,7 @@ export type AppProps = {
 export function App({poller, verifier, label, settings, createRemount, createRecovery = null, lesson}: AppProps) {
 	const {columns, rows} = useTerminalSize();
 	const screen = useScreen();
-	const snapshot = useSnapshot(poller, {host: screen.view === 'dashboard' && screen.focus === 'capacity', trendWidth: capacityInnerWidth(capacityPanelWidth(columns)), thresholds: thresholdsOf(settings)});
+	const [snapshot, drawNextRound] = useSnapshot(poller, {host: screen.view === 'dashboard' && screen.focus === 'capacity', trendWidth: capacityInnerWidth(capacityPanelWidth(columns)), thresholds: thresholdsOf(settings)});
 	const verification = useVerifier(verifier);
 	const wizard = useWizard(screen.remount);
 	const table = useInventory(snapshot, verification, settings, screen.images, screen.view === 'images');
@@ -53,7 +53,7 @@ export function App({poller, verifier, label, settings, createRemount, createRec
 	const tableHeight = Math.max(6, rows - 2);
 	const tooSmall = columns < minimumSize.columns || rows < minimumSize.rows;
 	const recovery = useRecovery();
-	useAppKeys({screen, table, wizard, readOnly, tooSmall, poller, verifier, verification, createRemount, page: Math.max(1, tableHeight - 8), recovery, createRecovery: readOnly ? null : createRecovery});
+	useAppKeys({screen, table, wizard, readOnly, tooSmall, poller, drawNextRound, verifier, verification, createRemount, page: Math.max(1, tableHeight - 8), recovery, createRecovery: readOnly ? null : createRecovery});
 
 	const {view, images} = screen;
 	const {inventory, findings, current} = table;
