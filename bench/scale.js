@@ -201,15 +201,20 @@ function ensureBigDirectory() {
 	if (have < entryCount) console.log(`[bench] made ${entryCount - have} entries in ${bigExport}`);
 }
 
+// At 80 columns the capacity graph is 36 samples wide, one sample per 2 s round; two rounds to spare.
+const graphFilledMs = (36 + 2) * 2000;
+
 async function dashboardFigures() {
 	const session = `scale-bench-${process.pid}`;
 	const glancePids = () => [Number(readFileSync(`${lab.LAB_STATE_DIR}/bench/glance-api.pid`, 'utf8'))];
 	const sharePids = () => [...pidsNamed('sshfs'), ...pidsNamed('sftp-server')];
 	const [glanceBase, shareBase] = await cpuPercentOver(Math.min(30, idleSeconds), [glancePids, sharePids]);
 	const pid = startDashboard(session, benchDatadir);
+	const startedAt = performance.now();
 	try {
 		await waitForScreen(session, screen => screen.includes('Findings') && !screen.includes('Inventory pending'));
-		await sleep(5000);
+		// Idle means left open: past the start-up, once the capacity graph (one sample a round) has filled its width.
+		await sleep(Math.max(5000, graphFilledMs - (performance.now() - startedAt)));
 		const startRss = rssMiB(pid);
 		const [dashboardCpu, glanceCpu, shareCpu] = await cpuPercentOver(idleSeconds, [() => [pid], glancePids, sharePids]);
 		tmux('send-keys', '-t', session, 'i');

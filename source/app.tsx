@@ -2,10 +2,11 @@ import {Box} from 'ink';
 import {overallStatus} from './model/findings.js';
 import type {RemountRunner} from './runbook/runner.js';
 import type {Settings} from './settings.js';
-import {settingRows} from './settings.js';
+import {settingRows, thresholdsOf} from './settings.js';
 import {CompactView, minimumSize} from './ui/components/compact-view.js';
-import {Dashboard} from './ui/components/dashboard.js';
-import {Header, lastUpdate} from './ui/components/header.js';
+import {capacityInnerWidth} from './ui/components/capacity-panel.js';
+import {capacityPanelWidth, Dashboard} from './ui/components/dashboard.js';
+import {Header} from './ui/components/header.js';
 import {HelpOverlay} from './ui/components/help-overlay.js';
 import {ImageDetail} from './ui/components/image-detail.js';
 import {ConfirmVerifyAll, ImagesTable} from './ui/components/images-view.js';
@@ -41,10 +42,10 @@ export type AppProps = {
 
 /** The root: which view is on top, with the header above it and the key bar below. */
 export function App({poller, verifier, label, settings, createRemount, createRecovery = null, lesson}: AppProps) {
-	const snapshot = useSnapshot(poller);
-	const verification = useVerifier(verifier);
 	const {columns, rows} = useTerminalSize();
 	const screen = useScreen();
+	const [snapshot, drawNextRound] = useSnapshot(poller, {host: screen.view === 'dashboard' && screen.focus === 'capacity', trendWidth: capacityInnerWidth(capacityPanelWidth(columns)), thresholds: thresholdsOf(settings)});
+	const verification = useVerifier(verifier);
 	const wizard = useWizard(screen.remount);
 	const table = useInventory(snapshot, verification, settings, screen.images, screen.view === 'images');
 	// Two guards: the setting removes the dangerous keys, and in read-only mode the CLI gives no remount at all.
@@ -52,7 +53,7 @@ export function App({poller, verifier, label, settings, createRemount, createRec
 	const tableHeight = Math.max(6, rows - 2);
 	const tooSmall = columns < minimumSize.columns || rows < minimumSize.rows;
 	const recovery = useRecovery();
-	useAppKeys({screen, table, wizard, readOnly, tooSmall, poller, verifier, verification, createRemount, page: Math.max(1, tableHeight - 8), recovery, createRecovery: readOnly ? null : createRecovery});
+	useAppKeys({screen, table, wizard, readOnly, tooSmall, poller, drawNextRound, verifier, verification, createRemount, page: Math.max(1, tableHeight - 8), recovery, createRecovery: readOnly ? null : createRecovery});
 
 	const {view, images} = screen;
 	const {inventory, findings, current} = table;
@@ -94,7 +95,7 @@ export function App({poller, verifier, label, settings, createRemount, createRec
 	const status = snapshot.datadir !== null && snapshot.container !== null ? overallStatus(findings).status : null;
 	return (
 		<Box flexDirection="column" width={columns} height={rows}>
-			<Header label={label} datadir={snapshot.datadir?.datadir ?? settings.datadir.value} readOnly={settings.readOnly.value} status={status} updated={lastUpdate(snapshot)} width={columns} />
+			<Header label={label} datadir={snapshot.datadir?.datadir ?? settings.datadir.value} readOnly={settings.readOnly.value} status={status} poller={poller} refreshMs={settings.refreshSeconds.value * 1000} width={columns} />
 			{body}
 			<StatusBar
 				where={recoveryWhere(recovery.state, readOnly) ?? whereOf(screen, wizard, readOnly)}

@@ -7,13 +7,12 @@ import {textReport} from './report.js';
 import {defaultCheckTimeoutSeconds, runCheck, writeCheckTextfile} from './monitoring/check.js';
 import {textfilePathProblem} from './monitoring/textfile.js';
 import {systemAuditLogPath, userStateDirectory} from './runbook/audit.js';
-import {RemountRunner, remountSettingsFrom} from './runbook/runner.js';
-import {RecoveryRunner, type RecoveryTarget} from './runbook/recovery/runner.js';
+import type {RemountRunner} from './runbook/runner.js';
+import type {RecoveryRunner, RecoveryTarget} from './runbook/recovery/runner.js';
 import {describeProblem, ok, type Result} from './model/result.js';
 import {defaults, findingContext, globalsPathOf, resolveSettings, settingRows, thresholdsOf, type GlobalsInput, type Settings} from './settings.js';
 import {configPaths, printedConfig, readConfigFiles, type ConfigPaths, type ConfigRead} from './config-file.js';
 import {SnapshotPoller} from './world/poller.js';
-import {ChecksumVerifier} from './world/verifier.js';
 import {fileLimits, readBoundedText} from './world/real/bounded-file.js';
 import {probePath} from './world/real/path-probe.js';
 import {RealWorld} from './world/real/real-world.js';
@@ -207,12 +206,15 @@ function createSimulator(settings: Settings, scenario: ScenarioName, reset: bool
 	});
 }
 
-function remountRunner(world: World, poller: SnapshotPoller, settings: Settings, scenario: ScenarioName | null): RemountRunner {
+/** The dashboard's own modules, loaded only when a terminal wants it (a --json run never does). */
+type DashboardModules = {remount: typeof import('./runbook/runner.js'); recovery: typeof import('./runbook/recovery/runner.js')};
+
+function remountRunner({remount: {RemountRunner, remountSettingsFrom}}: DashboardModules, world: World, poller: SnapshotPoller, settings: Settings, scenario: ScenarioName | null): RemountRunner {
 	const remountSettings = {...remountSettingsFrom(settings, {dryRun: settings.dryRun.value, auditLog: settings.auditLog.value}), simulation: scenario ? {scenario} : null};
 	return new RemountRunner({world, snapshots: poller, settings: remountSettings, ...(scenario ? {hostname: simulatedHostname} : {})});
 }
 
-function recoveryRunner(world: World, poller: SnapshotPoller, settings: Settings, scenario: ScenarioName | null, targets: readonly RecoveryTarget[]): RecoveryRunner {
+function recoveryRunner({recovery: {RecoveryRunner}}: DashboardModules, world: World, poller: SnapshotPoller, settings: Settings, scenario: ScenarioName | null, targets: readonly RecoveryTarget[]): RecoveryRunner {
 	const under = poller.snapshot.underMount;
 	const parentMountpoint = under?.state === 'ok' ? under.parentMountpoint : '/';
 	return new RecoveryRunner({world, targets, datadir: settings.datadir.value, parentMountpoint, auditLog: settings.auditLog.value, simulation: scenario ? {scenario} : null, ...(scenario ? {hostname: simulatedHostname} : {})});
@@ -314,15 +316,16 @@ async function main(): Promise<number> {
 
 	// React picks its build when first loaded: the development one (any NODE_ENV but production) costs the idle dashboard several times the CPU.
 	process.env['NODE_ENV'] = 'production';
-	const {runDashboard} = await import('./dashboard.js');
+	const [{runDashboard}, remount, recovery, {ChecksumVerifier}] = await Promise.all([import('./dashboard.js'), import('./runbook/runner.js'), import('./runbook/recovery/runner.js'), import('./world/verifier.js')]);
+	const modules: DashboardModules = {remount, recovery};
 	const parting = await runDashboard({
 		poller,
 		verifier: new ChecksumVerifier(world),
 		label: world.label,
 		settings,
-		createRemount: settings.readOnly.value ? null : () => remountRunner(world, poller, settings, scenario),
+		createRemount: settings.readOnly.value ? null : () => remountRunner(modules, world, poller, settings, scenario),
 		textfile,
-		createRecovery: settings.readOnly.value ? null : targets => recoveryRunner(world, poller, settings, scenario, targets),
+		createRecovery: settings.readOnly.value ? null : targets => recoveryRunner(modules, world, poller, settings, scenario, targets),
 		...(scenario ? {lesson: scenarios.find(each => each.name === scenario)?.lesson ?? ''} : {}),
 	});
 	// The App leaves with text to keep (the summary of an abandoned remount): printed once the normal screen is back.

@@ -4,7 +4,7 @@ import {healthDetail} from '../model/health.js';
 import {glanceDirRows} from '../model/glance-dirs.js';
 import {filesBasis} from '../model/inventory.js';
 import {containerVerdict, describeContainerVerdict} from '../model/mount.js';
-import type {ContainerProbe, DatadirProbe, Snapshot, Thresholds} from '../model/types.js';
+import type {ContainerProbe, DatadirProbe, HostProbe, Snapshot, Thresholds} from '../model/types.js';
 import type {DetailRow} from './components/details-panel.js';
 
 export function mountDetails(probe: DatadirProbe | null): DetailRow[] {
@@ -49,19 +49,23 @@ export function capacityDetails(snapshot: Snapshot, thresholds: Thresholds): Det
 	}
 	// Beside the images: Glance's staging, tasks and cache directories, which share the filesystem.
 	rows.push(...glanceDirRows(snapshot.glanceDirs, filesBasis(snapshot.files)?.files ?? null));
-	if (host) {
-		rows.push(
-			{label: 'host', value: host.hostname},
-			{label: 'load (1 min)', value: host.load1 === null ? '-' : host.load1.toFixed(2)},
-			{label: 'cpu', value: host.cpuPercent === null ? '-' : `${host.cpuPercent.toFixed(0)}%`},
-			{label: 'memory used', value: host.memUsedPercent === null ? '-' : `${host.memUsedPercent.toFixed(0)}%`},
-			{
-				label: 'share network',
-				value: host.network ? `${host.network.iface}: rx ${formatBytes(host.network.rxBytesPerSec ?? 0)}/s tx ${formatBytes(host.network.txBytesPerSec ?? 0)}/s` : '-',
-			},
-		);
-		if (host.problem) rows.push({label: 'host facts', value: host.problem});
-	}
+	if (host) rows.push(...hostDetails(host));
+	return rows;
+}
+
+/** The host's load, memory and network, as the capacity details list them. */
+export function hostDetails(host: HostProbe): DetailRow[] {
+	const rows: DetailRow[] = [
+		{label: 'host', value: host.hostname},
+		{label: 'load (1 min)', value: host.load1 === null ? '-' : host.load1.toFixed(2)},
+		{label: 'cpu', value: host.cpuPercent === null ? '-' : `${host.cpuPercent.toFixed(0)}%`},
+		{label: 'memory used', value: host.memUsedPercent === null ? '-' : `${host.memUsedPercent.toFixed(0)}%`},
+		{
+			label: 'share network',
+			value: host.network ? `${host.network.iface}: rx ${formatBytes(host.network.rxBytesPerSec ?? 0)}/s tx ${formatBytes(host.network.txBytesPerSec ?? 0)}/s` : '-',
+		},
+	];
+	if (host.problem) rows.push({label: 'host facts', value: host.problem});
 	return rows;
 }
 

@@ -15,10 +15,23 @@ function bar(percent: number, width: number): string {
 	return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
 
+/** The panel's width inside its border: the graph's width, in samples. */
+export const capacityInnerWidth = (width: number) => Math.max(10, width - 4);
+
+/** What the panel draws from the history: the graph of the last `width` samples and the growth line. */
+export function capacityTrend(snapshot: Snapshot, thresholds: Thresholds, width: number): {graph: string; growth: string; fillingSoon: boolean} {
+	const graph = sparkline(snapshot.history.map(sample => sample.bytesUsed), width);
+	const probe = snapshot.datadir;
+	if (!probe?.stats) return {graph, growth: '', fillingSoon: false};
+	const {growth: rate, timeToFullMs: eta, fillingSoon} = assessCapacity(probe.stats, snapshot.history, thresholds, probe.at);
+	return {graph, growth: rate ? `growth ${formatRate(rate.bytesPerHour)}${eta === null ? '' : ` · full in ${formatDuration(eta)}`}` : 'growth: measuring…', fillingSoon};
+}
+
 export function CapacityPanel(props: {snapshot: Snapshot; thresholds: Thresholds; focused: boolean; width: number}) {
 	const theme = useTheme();
 	const probe: DatadirProbe | null = props.snapshot.datadir;
-	const inner = Math.max(10, props.width - 4);
+	const inner = capacityInnerWidth(props.width);
+	const trend = capacityTrend(props.snapshot, props.thresholds, inner);
 	if (!probe) {
 		return (
 			<Panel title="Capacity" focused={props.focused} width={props.width}>
@@ -32,12 +45,12 @@ export function CapacityPanel(props: {snapshot: Snapshot; thresholds: Thresholds
 				{[...wrapSpans([{text: `no figures: ${healthWord(probe.health)}`, tone: 'unknown'}], inner, {hang: 2}), ...wrapSpans([{text: 'last known figures stay in the graph below', tone: 'dim'}], inner, {hang: 2})].map((row, index) => (
 					<RowLine key={index} row={row} />
 				))}
-				<Line tone="dim">{sparkline(props.snapshot.history.map(sample => sample.bytesUsed), inner)}</Line>
+				<Line tone="dim">{trend.graph}</Line>
 			</Panel>
 		);
 	}
 	const stats = probe.stats;
-	const {percent, level, inodeLevel, growth: rate, timeToFullMs: eta, fillingSoon} = assessCapacity(stats, props.snapshot.history, props.thresholds, probe.at);
+	const {percent, level, inodeLevel} = assessCapacity(stats, props.snapshot.history, props.thresholds, probe.at);
 	const percentText = `${percent.bytes.toFixed(0)}%`;
 	return (
 		<Panel title="Capacity" badge={{text: percentText, tone: levelTone[level]}} focused={props.focused} width={props.width}>
@@ -51,10 +64,8 @@ export function CapacityPanel(props: {snapshot: Snapshot; thresholds: Thresholds
 			<Line tone={inodeLevel !== null && inodeLevel !== 'ok' ? 'warn' : 'plain'}>
 				{percent.inodes === null ? 'inodes: not reported by this filesystem' : `inodes ${formatCount(stats.inodesUsed)} of ${formatCount(stats.inodesTotal)} (${percent.inodes.toFixed(0)}%)`}
 			</Line>
-			<Line tone={fillingSoon ? 'warn' : 'plain'}>
-				{rate ? `growth ${formatRate(rate.bytesPerHour)}${eta === null ? '' : ` · full in ${formatDuration(eta)}`}` : 'growth: measuring…'}
-			</Line>
-			<Line tone="accent">{sparkline(props.snapshot.history.map(sample => sample.bytesUsed), inner)}</Line>
+			<Line tone={trend.fillingSoon ? 'warn' : 'plain'}>{trend.growth}</Line>
+			<Line tone="accent">{trend.graph}</Line>
 		</Panel>
 	);
 }

@@ -9,6 +9,9 @@ import {DetailsPanel} from './details-panel.js';
 import {FindingsPanel} from './findings-panel.js';
 import {MountPanel} from './mount-panel.js';
 
+/** The capacity panel's share of the width (the mount panel has the rest). */
+export const capacityPanelWidth = (columns: number) => Math.floor(columns / 2);
+
 /**
  * Capacity and mount side by side, the container below, and the findings or the focused panel's details at
  * the bottom, which take every row a taller terminal gives. `scroll` is the keys' scroll count (j minus k).
@@ -18,7 +21,7 @@ export function Dashboard(props: {snapshot: Snapshot; findings: readonly Finding
 	const topHeight = 8;
 	const containerHeight = 5;
 	const bottomHeight = Math.max(4, rows - 2 - topHeight - containerHeight);
-	const half = Math.floor(columns / 2);
+	const half = capacityPanelWidth(columns);
 	const thresholds = thresholdsOf(settings);
 	let bottom;
 	if (focus === 'findings') {

@@ -2,33 +2,29 @@ import {Box, Text} from 'ink';
 import type {Status} from '../../model/findings.js';
 import {formatDuration, truncateMiddle} from '../../model/format.js';
 import {terminalText} from '../../model/terminal-text.js';
-import type {Snapshot} from '../../model/types.js';
+import type {SnapshotPoller} from '../../world/poller.js';
 import {useTheme, type Tone} from '../theme.js';
-import {useSecondsSince} from '../hooks/use-now.js';
+import {useFreshness, type Freshness} from '../hooks/use-freshness.js';
 
 const statusTone: Record<Status, Tone> = {ok: 'ok', warning: 'warn', critical: 'crit', unknown: 'unknown'};
 
-/** When the mount or the container was last probed; null before either answered. */
-export function lastUpdate(snapshot: Snapshot): number | null {
-	const times = [snapshot.datadir?.at, snapshot.container?.at].filter((at): at is number => at !== undefined);
-	return times.length > 0 ? Math.max(...times) : null;
-}
-
-function ageText(updated: number | null, now: number): string {
-	if (updated === null) return 'probing…';
-	const seconds = Math.max(0, Math.floor((now - updated) / 1000));
-	return seconds < 60 ? `${seconds}s ago` : `${formatDuration(now - updated)} ago`;
+/** The one wording of freshness: "live" while rounds come in time, the age (loudly) once they stop. */
+export function freshnessText(freshness: Freshness): {text: string; tone: Tone} {
+	if (freshness.state === 'probing') return {text: 'probing…', tone: 'dim'};
+	if (freshness.state === 'live') return {text: 'live', tone: 'dim'};
+	const ageMs = Math.max(0, freshness.now - freshness.since);
+	return {text: `${ageMs < 60_000 ? `${Math.floor(ageMs / 1000)}s` : formatDuration(ageMs)} ago`, tone: 'warn'};
 }
 
 const readOnlyMark = ' READ-ONLY ';
 
 /** The top line: what is watched, whether changes are off, the overall status, and how fresh it is. */
-// The clock ticks here, not in the App: a second passing redraws the age, not the dashboard below it.
-export function Header(props: {label: string; datadir: string; readOnly: boolean; status: Status | null; updated: number | null; width: number}) {
-	const now = useSecondsSince(props.updated);
+// Freshness is kept here, not in the App: stale data counting its seconds redraws the age, not the dashboard below it.
+export function Header(props: {label: string; datadir: string; readOnly: boolean; status: Status | null; poller: SnapshotPoller; refreshMs: number; width: number}) {
+	const freshness = freshnessText(useFreshness(props.poller, props.refreshMs));
 	const theme = useTheme();
 	const status = props.status ? props.status.toUpperCase() : 'PROBING';
-	const age = ageText(props.updated, now);
+	const age = freshness.text;
 	const mark = props.readOnly ? readOnlyMark.length + 1 : 0;
 	const label = terminalText(props.label);
 	const fixed = 'glance-inspector · '.length + label.length + ' · '.length + mark + status.length + 2 + age.length + 2;
@@ -57,7 +53,10 @@ export function Header(props: {label: string; datadir: string; readOnly: boolean
 				{' '}
 				{status}{' '}
 			</Text>
-			<Text color={theme.color('dim')}> {age}</Text>
+			<Text bold={freshness.tone === 'warn'} color={theme.color(freshness.tone)}>
+				{' '}
+				{age}
+			</Text>
 		</Box>
 	);
 }

@@ -21,6 +21,8 @@ export type AppKeys = {
 	/** Below the minimum size nothing that matters can be shown, so only quitting is taken. */
 	tooSmall: boolean;
 	poller: SnapshotPoller;
+	/** Draws the next round whatever it holds: the operator who pressed r sees it drawn. */
+	drawNextRound: () => void;
 	verifier: ChecksumVerifier;
 	verification: VerifierState;
 	createRemount: (() => RemountRunner) | null;
@@ -147,6 +149,7 @@ export function useAppKeys(props: AppKeys): void {
 				return 'stop';
 			}
 			case 'refresh': {
+				props.drawNextRound();
 				poller.refreshNow();
 				return where;
 			}

@@ -12,7 +12,7 @@ import type {ActionOptions, ActionResult, DatadirSince, GlanceProof, Holder, Mou
 import {readFstab, readMountinfo} from './bounded-file.js';
 import {verifyChecksum} from './checksum.js';
 import {listDatadir} from './datadir-list.js';
-import {DockerClient} from './docker.js';
+import type {DockerClient} from './docker.js';
 import {proveGlance} from './glance-proof.js';
 import {lookUnderMount, recoverShadowed} from './under-mount.js';
 import {probeBackups} from './backups.js';
@@ -56,7 +56,8 @@ function isLoopback(host: string): boolean {
 export class RealWorld implements World {
 	readonly kind = 'real' as const;
 	readonly label: string;
-	private readonly docker: DockerClient;
+	/** Loaded on first use: dockerode and its deps cost ~0.1 s of start-up, overlapped with Glance's first page. */
+	private dockerClient: Promise<DockerClient> | null = null;
 	private lastMountSource: string | null = null;
 	private readonly listeners = new Set<(event: WorldEvent) => void>();
 	private stopWatching: (() => void) | null = null;
@@ -66,7 +67,6 @@ export class RealWorld implements World {
 
 	constructor(private readonly settings: Settings) {
 		this.label = os.hostname();
-		this.docker = new DockerClient(settings.dockerSocket.value, settings.probeTimeoutSeconds.value * 1000);
 		const access = glanceAccessOnThisMachine(glanceFlags(settings));
 		// Keystone and Glance answer in seconds on a busy controller; they get more time than a statfs.
 		this.glance = access.ok ? new GlanceClient(access.value, {timeoutMs: Math.max(10_000, this.timeoutMs)}) : access.problem;
@@ -114,13 +114,18 @@ export class RealWorld implements World {
 		return this.glance instanceof GlanceClient ? this.glance.describeImage(id) : fail(this.glance);
 	}
 
+	private docker(): Promise<DockerClient> {
+		this.dockerClient ??= import('./docker.js').then(({DockerClient}) => new DockerClient(this.settings.dockerSocket.value, this.settings.probeTimeoutSeconds.value * 1000));
+		return this.dockerClient;
+	}
+
 	private get timeoutMs(): number {
 		return this.settings.probeTimeoutSeconds.value * 1000;
 	}
 
 	/** The host path bound at the container's /var/lib/glance, used to find the datadir when nothing else says. */
 	async containerGlanceSource(): Promise<string | null> {
-		const answer = await this.docker.inspect(this.settings.container.value);
+		const answer = await (await this.docker()).inspect(this.settings.container.value);
 		if (!answer.ok) return null;
 		const glanceDir = path.posix.dirname(this.settings.containerDatadir.value);
 		return answer.value.mounts.find(mount => path.posix.normalize(mount.destination) === glanceDir)?.source ?? null;
@@ -158,7 +163,7 @@ export class RealWorld implements World {
 
 	async probeContainer(hostMount: MountEntry | null, hostHealth: PathHealth | null = null): Promise<ContainerProbe> {
 		const name = this.settings.container.value;
-		const answer = await this.docker.inspect(name);
+		const answer = await (await this.docker()).inspect(name);
 		const at = Date.now();
 		if (!answer.ok) {
 			const problem = answer.problem;
@@ -201,11 +206,11 @@ export class RealWorld implements World {
 	stopContainer(options: ActionOptions & {graceSeconds: number}): Promise<ActionResult> {
 		// The daemon answers only after the grace period and the kill: allow for both.
 		const timeoutMs = options.timeoutMs ?? (options.graceSeconds + 15) * 1000;
-		return this.docker.act(this.settings.container.value, 'stop', {graceSeconds: options.graceSeconds, timeoutMs, onOutput: options.onOutput});
+		return this.docker().then(docker => docker.act(this.settings.container.value, 'stop', {graceSeconds: options.graceSeconds, timeoutMs, onOutput: options.onOutput}));
 	}
 
 	startContainer(options: ActionOptions = {}): Promise<ActionResult> {
-		return this.docker.act(this.settings.container.value, 'start', {timeoutMs: options.timeoutMs ?? 60_000, onOutput: options.onOutput});
+		return this.docker().then(docker => docker.act(this.settings.container.value, 'start', {timeoutMs: options.timeoutMs ?? 60_000, onOutput: options.onOutput}));
 	}
 
 	unmount(mountpoint: string, options: ActionOptions & {lazy: boolean}): Promise<ActionResult> {
@@ -221,7 +226,7 @@ export class RealWorld implements World {
 	}
 
 	containerLogs(lines: number): Promise<Result<string[]>> {
-		return this.docker.logs(this.settings.container.value, lines, Math.max(10_000, this.timeoutMs));
+		return this.docker().then(docker => docker.logs(this.settings.container.value, lines, Math.max(10_000, this.timeoutMs)));
 	}
 
 	parentFilesystem(mountpoint: string): Promise<PathProbeResult> {
@@ -236,15 +241,26 @@ export class RealWorld implements World {
 
 	watch(listener: (event: WorldEvent) => void): () => void {
 		this.listeners.add(listener);
-		this.stopWatching ??= this.docker.watch(
-			this.settings.container.value,
-			text => {
-				// Healthcheck runs arrive as exec_* events every few seconds; they change nothing.
-				if (text.startsWith('exec_')) return;
-				for (const each of this.listeners) each({at: Date.now(), kind: 'container', text});
-			},
-			() => {},
-		);
+		if (!this.stopWatching) {
+			let stop: (() => void) | null = null;
+			let stopped = false;
+			void this.docker().then(docker => {
+				if (stopped) return;
+				stop = docker.watch(
+					this.settings.container.value,
+					text => {
+						// Healthcheck runs arrive as exec_* events every few seconds; they change nothing.
+						if (text.startsWith('exec_')) return;
+						for (const each of this.listeners) each({at: Date.now(), kind: 'container', text});
+					},
+					() => {},
+				);
+			});
+			this.stopWatching = () => {
+				stopped = true;
+				stop?.();
+			};
+		}
 		return () => {
 			this.listeners.delete(listener);
 			if (this.listeners.size === 0) {
