@@ -37,8 +37,11 @@ const importing = new Set(['importing', 'uploading']);
 
 /** Staging files (named by their image's id) whose image is no longer importing, or no longer listed. */
 export function stagingLeftovers(facts: GlanceDirsFacts | null | undefined, images: readonly GlanceImage[]): Array<{file: DatadirFile; path: string; image: GlanceImage | null}> {
+	const staging = (facts?.directories ?? []).filter(directory => directory.role === 'staging' && directory.state === 'found' && directory.entries.length > 0);
+	// Findings are derived on every drawn round: with no staging files, 10,000 images need no index.
+	if (staging.length === 0) return [];
 	const byId = new Map(images.map(image => [image.id.toLowerCase(), image]));
-	return (facts?.directories ?? []).flatMap(directory => {
+	return staging.flatMap(directory => {
 		if (directory.role !== 'staging' || directory.state !== 'found') return [];
 		return directory.entries.flatMap(file => {
 			const id = uuidAtStart.exec(file.name)?.[1]?.toLowerCase();
