@@ -53,10 +53,25 @@ export function maskedRun(program: string, args: readonly string[], env: Record<
 	};
 }
 
-/** strace's execve lines: `PID execve("/bin/x", ["x", "-a"], 0x... /* 3 vars *\/) = 0`. */
-function parseExecs(text: string): Exec[] {
+/** strace's execve lines: `PID execve("/bin/x", ["x", "-a"], 0x... /* 3 vars *\/) = 0`. Two processes exec'ing at
+ * once split a call over two lines, `PID execve(... <unfinished ...>` and `PID <... execve resumed>) = 0`: joined by PID. */
+export function parseExecs(text: string): Exec[] {
 	const execs: Exec[] = [];
-	for (const line of text.split('\n')) {
+	const unfinished = new Map<string, string>();
+	for (const raw of text.split('\n')) {
+		let line = raw;
+		const started = /^(\d+)\s+(execve\(.*) <unfinished \.\.\.>$/.exec(raw);
+		if (started) {
+			unfinished.set(started[1]!, started[2]!);
+			continue;
+		}
+		const resumed = /^(\d+)\s+<\.\.\. execve resumed>(.*)$/.exec(raw);
+		if (resumed) {
+			const head = unfinished.get(resumed[1]!);
+			if (head === undefined) continue;
+			unfinished.delete(resumed[1]!);
+			line = `${resumed[1]} ${head}${resumed[2]}`;
+		}
 		const match = /execve\("((?:[^"\\]|\\.)*)", \[(.*?)\](?:\.\.\.)?, .*\) = (-?\d+)/.exec(line);
 		if (!match) continue;
 		const argv = [...match[2]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map(each => each[1]!.replace(/\\(.)/g, '$1'));
