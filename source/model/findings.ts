@@ -1,7 +1,7 @@
 import {assessCapacity} from './capacity.js';
 import {formatBytes, formatDuration, formatRate} from './format.js';
 import {describeHealth} from './health.js';
-import {buildInventory, inventoryAge, inventoryFindings} from './inventory.js';
+import {inventoryOfSnapshot, inventoryAge, inventoryFindings} from './inventory.js';
 import {containerVerdict, describeMount, mountpointToRemount} from './mount.js';
 import {backupFindings} from './backups.js';
 import {stagingFindings} from './glance-dirs.js';
@@ -248,7 +248,7 @@ export function deriveFindings(snapshot: Snapshot, context: FindingContext): Fin
 	const held = heldFinding(snapshot);
 	if (held) findings.push(held);
 	if (snapshot.glance && snapshot.files) {
-		const inventory = context.inventory ?? buildInventory(snapshot.glance, snapshot.files, new Map(), {underMount: snapshot.underMount ?? null});
+		const inventory = context.inventory ?? inventoryOfSnapshot(snapshot);
 		const freshForMs = 2 * (context.inventoryRefreshMs ?? 30_000);
 		findings.push(...inventoryFindings(inventory, {now: context.now, age: inventoryAge(snapshot.glance, snapshot.files), freshForMs}), ...underMountFindings(snapshot, inventory));
 	} else {

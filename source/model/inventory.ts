@@ -3,7 +3,7 @@ import {formatBytes, formatDuration} from './format.js';
 import {describeHealth} from './health.js';
 import {listingIncompleteReason} from './orphans.js';
 import {hiddenFiles, judgeShadowed} from './shadowed.js';
-import type {ChecksumOutcome, DatadirFile, DatadirFileKind, DatadirFiles, DatadirListing, Finding, GlanceImage, GlanceImages, GlanceListing, ImageVerdict, Inventory, InventoryRow, UnderMountListing, VerdictTotals} from './types.js';
+import type {ChecksumOutcome, DatadirFile, DatadirFileKind, DatadirFiles, DatadirListing, Finding, GlanceImage, GlanceImages, GlanceListing, ImageVerdict, Inventory, InventoryRow, Snapshot, UnderMountListing, VerdictTotals} from './types.js';
 
 export type InventoryOptions = {
 	/** Glance store names that are file backends (`enabled_backends=name:file`); the single-store default is 'file'. */
@@ -244,6 +244,11 @@ function rowBytes(row: InventoryRow): number {
 
 function displayName(row: InventoryRow): string {
 	return row.image?.name ?? row.id;
+}
+
+/** A snapshot's listings joined, with what lies under the mount point: the one join every view of a snapshot uses. */
+export function inventoryOfSnapshot(snapshot: Pick<Snapshot, 'glance' | 'files' | 'underMount'>, checks: ReadonlyMap<string, ChecksumOutcome> = new Map()): Inventory {
+	return buildInventory(snapshot.glance, snapshot.files, checks, {underMount: snapshot.underMount ?? null});
 }
 
 /**

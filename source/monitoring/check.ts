@@ -2,7 +2,7 @@
 // textfile. It always answers before the deadline: a part still out then is named, and the answer is the
 // known state when that is already WARNING or CRITICAL, else UNKNOWN.
 import {deriveFindings, overallStatus, type Status} from '../model/findings.js';
-import {buildInventory} from '../model/inventory.js';
+import {inventoryOfSnapshot} from '../model/inventory.js';
 import {describeProblem, errorMessage} from '../model/result.js';
 import type {Finding, Inventory, Snapshot} from '../model/types.js';
 import {findingContext, type Settings} from '../settings.js';
@@ -36,7 +36,7 @@ export function partsMissing(snapshot: Snapshot): string[] {
 }
 
 /** What a snapshot says, judged; `incomplete` turns an OK (or UNKNOWN) into UNKNOWN and keeps a WARNING or CRITICAL. */
-export function judge(snapshot: Snapshot, settings: Settings, incomplete: string | null, run: RunFacts, inventory = buildInventory(snapshot.glance, snapshot.files, new Map(), {underMount: snapshot.underMount ?? null})): CheckResult {
+export function judge(snapshot: Snapshot, settings: Settings, incomplete: string | null, run: RunFacts, inventory = inventoryOfSnapshot(snapshot)): CheckResult {
 	const findings = deriveFindings(snapshot, findingContext(settings, {now: run.finishedAtMs, inventory}));
 	const known = overallStatus(findings).status;
 	const status: Status = incomplete && (known === 'ok' || known === 'unknown') ? 'unknown' : known;

@@ -1,6 +1,6 @@
 // The dashboard's textfile: rewritten after each probe or inventory round the poller tells of, one write at
 // a time (a round that lands during a write is written right after it, only the newest).
-import {buildInventory} from '../model/inventory.js';
+import {inventoryOfSnapshot} from '../model/inventory.js';
 import type {Inventory, Snapshot} from '../model/types.js';
 import type {Settings} from '../settings.js';
 import {judge, writeCheckTextfile} from './check.js';
@@ -23,7 +23,7 @@ export function feedTextfile(poller: Subscribable, file: string, settings: Setti
 	const inventoryOf = (snapshot: Snapshot): Inventory => {
 		// Rebuilt only when a listing changed: at 10,000 images the join is not free.
 		if (!joined || joined.glance !== snapshot.glance || joined.files !== snapshot.files || joined.underMount !== snapshot.underMount) {
-			joined = {glance: snapshot.glance, files: snapshot.files, underMount: snapshot.underMount, inventory: buildInventory(snapshot.glance, snapshot.files, new Map(), {underMount: snapshot.underMount ?? null})};
+			joined = {glance: snapshot.glance, files: snapshot.files, underMount: snapshot.underMount, inventory: inventoryOfSnapshot(snapshot)};
 		}
 		return joined.inventory;
 	};

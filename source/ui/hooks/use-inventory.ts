@@ -1,6 +1,6 @@
 import {useEffect, useMemo, useRef} from 'react';
 import {deriveFindings} from '../../model/findings.js';
-import {buildInventory, filesBasis, filterRows, glanceBasis, sortedRows} from '../../model/inventory.js';
+import {inventoryOfSnapshot, filesBasis, filterRows, glanceBasis, sortedRows} from '../../model/inventory.js';
 import {underMountKey} from '../../model/shadowed.js';
 import type {DatadirListing, Finding, GlanceImage, GlanceListing, Inventory, InventoryRow, Snapshot} from '../../model/types.js';
 import {findingContext, type Settings} from '../../settings.js';
@@ -43,7 +43,7 @@ export function useInventory(snapshot: Snapshot, verification: VerifierState, se
 	const knownFiles = filesBasis(files)?.files ?? null;
 	// Rebuilt when the images, the files or a check changed, not on every round that found nothing new.
 	const inventory = useMemo(
-		() => buildInventory(glance, files, verification.outcomes, {underMount: snapshot.underMount ?? null}),
+		() => inventoryOfSnapshot(snapshot, verification.outcomes),
 		[...listingKey(glance, knownImages), ...listingKey(files, knownFiles), verification.outcomes, underMountKey(snapshot.underMount)],
 	);
 	const findings = useMemo(

@@ -7,7 +7,7 @@ import {writeJsonReport} from '../../json-report.js';
 import {deriveFindings} from '../../model/findings.js';
 import type {FleetHost} from '../../model/fleet-inventory.js';
 import {parseHostReport, type HostAttempt} from '../../model/fleet.js';
-import {buildInventory} from '../../model/inventory.js';
+import {inventoryOfSnapshot} from '../../model/inventory.js';
 import {findingContext, type Settings} from '../../settings.js';
 import {SnapshotPoller} from '../poller.js';
 import type {ScenarioName} from './scenarios.js';
@@ -57,7 +57,7 @@ export function simulatedFleetSource(settings: Settings, version: string): Fleet
 			const started = Date.now();
 			const {world, poller} = worlds.get(host.name)!;
 			const snapshot = await poller.collect();
-			const inventory = buildInventory(snapshot.glance, snapshot.files, new Map());
+			const inventory = inventoryOfSnapshot(snapshot);
 			const findings = deriveFindings(snapshot, findingContext(settings, {now: Date.now(), inventory}));
 			const output = collectText();
 			await writeJsonReport(output.stream, snapshot, findings, settings, inventory, {label: host.name, version, world: world.kind});
