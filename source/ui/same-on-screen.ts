@@ -16,7 +16,10 @@ const movingFiguresEveryMs = 10_000;
 /** Findings that age with the clock (a backup growing overdue, an upload stuck) are judged again at least this often. */
 const keptAtMostMs = 60_000;
 
-/** Deep equality of probe results, leaving out their time stamps (`at`: the header says how fresh they are); `quickAlike`: two quick latencies match. */
+/** Time stamps (the header says how fresh facts are) and how long a listing took (never drawn): not news. */
+const unseenKeys = new Set(['at', 'tookMs']);
+
+/** Deep equality of probe results, leaving out unseenKeys; `quickAlike`: two quick latencies match. */
 function sameFacts(a: unknown, b: unknown, quickAlike = false): boolean {
 	if (Object.is(a, b)) return true;
 	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
@@ -26,7 +29,7 @@ function sameFacts(a: unknown, b: unknown, quickAlike = false): boolean {
 	const keys = Object.keys(left);
 	if (keys.length !== Object.keys(right).length) return false;
 	for (const key of keys) {
-		if (key === 'at') continue;
+		if (unseenKeys.has(key)) continue;
 		if (quickAlike && key === 'latencyMs' && Math.max(Number(left[key]), Number(right[key])) < quickLatencyMs) continue;
 		if (!(key in right) || !sameFacts(left[key], right[key], quickAlike)) return false;
 	}

@@ -57,6 +57,20 @@ describe('the real world on a healthy lab', () => {
 		expect(findingIds(snapshot)).not.toContain('container-stale-mount');
 	});
 
+	it('probes an idle lab alike round after round: the screen is not drawn again for nothing', async () => {
+		const world = worldWith();
+		const rounds: Snapshot[] = [];
+		for (let round = 0; round < 6; round++) rounds.push(await fullSnapshot(world));
+		const mounts = rounds.map(snapshot => present(snapshot.container).mounts);
+		// The Engine lists a container's mounts in no fixed order (a Go map): the probe sorts them.
+		expect(mounts[0]!.length).toBeGreaterThan(1);
+		expect(mounts[0]!.map(mount => mount.destination)).toEqual(mounts[0]!.map(mount => mount.destination).sort());
+		for (const each of mounts) expect(each).toEqual(mounts[0]);
+		// Everything docker says of the idle container is the same each round, but when it was asked.
+		const facts = rounds.map(snapshot => ({...present(snapshot.container), at: 0, view: null}));
+		for (const each of facts) expect(each).toEqual(facts[0]);
+	});
+
 	it('reports a missing container and an unreachable docker socket as findings, not crashes', async () => {
 		const missing = await fullSnapshot(worldWith({container: 'glance_api_not_here'}));
 		expect(missing.container?.state).toBe('missing');

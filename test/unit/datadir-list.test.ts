@@ -4,7 +4,9 @@ import {mkdir, mkdtemp, rm, symlink, truncate, utimes, writeFile} from 'node:fs/
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {listDatadir} from '../../source/world/real/datadir-list.js';
+import {kindOfMode, listDatadir, restatIfUnchanged} from '../../source/world/real/datadir-list.js';
+import {closeProbeWorkers} from '../../source/world/real/probe-worker.js';
+import {appendFile, lstat, stat} from 'node:fs/promises';
 import type {DatadirFile, GlanceListing} from '../../source/model/types.js';
 import {processesMentioning} from '../support/processes.js';
 import {buildInventory} from '../../source/model/inventory.js';
@@ -114,5 +116,49 @@ describe('listDatadir', () => {
 			server.close();
 			await rm(odd, {recursive: true, force: true});
 		}
+	});
+
+	it('between full listings, an unchanged directory is looked at by its probe worker: uploads in progress restated, the rest kept', async () => {
+		const changing = await mkdtemp(path.join(os.tmpdir(), 'datadir-list-since-'));
+		const upload = '00000000-0000-4000-8000-00000000a10d';
+		const done = '00000000-0000-4000-8000-0000000000d0';
+		try {
+			await writeFile(path.join(changing, upload), Buffer.alloc(1000));
+			await writeFile(path.join(changing, done), Buffer.alloc(10));
+			// The directory's mtime well before the listing, as between two rounds (an mtime this recent would be read again).
+			await utimes(changing, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
+			const first = await listDatadir(changing, {timeoutMs: 10_000});
+			if (first.state !== 'ok') throw new Error(`first listing failed: ${JSON.stringify(first)}`);
+			expect(first.directoryMtimeMs).toBe(Date.parse('2026-01-01T00:00:00Z'));
+			// The upload grows: its file changes, the directory does not.
+			await appendFile(path.join(changing, upload), Buffer.alloc(500));
+			const restated = await restatIfUnchanged(changing, first, first.directoryMtimeMs ?? 0, [upload], 10_000);
+			expect(restated?.state).toBe('ok');
+			if (restated?.state !== 'ok') return;
+			expect(restated.files.find(file => file.name === upload)).toMatchObject({size: 1500, kind: 'file', mtimeMs: (await lstat(path.join(changing, upload))).mtimeMs});
+			expect(restated.files.find(file => file.name === done)).toBe(first.files.find(file => file.name === done));
+			// Through listDatadir, the same answer.
+			const since = await listDatadir(changing, {timeoutMs: 10_000, since: {previous: first, watch: [upload]}});
+			expect(since.state === 'ok' && since.files.find(file => file.name === upload)?.size).toBe(1500);
+			// A new entry moves the directory's mtime: the worker's answer is not taken, and the listing reads the directory.
+			await writeFile(path.join(changing, 'new-image'), 'x');
+			expect(await restatIfUnchanged(changing, first, first.directoryMtimeMs ?? 0, [upload], 10_000)).toBeNull();
+			const relisted = await listDatadir(changing, {timeoutMs: 10_000, since: {previous: first, watch: [upload]}});
+			expect(relisted.state === 'ok' && relisted.files.map(file => file.name).sort()).toEqual([done, upload, 'new-image'].sort());
+			expect(relisted.state === 'ok' && relisted.directoryMtimeMs).toBe((await stat(changing)).mtimeMs);
+		} finally {
+			closeProbeWorkers();
+			await rm(changing, {recursive: true, force: true});
+		}
+	});
+
+	it('names file types from lstat mode bits as the listing child does', async () => {
+		expect(kindOfMode((await lstat(path.join(directory, imageId))).mode)).toBe('file');
+		expect(kindOfMode((await lstat(path.join(directory, 'staging'))).mode)).toBe('directory');
+		expect(kindOfMode((await lstat(path.join(directory, 'dangling'))).mode)).toBe('symlink');
+		expect(kindOfMode(0o010644)).toBe('fifo');
+		expect(kindOfMode(0o140755)).toBe('socket');
+		expect(kindOfMode(0o020666)).toBe('char-device');
+		expect(kindOfMode(0o060660)).toBe('block-device');
 	});
 });

@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import {freshnessText} from '../../source/ui/components/header.js';
 import {sameOnScreen, type ScreenShows} from '../../source/ui/same-on-screen.js';
-import type {CapacitySample, DatadirProbe, HostProbe, Snapshot} from '../../source/model/types.js';
+import type {CapacitySample, DatadirProbe, GlanceListing, HostProbe, Snapshot} from '../../source/model/types.js';
+import {glanceImage, imageUuid} from '../support/glance-images.js';
 
 const datadir: DatadirProbe = {
 	at: 1_000_000,
@@ -69,6 +70,14 @@ describe('a probe round that changes nothing on screen', () => {
 	it('draws a new sample that moves the graph, every 10 s', () => {
 		const shown = snapshot();
 		expect(sameOnScreen(shown, {...nextRound(shown, {datadir: {...datadir, at: datadir.at + 10_000}}), history: [...shown.history, {...shown.history.at(-1)!, at: 2_000_000, bytesUsed: 45e9}]}, shows)).toBe(false);
+	});
+
+	it('keeps the screen when a listing took another time to answer (never drawn), and draws its images changing', () => {
+		const images = [glanceImage({id: imageUuid(1)}), glanceImage({id: imageUuid(2)})];
+		const glance: GlanceListing = {at: 1_000_000, state: 'ok', endpoint: 'http://glance:9292', authSource: 'openrc', pages: 1, tookMs: 30, images};
+		const shown = snapshot({glance});
+		expect(sameOnScreen(shown, nextRound(shown, {glance: {...glance, at: 1_008_000, tookMs: 24}}), shows)).toBe(true);
+		expect(sameOnScreen(shown, nextRound(shown, {glance: {...glance, at: 1_008_000, tookMs: 24, images: [images[0]!, {...images[1]!, status: 'deactivated'}]}}), shows)).toBe(false);
 	});
 
 	it('ignores the host facts while they are hidden, and draws them while the capacity details show them', () => {

@@ -115,9 +115,22 @@ export function notConfiguredListing(problem: AccessProblem, at = Date.now()): G
  * ours, so no skew; asked with gte, an image updated in that same second is asked again rather than missed.
  */
 export function changesMarker(listing: GlanceImages): string | null {
-	let newest: string | null = null;
-	for (const image of listing.images) if (image.updatedAt && (newest === null || image.updatedAt > newest)) newest = image.updatedAt;
-	return newest;
+	return indexOf(listing.images).newest;
+}
+
+/** What a changes round looks up in the images it merges into: built once per images array (a round that changed nothing keeps it). */
+type ImagesIndex = {byId: ReadonlyMap<string, GlanceImage>; newest: string | null};
+const indexes = new WeakMap<readonly GlanceImage[], ImagesIndex>();
+
+function indexOf(images: readonly GlanceImage[]): ImagesIndex {
+	let index = indexes.get(images);
+	if (!index) {
+		let newest: string | null = null;
+		for (const image of images) if (image.updatedAt && (newest === null || image.updatedAt > newest)) newest = image.updatedAt;
+		index = {byId: new Map(images.map(image => [image.id, image])), newest};
+		indexes.set(images, index);
+	}
+	return index;
 }
 
 function sameImage(a: GlanceImage, b: GlanceImage): boolean {
@@ -129,7 +142,7 @@ function sameImage(a: GlanceImage, b: GlanceImage): boolean {
  * images array when nothing really changed, so nothing downstream is rebuilt. Deletions need a full listing.
  */
 export function mergeGlanceChanges(previous: GlanceImages, changes: GlanceImages): GlanceImages {
-	const known = new Map(previous.images.map(image => [image.id, image]));
+	const known = indexOf(previous.images).byId;
 	const changed = new Map<string, GlanceImage>();
 	for (const image of changes.images) {
 		const before = known.get(image.id);

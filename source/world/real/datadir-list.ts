@@ -1,7 +1,9 @@
+import {constants} from 'node:fs';
 import {mergeDatadirChanges} from '../../model/inventory.js';
-import type {DatadirFile, DatadirListing} from '../../model/types.js';
+import type {DatadirFile, DatadirFiles, DatadirListing} from '../../model/types.js';
 import type {DatadirSince} from '../world.js';
 import {classifyErrno} from './path-probe.js';
+import {askProbeWorker} from './probe-worker.js';
 import {lastStderrLine, runChild} from './supervisor.js';
 
 type ChildLine =
@@ -30,6 +32,41 @@ function knownMtime(since: DatadirSince | undefined): number | undefined {
 	return startedAt - previous.directoryMtimeMs > mtimeGrainMs ? previous.directoryMtimeMs : undefined;
 }
 
+/** A file type from lstat's mode bits, as the listing child names them. */
+export function kindOfMode(mode: number): DatadirFile['kind'] {
+	switch (mode & constants.S_IFMT) {
+		case constants.S_IFREG:
+			return 'file';
+		case constants.S_IFDIR:
+			return 'directory';
+		case constants.S_IFLNK:
+			return 'symlink';
+		case constants.S_IFIFO:
+			return 'fifo';
+		case constants.S_IFSOCK:
+			return 'socket';
+		case constants.S_IFCHR:
+			return 'char-device';
+		case constants.S_IFBLK:
+			return 'block-device';
+		default:
+			return 'other';
+	}
+}
+
+/**
+ * The directory's mtime still the one the last listing saw: the uploads in progress looked at again by the
+ * path's long-lived probe worker, no process started. Null when that cannot be said (the mtime moved, the
+ * worker did not answer or failed): the listing child then reads the directory and says what went wrong.
+ */
+export async function restatIfUnchanged(directory: string, previous: DatadirFiles, knownMtimeMs: number, watch: readonly string[], timeoutMs: number): Promise<DatadirListing | null> {
+	const started = Date.now();
+	const answer = await askProbeWorker(directory, {timeoutMs, maxEntries: 0, restat: watch});
+	if (!answer.replied || !answer.reply.ok || answer.reply.mtimeMs !== knownMtimeMs || !answer.reply.restated) return null;
+	const restated = answer.reply.restated.map(([name, size, mtimeMs, mode, blocks]): DatadirFile => ({name, size, mtimeMs, kind: kindOfMode(mode), allocated: blocks * 512}));
+	return mergeDatadirChanges(previous, restated, Date.now(), Date.now() - started);
+}
+
 /**
  * Every entry of `directory` with its apparent and allocated size, mtime and kind (lstat; contents are never read), listed in a
  * child process. A child silent for `timeoutMs` is killed and the directory reported unresponsive; while
@@ -42,6 +79,10 @@ export async function listDatadir(directory: string, options: ListDatadirOptions
 	let directoryMtimeMs: number | undefined;
 	let unreadable: string | null = null;
 	const knownMtimeMs = knownMtime(options.since);
+	if (options.since && knownMtimeMs !== undefined) {
+		const unchanged = await restatIfUnchanged(directory, options.since.previous, knownMtimeMs, options.since.watch, options.timeoutMs);
+		if (unchanged) return unchanged;
+	}
 
 	const outcome = await runChild({
 		role: 'datadir-list',

@@ -88,6 +88,7 @@ export class DockerClient {
 					restartCount: info.RestartCount,
 					restartPolicy: info.HostConfig.RestartPolicy?.Name || 'no',
 					pid: info.State.Pid,
+					// The Engine lists mounts in no fixed order (a Go map): sorted, two inspects of the same container match.
 					mounts: info.Mounts.map(mount => ({
 						type: mount.Type,
 						source: mount.Source,
@@ -95,7 +96,7 @@ export class DockerClient {
 						rw: mount.RW,
 						propagation: mount.Propagation,
 						...(mount.Name ? {name: mount.Name} : {}),
-					})),
+					})).sort((a, b) => (a.destination < b.destination ? -1 : a.destination > b.destination ? 1 : 0)),
 				});
 		} catch (error) {
 			if ((error as {statusCode?: number}).statusCode === 404) return fail({kind: 'missing', reason: `there is no container named ${name}`});

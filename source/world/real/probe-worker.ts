@@ -8,13 +8,23 @@ import {lastStderrLine, startChild, type ChildEnd, type Supervised} from './supe
 const idleExitMs = 60_000;
 
 export type ProbeReply =
-	| {ok: true; latencyMs: number; entries: number; device: string; statfs: {bsize: number; blocks: number; bfree: number; bavail: number; files: number; ffree: number}}
+	| {
+			ok: true;
+			latencyMs: number;
+			entries: number;
+			device: string;
+			/** The path's mtime, as a plain stat's mtimeMs. */
+			mtimeMs: number;
+			statfs: {bsize: number; blocks: number; bfree: number; bavail: number; files: number; ffree: number};
+			/** The names asked to be looked at again: lstat's size, mtimeMs, mode and blocks (gone ones left out). */
+			restated?: Array<[name: string, size: number, mtimeMs: number, mode: number, blocks: number]>;
+	  }
 	| {ok: false; errno: string; message: string};
 
 /** The worker's reply, or the health it implies when there is none (hung, crashed, could not start). */
 export type ProbeAnswer = {replied: true; reply: ProbeReply} | {replied: false; health: PathHealth};
 
-type Request = {timeoutMs: number; maxEntries: number};
+type Request = {timeoutMs: number; maxEntries: number; restat?: readonly string[]};
 type Waiting = {sentAt: number; timer: NodeJS.Timeout; request: Request; retried: boolean; answer(answer: ProbeAnswer): void};
 type Worker = {target: string; child: Supervised; waiting: Map<number, Waiting>; idle: NodeJS.Timeout | null};
 
@@ -96,7 +106,7 @@ function idleFrom(worker: Worker): void {
 	}, idleExitMs).unref();
 }
 
-/** statfs + stat + the first `maxEntries` names of `target`, by its worker, within `timeoutMs`. Never rejects. */
+/** statfs + stat + the first `maxEntries` names of `target` (+ an lstat of each `restat` name in it), by its worker, within `timeoutMs`. Never rejects. */
 export function askProbeWorker(target: string, options: Request): Promise<ProbeAnswer> {
 	return ask(target, options, false);
 }
@@ -110,7 +120,7 @@ function ask(target: string, options: Request, retried: boolean): Promise<ProbeA
 	return new Promise(resolve => {
 		const timer = setTimeout(() => stuck(worker), options.timeoutMs);
 		worker.waiting.set(id, {sentAt: Date.now(), timer, request: options, retried, answer: resolve});
-		worker.child.send({id, maxEntries: options.maxEntries});
+		worker.child.send({id, maxEntries: options.maxEntries, ...(options.restat ? {restat: options.restat} : {})});
 	});
 }
 
