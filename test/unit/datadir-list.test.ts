@@ -4,7 +4,7 @@ import {mkdir, mkdtemp, rm, symlink, truncate, utimes, writeFile} from 'node:fs/
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {kindOfMode, listDatadir, restatIfUnchanged} from '../../source/world/real/datadir-list.js';
+import {kindOfMode, listDatadir, listDirectories, restatIfUnchanged} from '../../source/world/real/datadir-list.js';
 import {closeProbeWorkers} from '../../source/world/real/probe-worker.js';
 import {appendFile, lstat, stat} from 'node:fs/promises';
 import type {DatadirFile, GlanceListing} from '../../source/model/types.js';
@@ -160,5 +160,27 @@ describe('listDatadir', () => {
 		expect(kindOfMode(0o140755)).toBe('socket');
 		expect(kindOfMode(0o020666)).toBe('char-device');
 		expect(kindOfMode(0o060660)).toBe('block-device');
+	});
+
+	it('lists several small directories with one child, each with its own answer, in the order asked', async () => {
+		const root = await mkdtemp(path.join(os.tmpdir(), 'datadir-list-many-'));
+		try {
+			await mkdir(path.join(root, 'staging'));
+			await writeFile(path.join(root, 'staging', 'leftover'), Buffer.alloc(7));
+			await mkdir(path.join(root, 'empty'));
+			await writeFile(path.join(root, 'a-file'), 'x');
+			const asked = [path.join(root, 'staging'), path.join(root, 'gone'), path.join(root, 'a-file'), path.join(root, 'empty')];
+			const listings = await listDirectories(asked, {timeoutMs: 10_000});
+			expect([...listings.keys()]).toEqual(asked);
+			expect(listings.get(asked[0]!)).toMatchObject({state: 'ok', files: [{name: 'leftover', size: 7, kind: 'file'}]});
+			expect(listings.get(asked[1]!)).toMatchObject({state: 'failed', health: {state: 'missing', errno: 'ENOENT'}});
+			expect(listings.get(asked[2]!)).toMatchObject({state: 'failed', health: {state: 'missing', errno: 'ENOTDIR'}});
+			expect(listings.get(asked[3]!)).toMatchObject({state: 'ok', files: []});
+			// A child that does not answer in time: every directory it had not finished is unresponsive.
+			const late = await listDirectories(asked, {timeoutMs: 1});
+			expect([...late.values()].map(listing => listing.state === 'failed' && listing.health.state)).toEqual(['unresponsive', 'unresponsive', 'unresponsive', 'unresponsive']);
+		} finally {
+			await rm(root, {recursive: true, force: true});
+		}
 	});
 });

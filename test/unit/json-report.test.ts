@@ -11,8 +11,18 @@ const rows = Array.from({length: 300}, (_, index) => ({
 const report = {tool: 'glance-inspector', empty: {}, none: null, status: 'ok', inventory: {rows, others: []}, at: new Date(0)};
 
 describe('the --json report in pieces', () => {
-	it('is the same text as JSON.stringify with two-space indentation', () => {
-		expect([...jsonPieces(report)].join('')).toBe(JSON.stringify(report, null, 2));
+	it('reads back as the same value, indented as JSON.stringify does, with each element of a long list on one line', () => {
+		const text = [...jsonPieces(report)].join('');
+		expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(report)));
+		const lines = text.split('\n');
+		// Every row is one line of its own, at the list's indentation, compact.
+		const rowLines = lines.filter(line => line.startsWith('      {"id":"id-'));
+		expect(rowLines).toHaveLength(rows.length);
+		expect(rowLines[1]).toBe(`      ${JSON.stringify(rows[1])},`);
+		// What is not a long list is indented as JSON.stringify(value, null, 2) would.
+		const short = {tool: report.tool, empty: report.empty, none: report.none, status: report.status, at: report.at};
+		expect([...jsonPieces(short)].join('')).toBe(JSON.stringify(short, null, 2));
+		expect(text.startsWith('{\n  "tool": "glance-inspector",\n  "empty": {},\n  "none": null,')).toBe(true);
 	});
 
 	it('reaches the stream whole, in more than one write', async () => {

@@ -1,15 +1,16 @@
-// The share's snapshot directories and the backup marker, each read by the datadir-list child: a snapshot
-// directory on a hung share blocks like the share, so the child is abandoned on timeout and said unreadable.
+// The share's snapshot directories (all by one datadir-list child) and the backup marker: a snapshot directory
+// on a hung share blocks like the share, so the child is abandoned on timeout and said unreadable.
 import path from 'node:path';
 import {describeHealth} from '../../model/health.js';
 import {snapshotDirectoryCandidates} from '../../model/backups.js';
 import type {BackupFacts, BackupMarker, SnapshotDirectory} from '../../model/types.js';
-import {listDatadir} from './datadir-list.js';
+import type {DatadirListing} from '../../model/types.js';
+import {listDatadir, listDirectories} from './datadir-list.js';
 
-async function snapshotDirectory(directory: string, timeoutMs: number): Promise<SnapshotDirectory> {
-	const listing = await listDatadir(directory, {timeoutMs});
-	if (listing.state === 'ok') return {path: directory, state: 'found', snapshots: listing.files.filter(file => file.kind === 'directory').map(file => ({name: file.name, mtimeMs: file.mtimeMs}))};
-	return listing.health.state === 'missing' ? {path: directory, state: 'absent'} : {path: directory, state: 'unreadable', reason: describeHealth(listing.health)};
+function snapshotDirectory(directory: string, listing: DatadirListing | undefined): SnapshotDirectory {
+	if (listing?.state === 'ok') return {path: directory, state: 'found', snapshots: listing.files.filter(file => file.kind === 'directory').map(file => ({name: file.name, mtimeMs: file.mtimeMs}))};
+	if (!listing || listing.health.state === 'missing') return {path: directory, state: 'absent'};
+	return {path: directory, state: 'unreadable', reason: describeHealth(listing.health)};
 }
 
 /** A marker file's mtime, or a mirror directory's newest entry (its own mtime when it is empty). */
@@ -27,7 +28,11 @@ async function marker(file: string, timeoutMs: number): Promise<BackupMarker> {
 
 export async function probeBackups(options: {mountpoint: string | null; datadir: string; marker: string | null; timeoutMs: number}): Promise<BackupFacts> {
 	const [snapshotDirectories, found] = await Promise.all([
-		Promise.all(snapshotDirectoryCandidates(options.mountpoint, options.datadir).map(directory => snapshotDirectory(directory, options.timeoutMs))),
+		(async () => {
+			const candidates = snapshotDirectoryCandidates(options.mountpoint, options.datadir);
+			const listings = await listDirectories(candidates, {timeoutMs: options.timeoutMs});
+			return candidates.map(directory => snapshotDirectory(directory, listings.get(directory)));
+		})(),
 		options.marker ? marker(options.marker, options.timeoutMs) : Promise.resolve(null),
 	]);
 	return {at: Date.now(), snapshotDirectories, marker: found};

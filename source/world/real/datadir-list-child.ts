@@ -4,10 +4,13 @@
 // Writes JSON lines: {"directoryMtimeMs": n}, {"entries": [[name, size, mtimeMs, kind, allocated], ...]} batches, then
 // {"done": count, "unchanged"?: true} or {"error": ...}. Given the mtime it saw last and the directory still has
 // it, only the `watch` names are lstat'ed (uploads in progress grow without touching the directory's mtime).
+// Given `directories` (small ones: snapshot directories, Glance's working directories), it lists each in turn,
+// each announced by {"directory": path}: one process for all of them rather than one each.
 import {lstat, opendir, stat} from 'node:fs/promises';
 import path from 'node:path';
 
 type ListRequest = {directory: string; knownMtimeMs?: number; watch?: string[]};
+type ManyRequest = {directories: string[]};
 type Kind = 'file' | 'directory' | 'symlink' | 'fifo' | 'socket' | 'char-device' | 'block-device' | 'other';
 /** `allocated`: blocks * 512, what the entry takes on disk (less than `size` for a sparse file). */
 type Entry = [name: string, size: number, mtimeMs: number, kind: Kind, allocated: number];
@@ -44,11 +47,19 @@ function add(entry: Entry): void {
 	pendingBytes += json.length;
 }
 
-async function fail(error: unknown): Promise<never> {
+/** An lstat that found the entry gone (removed between readdir and lstat) gives null; any other error is the listing's. */
+function goneIsNull(error: unknown): null {
+	if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+	throw error;
+}
+
+/** The listing's error as its last line (entries not yet sent are dropped: the listing failed). */
+async function reportFailure(error: unknown): Promise<void> {
+	pending = [];
+	pendingBytes = 0;
 	const errno = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
 	const message = error instanceof Error ? error.message : String(error);
 	await write(JSON.stringify({error: {errno, message}}));
-	process.exit(0);
 }
 
 function kindOf(stats: EntryStats): Kind {
@@ -69,7 +80,7 @@ function entryOf(name: string, stats: EntryStats): Entry {
 async function restat(request: ListRequest): Promise<void> {
 	let count = 0;
 	for (const name of request.watch ?? []) {
-		const stats = await lstat(path.join(request.directory, name)).catch((error: unknown) => ((error as NodeJS.ErrnoException).code === 'ENOENT' ? null : fail(error)));
+		const stats = await lstat(path.join(request.directory, name)).catch(goneIsNull);
 		if (!stats) continue;
 		count++;
 		add(entryOf(name, stats));
@@ -79,11 +90,11 @@ async function restat(request: ListRequest): Promise<void> {
 }
 
 async function list(request: ListRequest): Promise<void> {
-	const directoryStats = await stat(request.directory).catch(fail);
+	const directoryStats = await stat(request.directory);
 	await write(JSON.stringify({directoryMtimeMs: directoryStats.mtimeMs}));
 	if (request.knownMtimeMs === directoryStats.mtimeMs) return restat(request);
 	// Streamed, so a huge directory shows progress; names as bytes, so one that is not UTF-8 can still be lstat'ed.
-	const directory = await opendir(request.directory, {encoding: 'buffer' as BufferEncoding, bufferSize: 1024}).catch(fail);
+	const directory = await opendir(request.directory, {encoding: 'buffer' as BufferEncoding, bufferSize: 1024});
 	const directoryBytes = Buffer.from(request.directory + path.sep);
 	let count = 0;
 	// Each batch is lstat'ed all at once: libuv's pool (sized by the parent) bounds how many run in parallel.
@@ -92,8 +103,7 @@ async function list(request: ListRequest): Promise<void> {
 			names.map(name =>
 				lstat(Buffer.concat([directoryBytes, name])).then(
 					stats => entryOf(name.toString('utf8'), stats),
-					// Removed between readdir and lstat: it is simply gone.
-					(error: unknown) => ((error as NodeJS.ErrnoException).code === 'ENOENT' ? null : fail(error)),
+					goneIsNull,
 				),
 			),
 		);
@@ -105,20 +115,28 @@ async function list(request: ListRequest): Promise<void> {
 		if (pendingBytes >= batchBytes || performance.now() - lastFlush >= batchAgeMs) await flush();
 	}
 	let names: Buffer[] = [];
-	try {
-		for await (const entry of directory) {
-			names.push(entry.name as unknown as Buffer);
-			if (names.length >= lstatBatch) {
-				await describe(names);
-				names = [];
-			}
+	for await (const entry of directory) {
+		names.push(entry.name as unknown as Buffer);
+		if (names.length >= lstatBatch) {
+			await describe(names);
+			names = [];
 		}
-	} catch (error) {
-		await fail(error);
 	}
 	await describe(names);
 	await flush();
 	await write(JSON.stringify({done: count}));
 }
 
-await list(JSON.parse(process.argv[2] ?? '{}') as ListRequest);
+async function listOrReport(request: ListRequest): Promise<void> {
+	await list(request).catch(reportFailure);
+}
+
+const request = JSON.parse(process.argv[2] ?? '{}') as ListRequest | ManyRequest;
+if ('directories' in request) {
+	for (const directory of request.directories) {
+		await write(JSON.stringify({directory}));
+		await listOrReport({directory});
+	}
+} else await listOrReport(request);
+// Lstats of a failed batch may still be in flight: they must not keep the process.
+process.exit(0);

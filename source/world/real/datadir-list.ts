@@ -72,11 +72,37 @@ export async function restatIfUnchanged(directory: string, previous: DatadirFile
  * child process. A child silent for `timeoutMs` is killed and the directory reported unresponsive; while
  * earlier ones are still stuck, no new child is started for the same directory.
  */
+/** One directory's lines as they come: its entries, its mtime, and how its listing ended. */
+class Collected {
+	readonly files: DatadirFile[] = [];
+	directoryMtimeMs: number | undefined;
+	finished: Extract<ChildLine, {done: number}> | Extract<ChildLine, {error: unknown}> | null = null;
+
+	take(parsed: ChildLine): void {
+		if ('entries' in parsed) for (const [name, size, mtimeMs, kind, allocated] of parsed.entries) this.files.push({name, size, mtimeMs, kind, allocated});
+		else if ('directoryMtimeMs' in parsed) this.directoryMtimeMs = parsed.directoryMtimeMs;
+		else this.finished ??= parsed;
+	}
+}
+
+type Outcome = Awaited<ReturnType<typeof runChild>>;
+
+/** What one directory's lines and the child's end say: its listing, or why there is none. */
+function listingOf(directory: string, collected: Collected | undefined, outcome: Outcome, unreadable: string | null, started: number, since?: DatadirSince): DatadirListing {
+	const failed = (health: Extract<DatadirListing, {state: 'failed'}>['health']): DatadirListing => ({at: Date.now(), state: 'failed', directory, health});
+	if (outcome.how === 'spawn-failed') return failed({state: 'error', errno: 'ESPAWN', message: `could not start the listing process: ${outcome.message}`});
+	const end = collected?.finished ?? null;
+	// A directory listed to its end before the child went silent on a later one is known.
+	if (outcome.how !== 'exited' && !(end && 'done' in end)) return failed({state: 'unresponsive', afterMs: 'afterMs' in outcome ? outcome.afterMs : Date.now() - started});
+	if (end && 'error' in end) return failed(classifyErrno(end.error.errno, end.error.message));
+	if (!end || !collected || unreadable !== null) return failed({state: 'error', errno: 'EPROBE', message: `listing process exited ${'code' in outcome ? outcome.code : outcome.how}: ${unreadable ?? ('stderrTail' in outcome ? lastStderrLine(outcome.stderrTail) : '')}`});
+	if (end.unchanged && since) return mergeDatadirChanges(since.previous, collected.files, Date.now(), Date.now() - started);
+	return {at: Date.now(), state: 'ok', directory, files: collected.files, tookMs: Date.now() - started, ...(collected.directoryMtimeMs === undefined ? {} : {directoryMtimeMs: collected.directoryMtimeMs})};
+}
+
 export async function listDatadir(directory: string, options: ListDatadirOptions): Promise<DatadirListing> {
 	const started = Date.now();
-	const files: DatadirFile[] = [];
-	let finished: Exclude<ChildLine, {entries: unknown} | {directoryMtimeMs: number}> | null = null;
-	let directoryMtimeMs: number | undefined;
+	const collected = new Collected();
 	let unreadable: string | null = null;
 	const knownMtimeMs = knownMtime(options.since);
 	if (options.since && knownMtimeMs !== undefined) {
@@ -95,18 +121,40 @@ export async function listDatadir(directory: string, options: ListDatadirOptions
 		onLine(message, line) {
 			const parsed = message as ChildLine | null;
 			if (!parsed) unreadable = line.slice(0, 200);
-			else if ('entries' in parsed) for (const [name, size, mtimeMs, kind, allocated] of parsed.entries) files.push({name, size, mtimeMs, kind, allocated});
-			else if ('directoryMtimeMs' in parsed) directoryMtimeMs = parsed.directoryMtimeMs;
-			else finished ??= parsed;
+			else collected.take(parsed);
 		},
 	});
+	return listingOf(directory, collected, outcome, unreadable, started, options.since);
+}
 
-	const failed = (health: Extract<DatadirListing, {state: 'failed'}>['health']): DatadirListing => ({at: Date.now(), state: 'failed', directory, health});
-	if (outcome.how === 'spawn-failed') return failed({state: 'error', errno: 'ESPAWN', message: `could not start the listing process: ${outcome.message}`});
-	if (outcome.how !== 'exited') return failed({state: 'unresponsive', afterMs: 'afterMs' in outcome ? outcome.afterMs : Date.now() - started});
-	const end = finished as ChildLine | null;
-	if (end && 'error' in end) return failed(classifyErrno(end.error.errno, end.error.message));
-	if (!end || unreadable !== null) return failed({state: 'error', errno: 'EPROBE', message: `listing process exited ${outcome.code}: ${unreadable ?? lastStderrLine(outcome.stderrTail)}`});
-	if ('unchanged' in end && end.unchanged && options.since) return mergeDatadirChanges(options.since.previous, files, Date.now(), Date.now() - started);
-	return {at: Date.now(), state: 'ok', directory, files, tookMs: Date.now() - started, ...(directoryMtimeMs === undefined ? {} : {directoryMtimeMs})};
+/**
+ * Several small directories (snapshot directories, Glance's working directories), each listed in full, by one
+ * child in turn: one process rather than one each. A child silent for `timeoutMs` is killed; the directories
+ * it had not finished are unresponsive, those it had are known. Keyed by directory, in the order given.
+ */
+export async function listDirectories(directories: readonly string[], options: {timeoutMs: number}): Promise<Map<string, DatadirListing>> {
+	const listings = new Map<string, DatadirListing>();
+	if (directories.length === 0) return listings;
+	const started = Date.now();
+	const collected = new Map<string, Collected>();
+	let current: Collected | undefined;
+	let unreadable: string | null = null;
+	const outcome = await runChild({
+		role: 'datadir-list',
+		// Counted against the first: they sit side by side (beside the datadir, at the share's mount point).
+		target: directories[0]!,
+		request: {directories},
+		timeoutMs: options.timeoutMs,
+		timeoutIsSilence: true,
+		onLine(message, line) {
+			const parsed = message as (ChildLine | {directory: string}) | null;
+			if (!parsed) unreadable = line.slice(0, 200);
+			else if ('directory' in parsed) {
+				current = new Collected();
+				collected.set(parsed.directory, current);
+			} else current?.take(parsed);
+		},
+	});
+	for (const directory of directories) listings.set(directory, listingOf(directory, collected.get(directory), outcome, unreadable, started));
+	return listings;
 }
