@@ -1,4 +1,5 @@
-import Docker from 'dockerode';
+import http from 'node:http';
+import type Docker from 'dockerode';
 import type {ContainerHealth, ContainerProbe} from '../../model/types.js';
 import {fail, ok, type Problem, type Result} from '../../model/result.js';
 import {splitLines} from './child-io.js';
@@ -46,13 +47,19 @@ function healthOf(state: Docker.ContainerInspectInfo['State']): {health: Contain
 }
 
 export class DockerClient {
-	private readonly docker: Docker;
+	private docker: Promise<Docker> | null = null;
+	/** One connection to the Engine kept between probes. */
+	private readonly agent = new http.Agent({keepAlive: true, maxSockets: 4});
 
 	constructor(
 		readonly socketPath: string,
 		private readonly timeoutMs: number,
-	) {
-		this.docker = new Docker({socketPath});
+	) {}
+
+	/** dockerode, for the actions, the logs and the event stream: loaded on first use (its module graph costs ~80 ms of CPU). */
+	private client(): Promise<Docker> {
+		this.docker ??= import('dockerode').then(({default: Dockerode}) => new Dockerode({socketPath: this.socketPath}));
+		return this.docker;
 	}
 
 	private async withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs = this.timeoutMs): Promise<T> {
@@ -70,9 +77,41 @@ export class DockerClient {
 		}
 	}
 
+	/**
+	 * One GET to the Engine API on its socket (what `docker inspect` asks), under the probe's deadline and a cap on
+	 * the answer: the probe every round, without dockerode's module graph.
+	 */
+	private engineGet(path: string): Promise<{status: number; body: string}> {
+		return new Promise((resolve, reject) => {
+			const request = http.request({socketPath: this.socketPath, path, method: 'GET', agent: this.agent, headers: {Host: 'docker'}}, response => {
+				const chunks: Buffer[] = [];
+				let bytes = 0;
+				response.on('data', (chunk: Buffer) => {
+					bytes += chunk.length;
+					if (bytes > engineAnswerMaxBytes) request.destroy(Object.assign(new Error(`the Engine answered more than ${engineAnswerMaxBytes} bytes for ${path}`), {code: 'EFBIG'}));
+					else chunks.push(chunk);
+				});
+				response.on('end', () => resolve({status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8')}));
+				response.on('error', reject);
+			});
+			const timer = setTimeout(() => request.destroy(Object.assign(new Error('timeout'), {code: 'ETIMEDOUT'})), this.timeoutMs);
+			request.on('error', reject);
+			request.on('close', () => clearTimeout(timer));
+			request.end();
+		});
+	}
+
+	/** Let the kept connection go. */
+	close(): void {
+		this.agent.destroy();
+	}
+
 	async inspect(name: string): Promise<Result<ContainerFacts, DockerProblem>> {
 		try {
-			const info = await this.withTimeout(signal => this.docker.getContainer(name).inspect({abortSignal: signal}));
+			const answer = await this.engineGet(`/containers/${encodeURIComponent(name)}/json`);
+			if (answer.status === 404) return fail({kind: 'missing', reason: `there is no container named ${name}`});
+			if (answer.status !== 200) throw Object.assign(new Error(`(HTTP code ${answer.status}) - ${engineMessage(answer.body)}`), {statusCode: answer.status});
+			const info = JSON.parse(answer.body) as Docker.ContainerInspectInfo;
 			const {health, output} = healthOf(info.State);
 			return ok({
 					id: info.Id,
@@ -115,8 +154,8 @@ export class DockerClient {
 			output.push(line);
 			options.onOutput?.(line);
 		};
-		const container = this.docker.getContainer(name);
 		try {
+			const container = (await this.client()).getContainer(name);
 			await this.withTimeout(
 				signal => (verb === 'stop' ? container.stop({t: options.graceSeconds ?? 10, abortSignal: signal}) : container.start({abortSignal: signal})),
 				options.timeoutMs,
@@ -160,7 +199,8 @@ export class DockerClient {
 	async logs(name: string, lines: number, timeoutMs: number): Promise<Result<string[]>> {
 		const tail = Math.max(0, Math.floor(lines));
 		try {
-			const raw: unknown = await this.withTimeout(signal => this.docker.getContainer(name).logs({stdout: true, stderr: true, tail, follow: false, abortSignal: signal}), timeoutMs);
+			const docker = await this.client();
+			const raw: unknown = await this.withTimeout(signal => docker.getContainer(name).logs({stdout: true, stderr: true, tail, follow: false, abortSignal: signal}), timeoutMs);
 			// docker-modem hands over a Buffer, or a parsed value when the whole log happened to be JSON.
 			const buffer = Buffer.isBuffer(raw) ? raw : Buffer.from(typeof raw === 'string' ? raw : JSON.stringify(raw));
 			return ok(demultiplexLog(buffer).slice(-tail || undefined));
@@ -177,7 +217,7 @@ export class DockerClient {
 		let retry: NodeJS.Timeout | null = null;
 		const connect = async (): Promise<void> => {
 			try {
-				stream = await this.docker.getEvents({filters: {container: [name], type: ['container']}});
+				stream = await (await this.client()).getEvents({filters: {container: [name], type: ['container']}});
 				if (stopped) {
 					(stream as unknown as {destroy(): void}).destroy();
 					return;
@@ -212,6 +252,20 @@ function describeEvent(line: string): string {
 	} catch {
 		return 'event';
 	}
+}
+
+/** Far beyond any container's inspect (kolla's are ~15 KB): an Engine that streams without end is cut there. */
+const engineAnswerMaxBytes = 4 * 1024 * 1024;
+
+/** The Engine's `{"message": "..."}` of an error answer, else its first line. */
+function engineMessage(body: string): string {
+	try {
+		const message = (JSON.parse(body) as {message?: unknown}).message;
+		if (typeof message === 'string' && message.trim()) return message.trim();
+	} catch {
+		// Not JSON: its first line says it.
+	}
+	return body.split('\n')[0]?.slice(0, 200) ?? '';
 }
 
 /** The daemon's own message from a docker-modem error: `{"message": "..."}` in the body, else the error text. */

@@ -276,5 +276,6 @@ export class RealWorld implements World {
 		this.stopWatching?.();
 		this.stopWatching = null;
 		closeProbeWorkers();
+		if (this.dockerClient) (await this.dockerClient).close();
 	}
 }
