@@ -7,7 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {kindOfMode, listDatadir, listDirectories, restatIfUnchanged} from '../../source/world/real/datadir-list.js';
 import {closeProbeWorkers} from '../../source/world/real/probe-worker.js';
 import {appendFile, lstat, stat} from 'node:fs/promises';
-import type {DatadirFile, GlanceListing} from '../../source/model/types.js';
+import type {DatadirFile, DatadirListing, GlanceListing} from '../../source/model/types.js';
 import {processesMentioning} from '../support/processes.js';
 import {buildInventory} from '../../source/model/inventory.js';
 import {glanceImage} from '../support/glance-images.js';
@@ -179,6 +179,29 @@ describe('listDatadir', () => {
 			// A child that does not answer in time: every directory it had not finished is unresponsive.
 			const late = await listDirectories(asked, {timeoutMs: 1});
 			expect([...late.values()].map(listing => listing.state === 'failed' && listing.health.state)).toEqual(['unresponsive', 'unresponsive', 'unresponsive', 'unresponsive']);
+		} finally {
+			await rm(root, {recursive: true, force: true});
+		}
+	});
+
+	it('answers calls made together from one listing, each with only the directories it asked for', async () => {
+		const root = await mkdtemp(path.join(os.tmpdir(), 'datadir-list-together-'));
+		try {
+			for (const name of ['a', 'b', 'c']) {
+				await mkdir(path.join(root, name));
+				await writeFile(path.join(root, name, `${name}-file`), name);
+			}
+			const [first, second] = await Promise.all([
+				listDirectories([path.join(root, 'a'), path.join(root, 'b')], {timeoutMs: 10_000}),
+				listDirectories([path.join(root, 'b'), path.join(root, 'c'), path.join(root, 'none')], {timeoutMs: 10_000}),
+			]);
+			expect([...first.keys()]).toEqual([path.join(root, 'a'), path.join(root, 'b')]);
+			expect([...second.keys()]).toEqual([path.join(root, 'b'), path.join(root, 'c'), path.join(root, 'none')]);
+			const names = (listing: DatadirListing | undefined) => (listing?.state === 'ok' ? listing.files.map(file => file.name) : listing?.state === 'failed' ? listing.health.state : null);
+			expect(names(first.get(path.join(root, 'a')))).toEqual(['a-file']);
+			expect(names(second.get(path.join(root, 'b')))).toEqual(['b-file']);
+			expect(names(second.get(path.join(root, 'c')))).toEqual(['c-file']);
+			expect(names(second.get(path.join(root, 'none')))).toBe('missing');
 		} finally {
 			await rm(root, {recursive: true, force: true});
 		}

@@ -127,12 +127,35 @@ export async function listDatadir(directory: string, options: ListDatadirOptions
 	return listingOf(directory, collected, outcome, unreadable, started, options.since);
 }
 
+type Queued = {directories: readonly string[]; timeoutMs: number; resolve(listings: Map<string, DatadirListing>): void};
+let queued: Queued[] | null = null;
+
 /**
  * Several small directories (snapshot directories, Glance's working directories), each listed in full, by one
- * child in turn: one process rather than one each. A child silent for `timeoutMs` is killed; the directories
- * it had not finished are unresponsive, those it had are known. Keyed by directory, in the order given.
+ * child in turn: one process rather than one each, and one for every call made in the same turn of the event
+ * loop (the backups and Glance's directories are looked at together). A child silent for `timeoutMs` is killed;
+ * the directories it had not finished are unresponsive, those it had are known. Keyed by directory, in the order given.
  */
-export async function listDirectories(directories: readonly string[], options: {timeoutMs: number}): Promise<Map<string, DatadirListing>> {
+export function listDirectories(directories: readonly string[], options: {timeoutMs: number}): Promise<Map<string, DatadirListing>> {
+	if (directories.length === 0) return Promise.resolve(new Map());
+	return new Promise(resolve => {
+		if (!queued) {
+			queued = [];
+			setImmediate(() => void listQueued());
+		}
+		queued.push({directories, timeoutMs: options.timeoutMs, resolve});
+	});
+}
+
+async function listQueued(): Promise<void> {
+	const batch = queued ?? [];
+	queued = null;
+	const all = [...new Set(batch.flatMap(each => each.directories))];
+	const listings = await listDirectoriesNow(all, {timeoutMs: Math.max(...batch.map(each => each.timeoutMs))});
+	for (const each of batch) each.resolve(new Map(each.directories.map(directory => [directory, listings.get(directory)!])));
+}
+
+async function listDirectoriesNow(directories: readonly string[], options: {timeoutMs: number}): Promise<Map<string, DatadirListing>> {
 	const listings = new Map<string, DatadirListing>();
 	if (directories.length === 0) return listings;
 	const started = Date.now();
