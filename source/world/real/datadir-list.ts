@@ -33,25 +33,18 @@ function knownMtime(since: DatadirSince | undefined): number | undefined {
 }
 
 /** A file type from lstat's mode bits, as the listing child names them. */
+const kindsByType = new Map<number, DatadirFile['kind']>([
+	[constants.S_IFREG, 'file'],
+	[constants.S_IFDIR, 'directory'],
+	[constants.S_IFLNK, 'symlink'],
+	[constants.S_IFIFO, 'fifo'],
+	[constants.S_IFSOCK, 'socket'],
+	[constants.S_IFCHR, 'char-device'],
+	[constants.S_IFBLK, 'block-device'],
+]);
+
 export function kindOfMode(mode: number): DatadirFile['kind'] {
-	switch (mode & constants.S_IFMT) {
-		case constants.S_IFREG:
-			return 'file';
-		case constants.S_IFDIR:
-			return 'directory';
-		case constants.S_IFLNK:
-			return 'symlink';
-		case constants.S_IFIFO:
-			return 'fifo';
-		case constants.S_IFSOCK:
-			return 'socket';
-		case constants.S_IFCHR:
-			return 'char-device';
-		case constants.S_IFBLK:
-			return 'block-device';
-		default:
-			return 'other';
-	}
+	return kindsByType.get(mode & constants.S_IFMT) ?? 'other';
 }
 
 /**
