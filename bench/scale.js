@@ -242,9 +242,12 @@ async function dashboardFigures() {
 		const caused = Math.max(0, glanceCpu - glanceBase) + Math.max(0, shareCpu - shareBase);
 		figure('glance-api + sshfs CPU it causes', `${caused.toFixed(2)} %`, '< 1 %', caused < 1);
 		console.log(`    (glance-api ${glanceBase.toFixed(2)} -> ${glanceCpu.toFixed(2)} %, sshfs + sftp-server ${shareBase.toFixed(2)} -> ${shareCpu.toFixed(2)} %)`);
-		figure('RSS at start', `${startRss.toFixed(0)} MiB`, '< 150 MB', startRss < 150);
-		figure('RSS with the table open', `${tableRss.toFixed(0)} MiB`, '< 150 MB', tableRss < 150);
-		figure('RSS after 200 key presses', `${afterKeysRss.toFixed(0)} MiB`, '< 150 MB', afterKeysRss < 150);
+		// The issue's goal is in MB (10^6 bytes): 150 MB is 143 MiB.
+		const rss = mib => `${mib.toFixed(0)} MiB (${((mib * 2 ** 20) / 1e6).toFixed(0)} MB)`;
+		const under150MB = mib => mib * 2 ** 20 < 150e6;
+		figure('RSS at start', rss(startRss), '< 150 MB', under150MB(startRss));
+		figure('RSS with the table open', rss(tableRss), '< 150 MB', under150MB(tableRss));
+		figure('RSS after 200 key presses', rss(afterKeysRss), '< 150 MB', under150MB(afterKeysRss));
 		const keyGoal = times => percentile(times, 95) < 50 && Math.max(...times) < 100;
 		figure('key j, p50 / p95 / max (200 presses)', latencyText(j), 'p95 < 50, max < 100 ms', keyGoal(j));
 		figure('key PgDn, p50 / p95 / max (30 presses)', latencyText(pageDown), 'p95 < 50, max < 100 ms', keyGoal(pageDown));
@@ -296,7 +299,8 @@ function bigFigures() {
 	console.log(`\n${entryCount.toLocaleString('en')} entries in a healthy directory on the share (${bigDatadir})`);
 	figure('the report read through a pipe', big[2].report ? 'complete' : 'cut short', 'complete', big[2].report !== null);
 	figure('health verdict, 3 runs of --json', verdicts.join(', '), 'responsive, every time', verdicts.every(verdict => verdict === 'responsive'));
-	figure(`--json peak RSS (${rows.toLocaleString('en')} rows)`, `${Math.max(...big.map(run => run.maxRssMiB)).toFixed(0)} MiB`, '< 300 MB', Math.max(...big.map(run => run.maxRssMiB)) < 300);
+	const peak = Math.max(...big.map(run => run.maxRssMiB));
+	figure(`--json peak RSS (${rows.toLocaleString('en')} rows)`, `${peak.toFixed(0)} MiB (${((peak * 2 ** 20) / 1e6).toFixed(0)} MB)`, '< 300 MB', peak * 2 ** 20 < 300e6);
 }
 
 function verifyFigure() {

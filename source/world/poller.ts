@@ -107,9 +107,12 @@ export class SnapshotPoller {
 		this.schedule(0);
 	}
 
-	/** One full round, for --once and --json; resolves when every probe has answered or timed out. */
+	/**
+	 * One full round, for --once and --json; resolves when every probe has answered or timed out. Glance's pages
+	 * come one after another and take longest: its first request is sent before the probes start their processes.
+	 */
 	async collect(): Promise<Snapshot> {
-		await Promise.all([this.round(), this.inventoryRound()]);
+		await Promise.all([this.inventoryRound(), this.round()]);
 		return this.current;
 	}
 
