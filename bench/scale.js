@@ -22,8 +22,8 @@ const bigDatadir = `${lab.LAB_MOUNTPOINT}/bench-100k`;
 const node = existsSync(`${root}/node_modules/node/bin/node`) ? `${root}/node_modules/node/bin/node` : process.execPath;
 if (!existsSync(`${root}/dist/cli.js`)) throw new Error('build first: npm run build');
 // With the flags bin/glance-inspector.js starts it with.
-const {runtimeFlags} = await import(`${root}/dist/runtime-flags.js`);
-const tool = [node, ...runtimeFlags, `${root}/dist/cli.js`];
+const {runtimeFlagsFor} = await import(`${root}/dist/runtime-flags.js`);
+const toolFor = args => [node, ...runtimeFlagsFor(args), `${root}/dist/cli.js`];
 const toolArgs = (datadir = benchDatadir) => ['--datadir', datadir, '--glance-url', benchGlanceUrl, '--container', lab.LAB_CONTAINER];
 const ticksPerSecond = 100;
 const idleSeconds = Number(process.env.GI_BENCH_IDLE_SECONDS ?? 60);
@@ -116,7 +116,7 @@ function tmux(...args) {
 }
 
 function startDashboard(session, datadir) {
-	const command = ['exec', ...tool, ...toolArgs(datadir)].map(part => `'${part}'`).join(' ').replace(`'exec'`, 'exec');
+	const command = ['exec', ...toolFor([]), ...toolArgs(datadir)].map(part => `'${part}'`).join(' ').replace(`'exec'`, 'exec');
 	tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', command);
 	return Number(tmux('display-message', '-p', '-t', session, '#{pane_pid}').trim());
 }
@@ -155,7 +155,7 @@ function onceRun(datadir = benchDatadir, {pipe = false} = {}) {
 	const output = `${tmpdir()}/glance-inspector-bench-${process.pid}.json`;
 	const started = performance.now();
 	const stdout = pipe ? 'pipe' : openSync(output, 'w');
-	const result = spawnSync('/usr/bin/time', ['-f', 'maxrss %M', '-o', `${output}.time`, ...tool, '--json', ...toolArgs(datadir)], {stdio: ['ignore', stdout, 'ignore'], timeout: 120_000, maxBuffer: 2 ** 30, encoding: 'utf8'});
+	const result = spawnSync('/usr/bin/time', ['-f', 'maxrss %M', '-o', `${output}.time`, ...toolFor(['--json']), '--json', ...toolArgs(datadir)], {stdio: ['ignore', stdout, 'ignore'], timeout: 120_000, maxBuffer: 2 ** 30, encoding: 'utf8'});
 	const ms = performance.now() - started;
 	const maxRssMiB = Number(/maxrss (\d+)/.exec(readFileSync(`${output}.time`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
 	let report = null;

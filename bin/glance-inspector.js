@@ -13,7 +13,8 @@ if (!existsSync(cli)) {
 }
 
 const major = Number(process.versions.node.split('.')[0]);
-const {runtimeFlags} = await import('../dist/runtime-flags.js');
+const {runtimeFlagsFor} = await import('../dist/runtime-flags.js');
+const runtimeFlags = runtimeFlagsFor(process.argv.slice(2));
 const flagged = runtimeFlags.every(flag => process.execArgv.includes(flag));
 if (major >= 26 && !flagged && typeof process.execve === 'function') {
 	// The same process again with the flags (no parent left waiting): V8's heap limits are fixed at start.

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
-import {runtimeFlags} from '../dist/runtime-flags.js';
+import {dashboardFlags} from '../dist/runtime-flags.js';
 import {currentStamp} from './build-stamp.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -76,12 +76,12 @@ function executable(arch, {main, stamp, work}) {
 		useCodeCache: target.native,
 		// A stray NODE_OPTIONS on a controller must not change how the tool starts.
 		execArgvExtension: 'none',
-		// The tool's V8 flags (source/runtime-flags.ts), which bin/glance-inspector.js passes when run from dist.
-		execArgv: [...runtimeFlags],
+		// The dashboard's V8 flags (source/runtime-flags.ts): one set, as the code cache is built under it.
+		execArgv: [...dashboardFlags],
 		assets: {'build-stamp.json': stamp},
 	}));
 	// Built under the same V8 flags, or V8 rejects the code cache at start (its flag hash differs).
-	execFileSync(process.execPath, [...runtimeFlags, '--build-sea', config], {stdio: ['ignore', 'ignore', 'inherit']});
+	execFileSync(process.execPath, [...dashboardFlags, '--build-sea', config], {stdio: ['ignore', 'ignore', 'inherit']});
 	const sha256 = createHash('sha256').update(readFileSync(output)).digest('hex');
 	writeFileSync(`${output}.sha256`, `${sha256}  ${name}\n`);
 	const megabytes = (statSync(output).size / 1024 / 1024).toFixed(1);
