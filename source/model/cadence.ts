@@ -23,7 +23,7 @@ export function inventoryCadenceRows(inventoryRefreshSeconds: number): Array<{na
 	return [
 		{name: 'glance changes', value: `${every(cadence.glanceChangesMs)}: images updated since the last (updated_at=gte, hidden too); a frozen Glance shows within 15 s`, source: `at most ${formatDuration(glanceWatchMs)}`},
 		{name: 'glance full listing', value: `${every(cadence.fullMs)}: every page, so deletions show`, source},
-		{name: 'datadir changes', value: `${every(cadence.changesMs)}: re-listed when its mtime moved; uploads in progress stat'ed`, source},
+		{name: 'datadir changes', value: `${every(cadence.changesMs)}: its mtime and the uploads in progress asked of its probe worker; re-listed when the mtime moved`, source},
 		{name: 'datadir full listing', value: `${every(cadence.fullMs)}: every entry lstat'ed`, source},
 		{name: 'under the mount point', value: `when the datadir's mount changes, and ${every(cadence.fullMs)}: a private read-only look (root)`, source},
 		{name: 'backups, staging', value: `${every(cadence.fullMs)}: snapshot directories, the backup marker, Glance's working directories`, source},
