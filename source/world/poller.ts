@@ -109,7 +109,7 @@ export class SnapshotPoller {
 
 	/**
 	 * One full round, for --once and --json; resolves when every probe has answered or timed out. Glance's pages
-	 * come one after another and take longest: its first request is sent before the probes start their processes.
+	 * come one after another and take longest: its round is started first.
 	 */
 	async collect(): Promise<Snapshot> {
 		await Promise.all([this.inventoryRound(), this.round()]);
