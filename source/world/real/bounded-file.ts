@@ -119,6 +119,11 @@ export function readMountinfo(pid: number | 'self'): Promise<Result<string>> {
 	return readBoundedText(`/proc/${pid}/mountinfo`, {what: 'mountinfo', maxBytes: fileLimits.mountinfo});
 }
 
+/** The same, read at once (/proc never hangs): for work that must be asked for in the same turn. */
+export function readMountinfoSync(pid: number | 'self'): Result<string> {
+	return readBoundedTextSync(`/proc/${pid}/mountinfo`, {what: 'mountinfo', maxBytes: fileLimits.mountinfo});
+}
+
 /** An fstab's text: /etc/fstab, or the file --fstab names. */
 export function readFstab(file: string): Promise<Result<string>> {
 	return readBoundedText(file, {what: 'fstab', maxBytes: fileLimits.config});

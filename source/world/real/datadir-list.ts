@@ -150,7 +150,6 @@ async function listQueued(): Promise<void> {
 
 async function listDirectoriesNow(directories: readonly string[], options: {timeoutMs: number}): Promise<Map<string, DatadirListing>> {
 	const listings = new Map<string, DatadirListing>();
-	if (directories.length === 0) return listings;
 	const started = Date.now();
 	const collected = new Map<string, Collected>();
 	let current: Collected | undefined;

@@ -9,7 +9,7 @@ import {describeProblem, fail, type Problem, type Result} from '../../model/resu
 import type {ChecksumOutcome, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth, UnderMountListing, BackupFacts, GlanceDirsFacts} from '../../model/types.js';
 import type {Settings} from '../../settings.js';
 import type {ActionOptions, ActionResult, DatadirSince, GlanceProof, Holder, MountSpec, RecoveryOutcome, RecoveryProgress, World, WorldEvent} from '../world.js';
-import {fileLimits, readBoundedTextSync, readFstab, readMountinfo} from './bounded-file.js';
+import {readFstab, readMountinfo, readMountinfoSync} from './bounded-file.js';
 import {verifyChecksum} from './checksum.js';
 import {listDatadir} from './datadir-list.js';
 import type {DockerClient} from './docker.js';
@@ -94,7 +94,7 @@ export class RealWorld implements World {
 		const datadir = this.settings.datadir.value;
 		// Read at once (/proc never hangs), so the snapshot directories are asked for in the same turn as Glance's
 		// working directories, and one child lists both.
-		const mountinfo = readBoundedTextSync('/proc/self/mountinfo', {what: 'mountinfo', maxBytes: fileLimits.mountinfo});
+		const mountinfo = readMountinfoSync('self');
 		const current = mountinfo.ok ? findMountFor(datadir, parseMountinfo(mountinfo.value)) : null;
 		const mountpoint = this.settings.mountpoint.value ?? (current && current.mountPoint !== '/' ? current.mountPoint : null);
 		return probeBackups({mountpoint, datadir, marker: this.settings.backupMarker.value, timeoutMs: this.timeoutMs});
