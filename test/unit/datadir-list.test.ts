@@ -1,4 +1,4 @@
-import {execFileSync} from 'node:child_process';
+import {execFileSync, spawnSync} from 'node:child_process';
 import {createServer} from 'node:net';
 import {mkdir, mkdtemp, rm, symlink, truncate, utimes, writeFile} from 'node:fs/promises';
 import os from 'node:os';
@@ -66,6 +66,35 @@ describe('listDatadir', () => {
 			expect(listing.files.every(entry => entry.size === Number.parseInt(entry.name.slice(-12), 16) % 97)).toBe(true);
 		} finally {
 			await rm(big, {recursive: true, force: true});
+		}
+	});
+
+	it('lstats one at a time while the answers come quickly, in parallel once a batch is slow, and lists the same either way', async () => {
+		const mixed = await mkdtemp(path.join(os.tmpdir(), 'datadir-list-mixed-'));
+		try {
+			const names = Array.from({length: 700}, (_, index) => `00000000-0000-4000-8000-${index.toString(16).padStart(12, '0')}`);
+			await Promise.all(names.map((name, index) => writeFile(path.join(mixed, name), Buffer.alloc(index % 13))));
+			// A name that is not UTF-8 is lstat'ed by its bytes, in either mode.
+			const latin1Name = Buffer.from('caf\xe9-image', 'latin1');
+			await writeFile(Buffer.concat([Buffer.from(mixed + path.sep), latin1Name]), Buffer.alloc(42));
+			await mkdir(path.join(mixed, 'résumé'));
+			const childScript = path.resolve('source/world/real/datadir-list-child.ts');
+			const run = (request: object) => {
+				const out = spawnSync(process.execPath, [childScript, JSON.stringify({directory: mixed, ...request})], {encoding: 'utf8', timeout: 20_000});
+				const lines = out.stdout.trim().split('\n').map(line => JSON.parse(line) as {entries?: Array<[string, number, number, string, number]>; done?: number; parallel?: boolean});
+				const entries = lines.flatMap(line => line.entries ?? []).map(([name, size, , kind]) => `${name} ${size} ${kind}`).sort();
+				return {entries, end: lines.at(-1)};
+			};
+			const quick = run({});
+			const pooled = run({oneAtATimeMs: 0});
+			expect(quick.end).toEqual({done: 702, parallel: false});
+			expect(pooled.end).toEqual({done: 702, parallel: true});
+			expect(pooled.entries).toEqual(quick.entries);
+			expect(quick.entries).toContain(`${latin1Name.toString('utf8')} 42 file`);
+			expect(quick.entries.some(entry => /^résumé \d+ directory$/.test(entry))).toBe(true);
+			expect(quick.entries).toContain(`${names[12]} 12 file`);
+		} finally {
+			await rm(mixed, {recursive: true, force: true});
 		}
 	});
 

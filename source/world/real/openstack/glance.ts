@@ -1,10 +1,10 @@
-// Glance v2 over fetch: every image (all pages, hidden ones too) and the first bytes of one image's data.
+// Glance v2 over HTTP (http.ts): every image (all pages, hidden ones too) and the first bytes of one image's data.
 import {secretsOf, type GlanceAccess} from '../../../model/openstack/credentials.js';
 import {glanceRoot, imageFromJson, listingLimits, nextPageUrl, unavailableListing, type GlanceFailure} from '../../../model/openstack/glance.js';
 import {bodySnippet} from '../../../model/openstack/redact.js';
 import {fail, ok, type Result} from '../../../model/result.js';
 import type {GlanceImage, GlanceListing} from '../../../model/types.js';
-import {dispatcherFor, send, type Answer, type Deadlines, type TlsAgent} from './http.js';
+import {tlsAgentFor, send, type Answer, type Deadlines, type TlsAgent} from './http.js';
 import {KeystoneSession} from './keystone.js';
 
 export type GlanceClientOptions = {
@@ -36,7 +36,7 @@ export class GlanceClient {
 	private readonly session: KeystoneSession | null;
 	private readonly pageSize: number;
 	private readonly deadlines: Deadlines;
-	private dispatcher: TlsAgent | null = null;
+	private tlsAgent: TlsAgent | null = null;
 
 	constructor(
 		private readonly access: GlanceAccess,
@@ -58,11 +58,11 @@ export class GlanceClient {
 	}
 
 	private tls(): TlsAgent {
-		if (!this.dispatcher) {
+		if (!this.tlsAgent) {
 			const tls = this.access.kind === 'keystone' ? this.access.credentials : this.access;
-			this.dispatcher = dispatcherFor({cacert: tls.cacert, insecure: tls.insecure});
+			this.tlsAgent = tlsAgentFor({cacert: tls.cacert, insecure: tls.insecure});
 		}
-		return this.dispatcher;
+		return this.tlsAgent;
 	}
 
 	/** Glance's root and a token (null for an unauthenticated --glance-url). */
@@ -89,7 +89,7 @@ export class GlanceClient {
 			const {root, token} = target.value;
 			const url = nextPageUrl(root, relative);
 			if (!url.ok) return fail({...url.problem, root});
-			const sent = await send(url.value, {headers: {Accept: accept, ...(token ? {'X-Auth-Token': token} : {})}}, {service: 'Glance', url: root, deadlines: this.deadlines, dispatcher: tls.value});
+			const sent = await send(url.value, {headers: {Accept: accept, ...(token ? {'X-Auth-Token': token} : {})}}, {service: 'Glance', url: root, deadlines: this.deadlines, tlsAgent: tls.value});
 			if (!sent.ok) return fail({...sent.problem, root});
 			const answer = sent.value;
 			if (answer.status === 401 && this.session && attempt === 0) {
@@ -222,7 +222,7 @@ export class GlanceClient {
 		const answered = await this.get(`/v2/images/${encodeURIComponent(id)}/file`, 'application/octet-stream');
 		if (!answered.ok) return answered;
 		const {answer} = answered.value;
-		const length = Number(answer.headers.get('content-length') ?? Number.NaN);
+		const length = Number(answer.header('content-length') ?? Number.NaN);
 		const contentLength = Number.isFinite(length) ? length : null;
 		const tookMs = () => Math.round(performance.now() - started);
 		if (!answer.ok) {
@@ -234,9 +234,9 @@ export class GlanceClient {
 		return ok({status: answer.status, bytes: bytes.value, contentLength, note: null, tookMs: tookMs()});
 	}
 
-	/** Release the TLS agent, if one was made. */
+	/** Release the TLS agent's connections, if one was made. */
 	async close(): Promise<void> {
-		const tls = await this.dispatcher;
-		if (tls?.ok && tls.value) await tls.value.close();
+		const tls = await this.tlsAgent;
+		if (tls?.ok && tls.value) tls.value.destroy();
 	}
 }

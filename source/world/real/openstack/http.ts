@@ -1,25 +1,41 @@
 // One HTTP exchange with Keystone or Glance: only to its endpoint's origin, never following a redirect, within
 // a deadline for the answer and one for the whole body, and never reading more of a body than its cap.
-import type {Dispatcher} from 'undici';
+// node:http, not fetch: fetch is undici, whose loading costs a --json run ~50 ms before its first request and
+// ~75 ms of CPU beside Glance's first page; and node:http is required, not imported, because the ESM face of it
+// reads its every export, `WebSocket` among them, which loads undici all the same.
+import type {Agent as HttpAgent, IncomingMessage} from 'node:http';
+import type HttpModule from 'node:http';
+import type HttpsModule from 'node:https';
+import {createRequire} from 'node:module';
 import {formatBytes} from '../../../model/format.js';
 import {sameOrigin, type GlanceFailure} from '../../../model/openstack/glance.js';
 import {errorMessage, fail, ok, type Result} from '../../../model/result.js';
 import {fileLimits, readBoundedText} from '../bounded-file.js';
 
+const require = createRequire(import.meta.url);
+const http = require('node:http') as typeof HttpModule;
+let httpsModule: typeof HttpsModule | null = null;
+/** node:https (and node:tls under it) only for an https:// endpoint. */
+function https(): typeof HttpsModule {
+	httpsModule ??= require('node:https') as typeof HttpsModule;
+	return httpsModule;
+}
+
+/** Connections kept between the pages of a listing, and between rounds for a short while. */
+const keptHttp = new http.Agent({keepAlive: true});
+
 export type Tls = {cacert: string | null; insecure: boolean};
 
-/** The agent requests go through: one for OS_CACERT / insecure, undefined for Node's defaults, or why the CA cannot be read. */
-export type TlsAgent = Promise<Result<Dispatcher | undefined, GlanceFailure>>;
+/** The agent https requests go through: one for OS_CACERT / insecure, undefined for Node's defaults, or why the CA cannot be read. */
+export type TlsAgent = Promise<Result<HttpsModule.Agent | undefined, GlanceFailure>>;
 
-/** An undici Agent for OS_CACERT / insecure, or undefined for Node's defaults; reading the CA is the only I/O. */
-export async function dispatcherFor(tls: Tls): TlsAgent {
+/** An https Agent for OS_CACERT / insecure, or undefined for Node's defaults; reading the CA is the only I/O. */
+export async function tlsAgentFor(tls: Tls): TlsAgent {
 	const {cacert, insecure} = tls;
 	if (!insecure && !cacert) return ok(undefined);
-	// Loaded only when asked for: undici's module costs ~13 MB of memory that Node's defaults never need.
-	const {Agent} = await import('undici');
-	if (insecure || !cacert) return ok(new Agent({connect: {rejectUnauthorized: false}}));
+	if (insecure || !cacert) return ok(new (https().Agent)({keepAlive: true, rejectUnauthorized: false}));
 	const ca = await readBoundedText(cacert, {what: 'CA bundle (OS_CACERT)', maxBytes: fileLimits.config});
-	if (ca.ok) return ok(new Agent({connect: {ca: ca.value}}));
+	if (ca.ok) return ok(new (https().Agent)({keepAlive: true, ca: ca.value}));
 	const {errno} = ca.problem;
 	const why = errno === 'ENOENT' ? 'not found' : errno === 'EACCES' ? 'permission denied' : null;
 	return fail({
@@ -34,8 +50,11 @@ export type Service = 'Keystone' | 'Glance';
 /** How long a request may take: until the answer starts (a frozen service is known then), and until its body is read. */
 export type Deadlines = {answerMs: number; totalMs: number};
 
-/** Where a request may go and how long it may take. */
-export type Endpoint = {service: Service; url: string; deadlines: Deadlines; dispatcher: Dispatcher | undefined};
+/** Where a request may go, how long it may take, and the agent for https (undefined: Node's defaults). */
+export type Endpoint = {service: Service; url: string; deadlines: Deadlines; tlsAgent: HttpsModule.Agent | undefined};
+
+/** What is asked: a GET, or a POST with its body. */
+export type Request = {method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string};
 
 /** How much of an error's body is read to quote it: its human part is in the first bytes. */
 const errorBodyBytes = 64 * 1024;
@@ -63,34 +82,35 @@ function secretWord(service: Service): string {
 	return service === 'Keystone' ? 'the credentials stay' : 'the token stays';
 }
 
+/** A deadline passed: the request (or its body) is destroyed with this. */
+class Late extends Error {
+	override readonly name = 'TimeoutError';
+}
+
 /** Why a request never got a whole answer: refused, unknown host, a deadline (`late` says which), TLS. */
-export function explainFetchError(error: unknown, service: Service, url: string, late: string): GlanceFailure {
-	const name = (error as Error | undefined)?.name;
+export function explainRequestError(error: unknown, service: Service, url: string, late: string): GlanceFailure {
 	const cause = (error as {cause?: NodeJS.ErrnoException} | undefined)?.cause;
-	const code = cause?.code ?? (error as NodeJS.ErrnoException | undefined)?.code;
+	const code = (error as NodeJS.ErrnoException | undefined)?.code ?? cause?.code;
 	const check = checkFor(service);
-	if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT') {
+	if (error instanceof Late || code === 'ETIMEDOUT') {
 		return {kind: 'glance-unreachable', reason: `${service} at ${url} ${late}`, hint: `${service} is overloaded, stuck or firewalled — ${check}`};
-	}
-	if (cause?.message === 'bad port') {
-		return {kind: 'glance-unreachable', reason: `${service} at ${url}: port ${new URL(url).port} is one fetch refuses to contact (a "bad port")`, hint: `Use the service's real port (Keystone 5000, Glance 9292). ${check}`};
 	}
 	if (code === 'ECONNREFUSED') return {kind: 'glance-unreachable', reason: `${service} at ${url}: connection refused`, hint: `Nothing listens there. ${check}`};
 	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
 		return {kind: 'glance-unreachable', reason: `${service} at ${url}: host name ${new URL(url).hostname} does not resolve`, hint: `Check DNS or /etc/hosts on this controller. ${check}`};
 	}
-	if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') {
+	if (code === 'ECONNRESET' || code === 'EPIPE') {
 		return {kind: 'glance-unreachable', reason: `${service} at ${url}: connection closed before an answer`, hint: `A proxy (haproxy) or the service dropped the connection. ${check}`};
 	}
-	if ((code && tlsCodes.has(code)) || /certificate/i.test(cause?.message ?? '')) {
+	const message = (error as Error | undefined)?.message ?? '';
+	if ((code && tlsCodes.has(code)) || /certificate/i.test(message)) {
 		return {
 			kind: 'glance-unreachable',
-			reason: `${service} at ${url}: TLS certificate not trusted (${code ?? cause?.message})`,
+			reason: `${service} at ${url}: TLS certificate not trusted (${code ?? message})`,
 			hint: 'Set OS_CACERT (or cacert in clouds.yaml) to the CA bundle, e.g. /etc/kolla/certificates/ca/root.crt',
 		};
 	}
-	const message = cause?.message ?? errorMessage(error);
-	return {kind: 'glance-unreachable', reason: `${service} at ${url}: ${code ? `${code} ` : ''}${message.split('\n')[0]}`.trim(), hint: check};
+	return {kind: 'glance-unreachable', reason: `${service} at ${url}: ${code ? `${code} ` : ''}${errorMessage(error).split('\n')[0]}`.trim(), hint: check};
 }
 
 /** A body read up to a number of bytes: `more` when the server had more to send. */
@@ -99,48 +119,46 @@ type Read = {bytes: Uint8Array; more: boolean};
 /** An answer (status and headers) whose body is read on demand, under the request's whole-body deadline. */
 export class Answer {
 	constructor(
-		private readonly response: Response,
+		private readonly response: IncomingMessage,
 		readonly url: string,
 		private readonly endpoint: Endpoint,
+		/** Ends the whole-request deadline: once the body is read or left. */
+		private readonly done: () => void,
 	) {}
 
 	get status(): number {
-		return this.response.status;
+		return this.response.statusCode ?? 0;
 	}
 
-	get headers(): Headers {
-		return this.response.headers;
+	/** One header's value (several joined with ", "), or null. */
+	header(name: string): string | null {
+		const value = this.response.headers[name.toLowerCase()];
+		if (value === undefined) return null;
+		return Array.isArray(value) ? value.join(', ') : value;
 	}
 
 	get ok(): boolean {
-		return this.response.ok;
+		return this.status >= 200 && this.status < 300;
 	}
 
 	/** Reads until `limit` bytes (`past`: one byte more, to know the body is longer), then stops reading. */
 	private async read(limit: number, past: boolean): Promise<Result<Read, GlanceFailure>> {
-		const reader = this.response.body?.getReader();
-		const chunks: Uint8Array[] = [];
+		const chunks: Buffer[] = [];
 		let received = 0;
 		try {
-			while (reader && (past ? received <= limit : received < limit)) {
-				const {done, value} = await reader.read();
-				if (done) break;
-				chunks.push(value);
-				received += value.byteLength;
+			// Leaving the loop early destroys the body: the rest is never read, and its connection is not kept.
+			for await (const chunk of this.response as AsyncIterable<Buffer>) {
+				chunks.push(chunk);
+				received += chunk.byteLength;
+				if (past ? received > limit : received >= limit) break;
 			}
-			if (reader) await reader.cancel();
 		} catch (error) {
-			return fail(explainFetchError(error, this.endpoint.service, this.url, `did not finish its answer within ${seconds(this.endpoint.deadlines.totalMs)}`));
+			return fail(explainRequestError(error, this.endpoint.service, this.url, `did not finish its answer within ${seconds(this.endpoint.deadlines.totalMs)}`));
+		} finally {
+			this.done();
 		}
-		const bytes = new Uint8Array(Math.min(received, limit));
-		let offset = 0;
-		for (const chunk of chunks) {
-			if (offset >= bytes.length) break;
-			const part = chunk.subarray(0, bytes.length - offset);
-			bytes.set(part, offset);
-			offset += part.length;
-		}
-		return ok({bytes, more: received > limit});
+		const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
+		return ok({bytes: whole.subarray(0, Math.min(received, limit)), more: received > limit});
 	}
 
 	/** The whole body as text; past `maxBytes` (what it is for is `what`) a problem naming the cap, and no more is read. */
@@ -169,9 +187,11 @@ export class Answer {
 		return read.ok ? new TextDecoder().decode(read.value.bytes) : '';
 	}
 
-	/** Leave the body unread. */
-	async discard(): Promise<void> {
-		await this.response.body?.cancel().catch(() => undefined);
+	/** Leave the body unread (its connection is closed, not kept). */
+	discard(): Promise<void> {
+		this.response.destroy();
+		this.done();
+		return Promise.resolve();
 	}
 }
 
@@ -179,7 +199,7 @@ export class Answer {
  * One request to `endpoint`'s origin and nowhere else: a URL elsewhere is not asked, a redirect is not followed
  * (its secret would go along), and the answer must start within `answerMs` and end within `totalMs`.
  */
-export async function send(url: string, init: RequestInit, endpoint: Endpoint): Promise<Result<Answer, GlanceFailure>> {
+export async function send(url: string, request: Request, endpoint: Endpoint): Promise<Result<Answer, GlanceFailure>> {
 	const {service, deadlines} = endpoint;
 	if (!sameOrigin(url, endpoint.url)) {
 		return fail({
@@ -189,25 +209,58 @@ export async function send(url: string, init: RequestInit, endpoint: Endpoint): 
 		});
 	}
 	const answerMs = Math.min(deadlines.answerMs, deadlines.totalMs);
-	const answering = new AbortController();
-	const timer = setTimeout(() => answering.abort(new DOMException(`no answer within ${seconds(answerMs)}`, 'TimeoutError')), answerMs);
-	const signal = AbortSignal.any([answering.signal, AbortSignal.timeout(deadlines.totalMs)]);
-	let response: Response;
-	try {
-		response = await fetch(url, {...init, redirect: 'manual', signal, ...(endpoint.dispatcher ? {dispatcher: endpoint.dispatcher} : {})} as RequestInit);
-	} catch (error) {
-		return fail(explainFetchError(error, service, url, `did not answer within ${seconds(answering.signal.aborted ? answerMs : deadlines.totalMs)}`));
-	} finally {
-		clearTimeout(timer);
-	}
-	const answer = new Answer(response, url, endpoint);
-	if (response.status >= 300 && response.status < 400) {
+	const answered = await new Promise<Result<{response: IncomingMessage; done: () => void}, GlanceFailure>>(resolve => {
+		let response: IncomingMessage | null = null;
+		let late = `did not answer within ${seconds(answerMs)}`;
+		const body = request.body === undefined ? undefined : Buffer.from(request.body);
+		let asked: ReturnType<typeof http.request>;
+		const answerTimer = setTimeout(() => asked.destroy(new Late(`no answer within ${seconds(answerMs)}`)), answerMs);
+		// The whole exchange's deadline runs on while the body is read, and keeps no process alive on its own.
+		const totalTimer = setTimeout(() => {
+			const error = new Late(`no whole answer within ${seconds(deadlines.totalMs)}`);
+			if (response) response.destroy(error);
+			else {
+				late = `did not answer within ${seconds(deadlines.totalMs)}`;
+				asked.destroy(error);
+			}
+		}, deadlines.totalMs);
+		totalTimer.unref();
+		const done = () => clearTimeout(totalTimer);
+		try {
+			const target = new URL(url);
+			const secure = target.protocol === 'https:';
+			const headers = body ? {...request.headers, 'Content-Length': String(body.byteLength)} : request.headers;
+			const agent: HttpAgent = secure ? (endpoint.tlsAgent ?? https().globalAgent) : keptHttp;
+			asked = (secure ? https().request : http.request)(target, {method: request.method ?? 'GET', headers, agent});
+		} catch (error) {
+			clearTimeout(answerTimer);
+			done();
+			resolve(fail(explainRequestError(error, service, url, late)));
+			return;
+		}
+		asked.on('error', error => {
+			clearTimeout(answerTimer);
+			// Once answered, an error is the body's: its reader is told.
+			if (response) return;
+			done();
+			resolve(fail(explainRequestError(error, service, url, late)));
+		});
+		asked.on('response', answer => {
+			clearTimeout(answerTimer);
+			response = answer;
+			resolve(ok({response: answer, done}));
+		});
+		asked.end(body);
+	});
+	if (!answered.ok) return answered;
+	const answer = new Answer(answered.value.response, url, endpoint, answered.value.done);
+	if (answer.status >= 300 && answer.status < 400) {
 		await answer.discard();
-		const location = response.headers.get('location');
+		const location = answer.header('location');
 		const where = location === null ? 'without saying where' : `to ${location.length > 200 ? `${location.slice(0, 199)}…` : location}`;
 		return fail({
 			kind: 'glance-error',
-			reason: `${service} at ${url} answered ${response.status}, redirecting ${where}: not followed, ${secretWord(service)} with its endpoint`,
+			reason: `${service} at ${url} answered ${answer.status}, redirecting ${where}: not followed, ${secretWord(service)} with its endpoint`,
 			hint: `Point the ${service} endpoint at the service itself (catalog, OS_AUTH_URL or --glance-url), e.g. its https:// URL if http:// redirects`,
 		});
 	}

@@ -1,5 +1,5 @@
-// Keystone v3 over fetch: a token from POST /auth/tokens, and a session that renews it.
-import type {Dispatcher} from 'undici';
+// Keystone v3 over HTTP (http.ts): a token from POST /auth/tokens, and a session that renews it.
+import type {Agent as TlsAgentOf} from 'node:https';
 import type {GlanceFailure} from '../../../model/openstack/glance.js';
 import {secretOf, type AuthMethod, type Credentials} from '../../../model/openstack/credentials.js';
 import {authRequestBody, selectEndpoint, tokenFromAnswer, type KeystoneToken} from '../../../model/openstack/keystone.js';
@@ -16,7 +16,7 @@ function authHint(method: AuthMethod): string {
 /** A token answer carries the catalog: a few KiB, tens on a large cloud. */
 const tokenBodyBytes = 1024 * 1024;
 
-export type AuthOptions = {deadlines: Deadlines; dispatcher: Dispatcher | undefined};
+export type AuthOptions = {deadlines: Deadlines; tlsAgent: TlsAgentOf | undefined};
 
 /** POST {authUrl}/auth/tokens, to the auth URL's origin only: the token from X-Subject-Token, its expiry and the catalog. */
 export async function authenticate(credentials: Credentials, source: string, options: AuthOptions): Promise<Result<KeystoneToken, GlanceFailure>> {
@@ -27,7 +27,7 @@ export async function authenticate(credentials: Credentials, source: string, opt
 	const read = await response.text(tokenBodyBytes, 'for a token');
 	if (!read.ok) return read;
 	const body = read.value;
-	const token = response.headers.get('x-subject-token');
+	const token = response.header('x-subject-token');
 	const said = bodySnippet(body, [secretOf(credentials.method), token ?? '']);
 	if (response.status === 401 || response.status === 403) {
 		return fail({kind: 'glance-auth-failed', reason: `Keystone refused the credentials from ${source}: ${response.status}${said ? ` ${said}` : ''}`, hint: authHint(credentials.method)});
@@ -95,7 +95,7 @@ export class KeystoneSession {
 
 	private async ask(): Promise<Result<KeystoneToken, GlanceFailure>> {
 		const tls = await this.options.tls();
-		return tls.ok ? authenticate(this.credentials, this.source, {deadlines: this.options.deadlines, dispatcher: tls.value}) : tls;
+		return tls.ok ? authenticate(this.credentials, this.source, {deadlines: this.options.deadlines, tlsAgent: tls.value}) : tls;
 	}
 
 	/** The current token's roles and project, for a listing to say whether it saw every project's images. */
