@@ -1,6 +1,9 @@
 import type {Problem, Result} from '../model/result.js';
 import type {ChecksumOutcome, ContainerProbe, DatadirFiles, DatadirListing, DatadirProbe, FsStats, GlanceImage, GlanceListing, Holder, HostProbe, MountEntry, PathHealth, UnderMountListing, BackupFacts, GlanceDirsFacts} from '../model/types.js';
 
+/** How Glance is listed: all of it, or what changed since; and who wants to hear of its first answer. */
+export type ListGlanceOptions = {changedSince?: string; onFirstPage?: () => void};
+
 export type {Holder} from '../model/types.js';
 
 export type WorldEvent = {at: number; kind: 'container'; text: string};
@@ -48,8 +51,9 @@ export type WorldView = {
 	/**
 	 * Every image Glance lists (all pages, hidden ones too), or why it could not. With `changedSince` (an
 	 * updated_at Glance reported), only the images updated since: deletions show only in a full listing.
+	 * `onFirstPage` is told once the first page has answered (whatever it said).
 	 */
-	listGlanceImages(options?: {changedSince?: string}): Promise<GlanceListing>;
+	listGlanceImages(options?: ListGlanceOptions): Promise<GlanceListing>;
 	/**
 	 * The datadir's entries with size and mtime, listed in a child process that is abandoned on timeout. With
 	 * `since`, an unchanged directory (same mtime) is not read again: only `since.watch` is stat'ed.

@@ -166,7 +166,10 @@ describe('listing through Keystone', () => {
 			if (page && request.headers['x-auth-token'] === issuedToken) json(response, 200, page);
 			else json(response, 404, {});
 		};
-		const listing = available(await new GlanceClient(keystoneAccess(), {timeoutMs: 2000, pageSize: 2}).listImages());
+		// Told once, when the first page has answered and before the second is asked.
+		const firstPages: number[] = [];
+		const listing = available(await new GlanceClient(keystoneAccess(), {timeoutMs: 2000, pageSize: 2}).listImages({onFirstPage: () => firstPages.push(requests.filter(each => each.url.includes('/v2/images')).length)}));
+		expect(firstPages).toEqual([1]);
 		expect(listing.images.map(each => each.id).sort()).toEqual(['a', 'b', 'c', 'h']);
 		expect(listing.images.find(each => each.id === 'h')!.hidden).toBe(true);
 		expect(listing.pages).toBe(4);

@@ -1,6 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {fullPassEvery} from '../../source/model/cadence.js';
-import {SnapshotPoller} from '../../source/world/poller.js';
+import {glanceHeadStartMs, SnapshotPoller} from '../../source/world/poller.js';
+import type {ListGlanceOptions} from '../../source/world/world.js';
 import {createSimulatedWorld, type SimulatedWorld} from '../../source/world/simulated/simulated-world.js';
 
 let world: SimulatedWorld | null = null;
@@ -75,5 +76,56 @@ describe('SnapshotPoller', () => {
 		await poller.collect();
 		expect(calls).toEqual({under: 3, backups: 2, glanceDirs: 2});
 	});
-});
+	/** A world whose Glance answers its first page, and then the rest, only when the test says so. */
+	function heldGlance(events: string[]) {
+		world = createSimulatedWorld('healthy', {speed: 1000, probeTimeoutMs: 100});
+		const list = world.listGlanceImages.bind(world);
+		const gates = {firstPage: () => {}, rest: () => {}};
+		const firstPage = new Promise<void>(resolve => (gates.firstPage = resolve));
+		const rest = new Promise<void>(resolve => (gates.rest = resolve));
+		world.listGlanceImages = async (options?: ListGlanceOptions) => {
+			events.push('glance asked');
+			await firstPage;
+			events.push('glance first page');
+			options?.onFirstPage?.();
+			await rest;
+			return list();
+		};
+		for (const name of ['probeDatadir', 'listDatadir', 'probeContainer', 'probeHost'] as const) {
+			const probe = (world[name] as (...args: unknown[]) => Promise<unknown>).bind(world);
+			(world as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => (events.push(name), probe(...args));
+		}
+		return gates;
+	}
 
+	it('in a one-shot round, lets Glance\'s first page go alone before the local probes start', async () => {
+		const events: string[] = [];
+		const gates = heldGlance(events);
+		const collected = new SnapshotPoller(world!, 3_600_000).collect();
+		for (let turn = 0; turn < 5; turn++) await new Promise(resolve => setImmediate(resolve));
+		expect(events).toEqual(['glance asked']);
+		gates.firstPage();
+		while (!events.includes('listDatadir')) await new Promise(resolve => setImmediate(resolve));
+		gates.rest();
+		const snapshot = await collected;
+		expect(events.slice(0, 2)).toEqual(['glance asked', 'glance first page']);
+		expect(events.slice(2).sort()).toEqual(['listDatadir', 'probeContainer', 'probeDatadir', 'probeHost']);
+		expect(snapshot.glance?.state).toBe('ok');
+		expect(snapshot.files?.state).toBe('ok');
+	});
+
+	it(`starts the local probes after ${glanceHeadStartMs} ms when Glance's first page does not come`, async () => {
+		const events: string[] = [];
+		const gates = heldGlance(events);
+		const started = performance.now();
+		const collected = new SnapshotPoller(world!, 3_600_000).collect();
+		while (!events.includes('probeDatadir')) await new Promise(resolve => setTimeout(resolve, 10));
+		expect(performance.now() - started).toBeGreaterThanOrEqual(glanceHeadStartMs - 20);
+		expect(events).not.toContain('glance first page');
+		gates.firstPage();
+		gates.rest();
+		const snapshot = await collected;
+		expect(snapshot.datadir?.health.state).toBe('responsive');
+		expect(snapshot.glance?.state).toBe('ok');
+	});
+});

@@ -8,7 +8,7 @@ import {notConfiguredListing} from '../../model/openstack/glance.js';
 import {describeProblem, fail, type Problem, type Result} from '../../model/result.js';
 import type {ChecksumOutcome, ContainerProbe, ContainerView, DatadirListing, DatadirProbe, FstabEntry, GlanceImage, GlanceListing, HostProbe, MountEntry, PathHealth, UnderMountListing, BackupFacts, GlanceDirsFacts} from '../../model/types.js';
 import type {Settings} from '../../settings.js';
-import type {ActionOptions, ActionResult, DatadirSince, GlanceProof, Holder, MountSpec, RecoveryOutcome, RecoveryProgress, World, WorldEvent} from '../world.js';
+import type {ActionOptions, ActionResult, DatadirSince, GlanceProof, Holder, ListGlanceOptions, MountSpec, RecoveryOutcome, RecoveryProgress, World, WorldEvent} from '../world.js';
 import {readFstab, readMountinfo, readMountinfoSync} from './bounded-file.js';
 import {verifyChecksum} from './checksum.js';
 import {listDatadir} from './datadir-list.js';
@@ -108,7 +108,7 @@ export class RealWorld implements World {
 		return recoverShadowed(this.settings.datadir.value, image, {timeoutMs: Math.max(30_000, this.timeoutMs), ...options});
 	}
 
-	async listGlanceImages(options: {changedSince?: string} = {}): Promise<GlanceListing> {
+	async listGlanceImages(options: ListGlanceOptions = {}): Promise<GlanceListing> {
 		return this.glance instanceof GlanceClient ? this.glance.listImages(options) : notConfiguredListing(this.glance);
 	}
 

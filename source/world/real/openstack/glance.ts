@@ -133,10 +133,11 @@ export class GlanceClient {
 
 	/**
 	 * Every image Glance lists: all pages with visibility=all, then again with os_hidden=true, deduplicated by
-	 * id. With `changedSince` (an updated_at Glance reported), only the images updated at or after it. A page
+	 * id. With `changedSince` (an updated_at Glance reported), only the images updated at or after it;
+	 * `onFirstPage` hears when the first page has answered (before its body is read). A page
 	 * asked twice, more pages than listingLimits.pages or more bytes than its limits end the listing with why.
 	 */
-	async listImages(options: {changedSince?: string} = {}): Promise<GlanceListing> {
+	async listImages(options: {changedSince?: string; onFirstPage?: () => void} = {}): Promise<GlanceListing> {
 		const changed = options.changedSince ? `&updated_at=${encodeURIComponent(`gte:${options.changedSince}`)}` : '';
 		const started = performance.now();
 		const images = new Map<string, GlanceImage>();
@@ -157,6 +158,7 @@ export class GlanceClient {
 				}
 				visited.add(next);
 				const answered = await this.get(next, 'application/json');
+				if (pages === 0) options.onFirstPage?.();
 				if (!answered.ok) {
 					root = answered.problem.root ?? root;
 					return unavailable(answered.problem);
