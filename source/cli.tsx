@@ -21,8 +21,8 @@ import {loadScenarioState, saveScenarioState, scenarioStateFile} from './world/s
 import {createSimulatedWorld, simulatedDatadir, simulatedHostname} from './world/simulated/simulated-world.js';
 import type {World} from './world/world.js';
 import {buildStamp, versionText} from './version.js';
-import {runFleet, wantsFleet} from './fleet/run.js';
-import {fleetScenario} from './world/simulated/fleet-demo.js';
+import {wantsFleet} from './fleet/wants.js';
+import {fleetScenario} from './world/simulated/fleet-scenario.js';
 
 const version = buildStamp.version;
 
@@ -247,6 +247,8 @@ async function main(): Promise<number> {
 	if (wantsFleet(flags)) {
 		const local = await buildSettings(flags, true, config.value);
 		if (!local.ok) usageError(describeProblem(local.problem));
+		// Loaded only for the fleet: a run of this host never needs ssh, the fleet's poller nor its simulator.
+		const {runFleet} = await import('./fleet/run.js');
 		return runFleet(flags, local.value, version, usageError, flags.demo === fleetScenario.name ? fleetScenario.lesson : undefined);
 	}
 	let scenario: ScenarioName | null = null;

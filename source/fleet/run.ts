@@ -14,11 +14,6 @@ import {fleetReportValue, fleetTextReport} from './report.js';
 import {sshFleetSource, type FleetSource} from './source.js';
 import type {SshSettings} from './ssh.js';
 
-/** Whether the flags ask for the fleet rather than this host. */
-export function wantsFleet(flags: CliArgs): boolean {
-	const fleetOnly = [flags.fleet, flags.hosts, flags.fleetGroup, flags.fleetCommand, flags.fleetRefresh, flags.fleetTimeout, flags.sshConfig];
-	return fleetOnly.some(value => value !== undefined) || flags.demo === fleetScenario.name;
-}
 
 function sshSettings(flags: CliArgs): SshSettings {
 	return {

@@ -12,13 +12,9 @@ import {findingContext, type Settings} from '../../settings.js';
 import {SnapshotPoller} from '../poller.js';
 import type {ScenarioName} from './scenarios.js';
 import {createSimulatedWorld} from './simulated-world.js';
+import {fleetScenario} from './fleet-scenario.js';
 
-export const fleetScenario = {
-	name: 'fleet-flapped',
-	title: 'Three controllers; the share flapped on one, its glance_api is stale',
-	lesson:
-		'Behind HAProxy every controller serves images. The share flapped on sim-ctrl2 only: its glance_api kept the dead mount while the two others are fine, so one boot in three gets a 0-byte image. The fleet names the odd host; Enter opens its dashboard, where R walks the remount on that host alone.',
-} as const;
+export {fleetScenario};
 
 const kollaGroups = ['all', 'baremetal', 'common', 'control', 'glance', 'glance-api'];
 
