@@ -157,6 +157,8 @@ export class Answer {
 		} finally {
 			this.done();
 		}
+		// Past the cap the bytes are not wanted (only that there were more): no copy of them is made.
+		if (past && received > limit) return ok({bytes: new Uint8Array(0), more: true});
 		const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
 		return ok({bytes: whole.subarray(0, Math.min(received, limit)), more: received > limit});
 	}
