@@ -12,9 +12,11 @@ const historyMaxCount = 1800;
 const roundNewsHoldMs = 200;
 /**
  * How long a one-shot round (--once, --json) lets Glance's first page go alone, at most, before the local probes
- * start: past it, a slow or frozen Glance no longer holds them back (its answer deadline is 5 s).
+ * start: past it, a slow or frozen Glance no longer holds them back (its answer deadline is 5 s). A quarter
+ * second did as well as waiting for the whole first page (1.11× the floor both, 14 interleaved rounds) and
+ * bounds what a hung share's --once pays for it.
  */
-export const glanceHeadStartMs = 1000;
+export const glanceHeadStartMs = 250;
 
 /** The listing to keep: a failed one remembers the last that worked, so its findings stand (with their age). */
 function keepingPrevious(next: DatadirListing, previous: DatadirFiles | null): DatadirListing {
