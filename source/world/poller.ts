@@ -116,7 +116,7 @@ export class SnapshotPoller {
 
 	/**
 	 * One full round, for --once and --json; resolves when every probe has answered or timed out. Glance's pages
-	 * come one after another and take longest: its round is started first, the rest a turn later.
+	 * come one after another and take longest: its round is started first, the rest after its head start.
 	 */
 	async collect(): Promise<Snapshot> {
 		// Glance goes first, alone, until its first page has answered (at most glanceHeadStartMs): started beside
@@ -129,7 +129,7 @@ export class SnapshotPoller {
 		let headStart: NodeJS.Timeout | undefined;
 		await Promise.race([answered, glance, new Promise(resolve => (headStart = setTimeout(resolve, glanceHeadStartMs)))]);
 		clearTimeout(headStart);
-		await Promise.all([glance, this.inventoryRound(), this.round()]);
+		await Promise.all([this.inventoryRound(glance), this.round()]);
 		return this.current;
 	}
 
@@ -152,8 +152,9 @@ export class SnapshotPoller {
 		}, delayMs);
 	}
 
-	private inventoryRound(): Promise<void> {
-		this.inventoryRunning ??= Promise.all([this.glanceRound(), this.refreshFiles()])
+	/** `glance`: a Glance round already under way or just ended (collect's), so that it is not asked again. */
+	private inventoryRound(glance?: Promise<void>): Promise<void> {
+		this.inventoryRunning ??= Promise.all([glance ?? this.glanceRound(), this.refreshFiles()])
 			.then(() => {})
 			.finally(() => {
 				this.inventoryRunning = null;

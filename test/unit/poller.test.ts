@@ -109,9 +109,21 @@ describe('SnapshotPoller', () => {
 		gates.rest();
 		const snapshot = await collected;
 		expect(events.slice(0, 2)).toEqual(['glance asked', 'glance first page']);
+		expect(events.filter(event => event === 'glance asked')).toHaveLength(1);
 		expect(events.slice(2).sort()).toEqual(['listDatadir', 'probeContainer', 'probeDatadir', 'probeHost']);
 		expect(snapshot.glance?.state).toBe('ok');
 		expect(snapshot.files?.state).toBe('ok');
+	});
+
+	it('asks a Glance that answered before its head start was up only once in the round', async () => {
+		world = createSimulatedWorld('healthy', {speed: 1000, probeTimeoutMs: 100});
+		const list = world.listGlanceImages.bind(world);
+		let asked = 0;
+		world.listGlanceImages = options => (asked++, list(options));
+		const snapshot = await new SnapshotPoller(world, 3_600_000).collect();
+		expect(snapshot.glance?.state).toBe('ok');
+		expect(snapshot.files?.state).toBe('ok');
+		expect(asked).toBe(1);
 	});
 
 	it(`starts the local probes after ${glanceHeadStartMs} ms when Glance's first page does not come`, async () => {
