@@ -6,14 +6,14 @@ import {fleetFindings, fleetStatus} from '../model/fleet.js';
 import {describeProblem, ok, type Result} from '../model/result.js';
 import type {Settings} from '../settings.js';
 import {jsonPieces, writePieces} from '../json-report.js';
-import {fleetScenario, simulatedFleetSource} from '../world/simulated/fleet-demo.js';
+import {simulatedFleetSource} from '../world/simulated/fleet-demo.js';
+import {fleetScenario} from '../world/simulated/fleet-scenario.js';
 import {fleetDefaults} from './defaults.js';
 import {readFleetInventory} from './inventory-file.js';
 import {FleetPoller} from './poller.js';
 import {fleetReportValue, fleetTextReport} from './report.js';
 import {sshFleetSource, type FleetSource} from './source.js';
 import type {SshSettings} from './ssh.js';
-
 
 function sshSettings(flags: CliArgs): SshSettings {
 	return {

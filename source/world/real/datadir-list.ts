@@ -60,11 +60,6 @@ export async function restatIfUnchanged(directory: string, previous: DatadirFile
 	return mergeDatadirChanges(previous, restated, Date.now(), Date.now() - started);
 }
 
-/**
- * Every entry of `directory` with its apparent and allocated size, mtime and kind (lstat; contents are never read), listed in a
- * child process. A child silent for `timeoutMs` is killed and the directory reported unresponsive; while
- * earlier ones are still stuck, no new child is started for the same directory.
- */
 /** One directory's lines as they come: its entries, its mtime, and how its listing ended. */
 class Collected {
 	readonly files: DatadirFile[] = [];
@@ -93,6 +88,11 @@ function listingOf(directory: string, collected: Collected | undefined, outcome:
 	return {at: Date.now(), state: 'ok', directory, files: collected.files, tookMs: Date.now() - started, ...(collected.directoryMtimeMs === undefined ? {} : {directoryMtimeMs: collected.directoryMtimeMs})};
 }
 
+/**
+ * Every entry of `directory` with its apparent and allocated size, mtime and kind (lstat; contents are never read), listed in a
+ * child process. A child silent for `timeoutMs` is killed and the directory reported unresponsive; while
+ * earlier ones are still stuck, no new child is started for the same directory.
+ */
 export async function listDatadir(directory: string, options: ListDatadirOptions): Promise<DatadirListing> {
 	const started = Date.now();
 	const collected = new Collected();

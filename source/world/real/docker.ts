@@ -1,9 +1,8 @@
-import type HttpModule from 'node:http';
-import {createRequire} from 'node:module';
 import type Docker from 'dockerode';
 import type {ContainerHealth, ContainerProbe} from '../../model/types.js';
 import {fail, ok, type Problem, type Result} from '../../model/result.js';
 import {splitLines} from './child-io.js';
+import {http} from './node-http.js';
 import type {ActionProblem, ActionResult} from '../world.js';
 
 /** What docker inspect says of the container: the probe's fields before the view is judged. */
@@ -11,10 +10,6 @@ export type ContainerFacts = Omit<Extract<ContainerProbe, {state: 'present'}>, '
 
 /** Docker answered that there is no such container, or could not be asked at all. */
 export type DockerProblem = (Problem & {kind: 'missing'}) | (Problem & {kind: 'unreachable'; hint: string});
-
-// Required, not imported: the ESM face of node:http reads its every export, and `WebSocket` among them loads all of
-// undici (~25 ms alone, ~90 ms of CPU beside Glance's first page) for a module that needs none of it.
-const http = createRequire(import.meta.url)('node:http') as typeof HttpModule;
 
 const zeroTime = '0001-01-01T00:00:00Z';
 

@@ -14,7 +14,6 @@ import type {ScenarioName} from './scenarios.js';
 import {createSimulatedWorld} from './simulated-world.js';
 import {fleetScenario} from './fleet-scenario.js';
 
-export {fleetScenario};
 
 const kollaGroups = ['all', 'baremetal', 'common', 'control', 'glance', 'glance-api'];
 

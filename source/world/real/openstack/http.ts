@@ -1,25 +1,14 @@
 // One HTTP exchange with Keystone or Glance: only to its endpoint's origin, never following a redirect, within
 // a deadline for the answer and one for the whole body, and never reading more of a body than its cap.
 // node:http, not fetch: fetch is undici, whose loading costs a --json run ~50 ms before its first request and
-// ~75 ms of CPU beside Glance's first page; and node:http is required, not imported, because the ESM face of it
-// reads its every export, `WebSocket` among them, which loads undici all the same.
+// ~75 ms of CPU beside Glance's first page (node-http.ts says why it is required, not imported).
 import type {Agent as HttpAgent, IncomingMessage} from 'node:http';
-import type HttpModule from 'node:http';
 import type HttpsModule from 'node:https';
-import {createRequire} from 'node:module';
 import {formatBytes} from '../../../model/format.js';
 import {sameOrigin, type GlanceFailure} from '../../../model/openstack/glance.js';
 import {errorMessage, fail, ok, type Result} from '../../../model/result.js';
 import {fileLimits, readBoundedText} from '../bounded-file.js';
-
-const require = createRequire(import.meta.url);
-const http = require('node:http') as typeof HttpModule;
-let httpsModule: typeof HttpsModule | null = null;
-/** node:https (and node:tls under it) only for an https:// endpoint. */
-function https(): typeof HttpsModule {
-	httpsModule ??= require('node:https') as typeof HttpsModule;
-	return httpsModule;
-}
+import {http, https} from '../node-http.js';
 
 /** Connections kept between the pages of a listing, and between rounds for a short while. */
 const keptHttp = new http.Agent({keepAlive: true});
